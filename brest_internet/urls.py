@@ -1,0 +1,34 @@
+"""Root URLs: accounts, language, admin, health check, and one namespace per app."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
+
+from . import views
+
+admin.site.site_header = _("Internet pour tous – administration")
+admin.site.site_title = _("Internet pour tous")
+admin.site.index_title = _("Administration du programme")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("sante/", views.health, name="health"),
+    path(
+        "comptes/connexion/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("comptes/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("langue/", set_language, name="set_language"),
+    path("quartiers/", include("neighborhoods.urls")),
+    path("votes/", include("votes.urls")),
+    path("abonnements/", include("subscriptions.urls")),
+    path("accompagnement/", include("support.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "brest_internet.views.forbidden"
+handler404 = "brest_internet.views.not_found"
+handler500 = "brest_internet.views.server_error"

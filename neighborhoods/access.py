@@ -1,0 +1,65 @@
+"""Access checks shared by every view: the role first, then the scope of the object.
+
+Anonymous visitors are sent to the login page; a logged-in user without the role gets a 403,
+and the refusal is logged (who, which page), as the security review asks.
+"""
+
+import logging
+from functools import wraps
+
+from django.contrib.auth.mixins import AccessMixin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+security_log = logging.getLogger("brest_internet.security")
+
+COORDINATOR = "coordinator"
+LANDLORD = "landlord"
+CENTRE = "centre"
+ASSOCIATION = "association"
+ALL_ROLES = (COORDINATOR, LANDLORD, CENTRE, ASSOCIATION)
+
+
+def refuse(request, reason="role"):
+    security_log.warning(
+        "access refused user=%s path=%s reason=%s", request.user.pk, request.path, reason
+    )
+    raise PermissionDenied
+
+
+def check_role(request, roles):
+    """Return None when `request.user` holds one of `roles`; else a redirect or a 403."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not user.has_role(*roles):
+        refuse(request)
+    return None
+
+
+def role_required(*roles):
+    """Decorator for function views: the user must hold one of `roles`."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            refused = check_role(request, roles)
+            if refused is not None:
+                return refused
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+class RoleRequiredMixin(AccessMixin):
+    """For class views: set `roles` to the roles allowed in."""
+
+    roles: tuple[str, ...] = ()
+
+    def dispatch(self, request, *args, **kwargs):
+        refused = check_role(request, self.roles)
+        if refused is not None:
+            return refused
+        return super().dispatch(request, *args, **kwargs)

@@ -1,0 +1,448 @@
+"""Organisations, users and roles; neighbourhoods, their housing register and their pipeline.
+
+Every other app stands on this one: votes, subscriptions and support all point at a
+neighbourhood, a dwelling or a household defined here.
+"""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Organisation(models.Model):
+    """An actor of the programme: the city, the landlord, a centre, an association…"""
+
+    class Kind(models.TextChoices):
+        CITY = "city", _("Ville")
+        METROPOLIS = "metropolis", _("Métropole")
+        LANDLORD = "landlord", _("Bailleur social")
+        OPERATOR = "operator", _("Opérateur")
+        CENTRE = "centre", _("Centre social / maison pour tous")
+        TENANTS_ASSOCIATION = "tenants_association", _("Association de locataires")
+        LOCAL_ASSOCIATION = "local_association", _("Association ou structure du quartier")
+
+    name = models.CharField(_("nom"), max_length=200, unique=True)
+    short_name = models.CharField(_("sigle"), max_length=40, blank=True)
+    kind = models.CharField(_("type"), max_length=30, choices=Kind.choices, db_index=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+
+class User(AbstractUser):
+    """A person who logs in: belongs to one organisation and has one role.
+
+    The role decides what the person may do; the organisation decides on what (its scope):
+    a centre's staff see the neighbourhoods their centre serves, an association its own requests.
+    """
+
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", _("Coordination du programme")
+        LANDLORD = "landlord", _("Bailleur")
+        CENTRE = "centre", _("Centre social")
+        ASSOCIATION = "association", _("Association de locataires")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role="") | Q(organisation__isnull=False),
+                name="user_with_role_has_organisation",
+                violation_error_message=_(
+                    "Une personne qui a un rôle appartient à une organisation."
+                ),
+            )
+        ]
+
+    @property
+    def is_coordinator(self):
+        return self.is_superuser or self.role == self.Role.COORDINATOR
+
+    def sync_role_group(self):
+        """Put the user in the group of its role, and in no other role group."""
+        from django.contrib.auth.models import Group
+
+        from .roles import GROUP_NAMES
+
+        role_groups = Group.objects.filter(name__in=GROUP_NAMES.values())
+        own = GROUP_NAMES.get(self.role)
+        self.groups.remove(*role_groups.exclude(name=own))
+        if own:
+            self.groups.add(*role_groups.filter(name=own))
+
+    def has_role(self, *roles):
+        """True when the user holds one of `roles` (a superuser counts as a coordinator)."""
+        if self.is_superuser:
+            return self.Role.COORDINATOR in roles
+        return self.role in roles
+
+
+class NeighbourhoodQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The neighbourhoods `user` may see: all for coordinators, its own for the others."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_coordinator:
+            return self
+        org = user.organisation_id
+        if user.role == User.Role.LANDLORD:
+            return self.filter(landlord_id=org)
+        if user.role == User.Role.CENTRE:
+            return self.filter(centre_id=org)
+        if user.role == User.Role.ASSOCIATION:
+            return self.filter(associations__id=org).distinct()
+        return self.none()
+
+    def running_on(self, day):
+        """Neighbourhoods whose collective service runs on `day` (launched, not yet ended)."""
+        return self.filter(launched_on__lte=day).filter(
+            Q(service_ended_on__isnull=True) | Q(service_ended_on__gt=day)
+        )
+
+
+class Neighbourhood(models.Model):
+    """A social-housing neighbourhood and where it stands in the programme's pipeline.
+
+    The stage is written only by the transition functions of `neighborhoods.pipeline`.
+    """
+
+    class Stage(models.TextChoices):
+        CANDIDATE = "candidate", _("Candidat")
+        PARTNERS = "partners", _("Rencontre des partenaires")
+        INFORMATION = "information", _("Information et réunion publique")
+        VOTE = "vote", _("Vote des locataires")
+        LAUNCH = "launch", _("Lancement")
+        RUNNING = "running", _("En service")
+        DECLINED = "declined", _("Refusé par les partenaires")
+        REJECTED = "rejected", _("Rejeté par le vote")
+        ABANDONED = "abandoned", _("Abandonné")
+        ENDED = "ended", _("Service arrêté")
+
+    STOPS = (Stage.DECLINED, Stage.REJECTED, Stage.ABANDONED, Stage.ENDED)
+
+    name = models.CharField(_("nom"), max_length=120, unique=True)
+    slug = models.SlugField(_("identifiant"), max_length=120, unique=True)
+    city = models.CharField(_("commune"), max_length=120, default="Brest")
+    landlord = models.ForeignKey(
+        Organisation,
+        verbose_name=_("bailleur"),
+        on_delete=models.PROTECT,
+        related_name="owned_neighbourhoods",
+        limit_choices_to={"kind": Organisation.Kind.LANDLORD},
+    )
+    centre = models.ForeignKey(
+        Organisation,
+        verbose_name=_("centre qui porte l'accompagnement"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="served_neighbourhoods",
+        limit_choices_to={"kind": Organisation.Kind.CENTRE},
+    )
+    partners = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("partenaires locaux"),
+        blank=True,
+        related_name="partner_neighbourhoods",
+        limit_choices_to={"kind": Organisation.Kind.LOCAL_ASSOCIATION},
+    )
+    associations = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("associations de locataires"),
+        blank=True,
+        related_name="association_neighbourhoods",
+        limit_choices_to={"kind": Organisation.Kind.TENANTS_ASSOCIATION},
+    )
+    stage = models.CharField(
+        _("étape"), max_length=20, choices=Stage.choices, default=Stage.CANDIDATE, db_index=True
+    )
+    planned_year = models.PositiveSmallIntegerField(
+        _("année prévue"), null=True, blank=True, db_index=True
+    )
+    planned_vote_on = models.DateField(_("vote prévu le"), null=True, blank=True)
+    planned_launch_on = models.DateField(_("lancement prévu le"), null=True, blank=True)
+    launched_on = models.DateField(_("service lancé le"), null=True, blank=True)
+    service_ended_on = models.DateField(_("service arrêté le"), null=True, blank=True)
+    expected_dwellings = models.PositiveIntegerField(
+        _("logements annoncés"),
+        default=0,
+        help_text=_("Nombre de logements annoncé par le bailleur, avant l'import du registre."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = NeighbourhoodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("quartier")
+        verbose_name_plural = _("quartiers")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(service_ended_on__isnull=True)
+                | Q(launched_on__isnull=False, service_ended_on__gt=models.F("launched_on")),
+                name="neighbourhood_service_ends_after_launch",
+                violation_error_message=_("Le service ne peut s'arrêter qu'après son lancement."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("neighborhoods:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_stopped(self):
+        return self.stage in self.STOPS
+
+
+class Sector(models.Model):
+    """A part of a neighbourhood (Bellevue: Bergot, Quizac, Kerhallet), proposed on its own."""
+
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, verbose_name=_("quartier"), on_delete=models.CASCADE, related_name="sectors"
+    )
+    name = models.CharField(_("nom"), max_length=120)
+    expected_dwellings = models.PositiveIntegerField(_("logements annoncés"), default=0)
+    planned_year = models.PositiveSmallIntegerField(_("année prévue"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("secteur")
+        verbose_name_plural = _("secteurs")
+        ordering = ["neighbourhood", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["neighbourhood", "name"], name="sector_unique_name")
+        ]
+
+    def __str__(self):
+        return f"{self.neighbourhood} – {self.name}"
+
+
+class Dwelling(models.Model):
+    """A dwelling of the housing register, known by the landlord's own reference."""
+
+    class Status(models.TextChoices):
+        OCCUPIED = "occupied", _("Occupé")
+        VACANT = "vacant", _("Vacant")
+        OUT_OF_SERVICE = "out_of_service", _("Hors service")
+
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        verbose_name=_("quartier"),
+        on_delete=models.PROTECT,
+        related_name="dwellings",
+    )
+    sector = models.ForeignKey(
+        Sector,
+        verbose_name=_("secteur"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dwellings",
+    )
+    reference = models.CharField(_("référence bailleur"), max_length=40, unique=True)
+    address = models.CharField(_("adresse"), max_length=255)
+    building = models.CharField(_("bâtiment"), max_length=40, blank=True)
+    entrance = models.CharField(_("entrée"), max_length=20, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=20, choices=Status.choices, default=Status.OCCUPIED
+    )
+    updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("logement")
+        verbose_name_plural = _("logements")
+        ordering = ["reference"]
+        indexes = [models.Index(fields=["neighbourhood", "status"], name="dwelling_nbh_status")]
+
+    def __str__(self):
+        return self.reference
+
+
+class Household(models.Model):
+    """A household of tenants. Only what the programme needs: a name and one optional contact."""
+
+    name = models.CharField(_("nom"), max_length=150)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    email = models.EmailField(_("courriel"), blank=True)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    anonymised_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["phone", "email"])
+
+    class Meta:
+        verbose_name = _("foyer")
+        verbose_name_plural = _("foyers")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Occupancy(models.Model):
+    """A household living in a dwelling from move-in to move-out."""
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("foyer"), on_delete=models.PROTECT, related_name="occupancies"
+    )
+    dwelling = models.ForeignKey(
+        Dwelling, verbose_name=_("logement"), on_delete=models.PROTECT, related_name="occupancies"
+    )
+    moved_in = models.DateField(_("entrée dans les lieux"))
+    moved_out = models.DateField(_("sortie"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("occupation")
+        verbose_name_plural = _("occupations")
+        ordering = ["-moved_in"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dwelling"],
+                condition=Q(moved_out__isnull=True),
+                name="occupancy_one_current_household_per_dwelling",
+                violation_error_message=_("Ce logement a déjà un foyer en place."),
+            ),
+            models.CheckConstraint(
+                condition=Q(moved_out__isnull=True) | Q(moved_out__gte=models.F("moved_in")),
+                name="occupancy_moves_out_after_moving_in",
+                violation_error_message=_("La sortie ne peut précéder l'entrée dans les lieux."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.household} – {self.dwelling}"
+
+
+class StageChange(models.Model):
+    """Append-only history of a neighbourhood's pipeline: who moved it, when, from, to, why."""
+
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        verbose_name=_("quartier"),
+        on_delete=models.PROTECT,
+        related_name="stage_changes",
+    )
+    from_stage = models.CharField(
+        _("de l'étape"), max_length=20, choices=Neighbourhood.Stage.choices, blank=True
+    )
+    to_stage = models.CharField(
+        _("vers l'étape"), max_length=20, choices=Neighbourhood.Stage.choices
+    )
+    happened_on = models.DateField(_("date"))
+    recorded_at = models.DateTimeField(_("enregistré le"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        User,
+        verbose_name=_("par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("changement d'étape")
+        verbose_name_plural = _("changements d'étape")
+        ordering = ["neighbourhood", "recorded_at", "id"]
+        indexes = [models.Index(fields=["neighbourhood", "recorded_at"], name="stagechange_nbh_at")]
+
+    def __str__(self):
+        return f"{self.neighbourhood}: {self.from_stage} → {self.to_stage}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("StageChange rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("StageChange rows are append-only.")
+
+
+class Meeting(models.Model):
+    """A meeting or event of a neighbourhood's pipeline, with who came and what was decided."""
+
+    class Kind(models.TextChoices):
+        ELECTED = "elected", _("Rencontre des élus de quartier")
+        PARTNERS = "partners", _("Rencontre des partenaires")
+        PUBLIC = "public", _("Réunion publique")
+        LAUNCH = "launch", _("Demi-journée de lancement")
+
+    class Decision(models.TextChoices):
+        NONE = "", _("Sans objet")
+        PENDING = "pending", _("En attente")
+        VALIDATED = "validated", _("Projet validé")
+        DECLINED = "declined", _("Projet refusé")
+
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, verbose_name=_("quartier"), on_delete=models.PROTECT, related_name="meetings"
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    held_on = models.DateField(_("date"))
+    starts_at = models.TimeField(_("heure de début"), null=True, blank=True)
+    ends_at = models.TimeField(_("heure de fin"), null=True, blank=True)
+    place = models.CharField(_("lieu"), max_length=200, blank=True)
+    organisations = models.ManyToManyField(
+        Organisation, verbose_name=_("organisations présentes"), blank=True, related_name="meetings"
+    )
+    decision = models.CharField(
+        _("décision"), max_length=20, choices=Decision.choices, blank=True, default=""
+    )
+    minutes = models.TextField(_("compte rendu"), blank=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("réunion")
+        verbose_name_plural = _("réunions")
+        ordering = ["held_on", "starts_at", "id"]
+        indexes = [
+            models.Index(fields=["neighbourhood", "kind", "held_on"], name="meeting_nbh_kind")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision="") | Q(kind="partners"),
+                name="meeting_only_partners_decide",
+                violation_error_message=_(
+                    "Seule une rencontre des partenaires porte une décision."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_at__isnull=True)
+                | Q(ends_at__isnull=True)
+                | Q(ends_at__gt=models.F("starts_at")),
+                name="meeting_ends_after_start",
+                violation_error_message=_("La fin doit suivre le début."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.neighbourhood} ({self.held_on:%d/%m/%Y})"

@@ -1,0 +1,1 @@
+"""Models of the subscriptions app (filled in by its issue)."""

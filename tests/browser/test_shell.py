@@ -1,0 +1,72 @@
+"""The login and home pages in a real browser: they work, in French, and pass axe."""
+
+import pytest
+
+from tests.browser.conftest import axe_violations
+
+
+def test_login_page_is_accessible(page, assert_accessible):
+    page.goto(page.base_url + "/comptes/connexion/")
+    assert page.title().startswith("Connexion")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert_accessible(page)
+
+
+def test_login_errors_are_accessible(page, assert_accessible, coordinator):
+    page.goto(page.base_url + "/comptes/connexion/")
+    page.get_by_label("Nom d’utilisateur").fill(coordinator.username)
+    page.get_by_label("Mot de passe").fill("pas le bon mot de passe")
+    page.get_by_role("button", name="Se connecter").click()
+    assert page.get_by_role("alert").is_visible()
+    assert "Saisissez un nom d’utilisateur et un mot de passe valides" in page.content()
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize(
+    "persona, expected",
+    [
+        ("coordinator", "Vous coordonnez le programme"),
+        ("landlord_user", "registre des logements"),
+        ("centre_user", "Vous animez l'accompagnement"),
+        ("association_user", "Vous représentez les locataires"),
+    ],
+)
+def test_each_role_lands_on_its_french_home(
+    page, login, assert_accessible, screenshot, request, persona, expected
+):
+    user = request.getfixturevalue(persona)
+    login(page, user)
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Bonjour")
+    assert expected in page.inner_text("main")
+    assert_accessible(page)
+    if persona == "coordinator":
+        screenshot(page, "home-coordinator")
+
+
+def test_skip_link_is_the_first_stop_of_the_keyboard(page, login, coordinator):
+    login(page, coordinator)
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused.strip() == "Aller au contenu"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#contenu"
+
+
+def test_language_switcher_turns_the_page_to_english(page, login, coordinator):
+    login(page, coordinator)
+    page.get_by_label("Langue").select_option("en")
+    page.get_by_role("button", name="Changer").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("button", name="Log out").is_visible()
+
+
+def test_axe_fails_on_an_unlabelled_field(page):
+    """The check is real: a field without a label is reported."""
+    page.goto(page.base_url + "/comptes/connexion/")
+    page.evaluate(
+        "document.querySelector('main').insertAdjacentHTML('beforeend',"
+        ' \'<input type="text" name="orphan">\')'
+    )
+    ids = {v["id"] for v in axe_violations(page)}
+    assert "label" in ids

@@ -1,0 +1,149 @@
+"""Fixtures shared by the whole suite: the cast of users and a small world they act in.
+
+The cast (one user per role, plus the staff of *another* centre and another association) is
+used by the permission matrix and by every feature test. The `world` is a namespace of objects
+in the scope of the cast: `world.nbh` is served by the `centre` persona's centre, owned by the
+`landlord` persona's landlord, and has the `association` persona's association;
+`world.other_nbh` belongs to the other centre and another landlord.
+"""
+
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client
+
+from neighborhoods.models import Neighbourhood, Organisation, User
+
+from . import factories as f
+
+PASSWORD = "motdepasse-de-test"
+
+
+@pytest.fixture
+def orgs(db):
+    return SimpleNamespace(
+        city=f.OrganisationFactory(name="Ville de test", kind=Organisation.Kind.CITY),
+        landlord=f.LandlordFactory(name="Bailleur de test"),
+        other_landlord=f.LandlordFactory(name="Autre bailleur"),
+        centre=f.CentreFactory(name="Centre social de test"),
+        other_centre=f.CentreFactory(name="Autre centre social"),
+        association=f.AssociationFactory(name="CSF de test", short_name="CSF"),
+        other_association=f.AssociationFactory(name="CLCV de test", short_name="CLCV"),
+    )
+
+
+@pytest.fixture
+def coordinator(orgs):
+    return f.UserFactory(
+        username="coordo", organisation=orgs.city, role=User.Role.COORDINATOR, is_staff=True
+    )
+
+
+@pytest.fixture
+def landlord_user(orgs):
+    return f.UserFactory(username="bailleur", organisation=orgs.landlord, role=User.Role.LANDLORD)
+
+
+@pytest.fixture
+def other_landlord_user(orgs):
+    return f.UserFactory(
+        username="autre-bailleur", organisation=orgs.other_landlord, role=User.Role.LANDLORD
+    )
+
+
+@pytest.fixture
+def centre_user(orgs):
+    return f.UserFactory(username="animateur", organisation=orgs.centre, role=User.Role.CENTRE)
+
+
+@pytest.fixture
+def other_centre_user(orgs):
+    return f.UserFactory(
+        username="autre-animateur", organisation=orgs.other_centre, role=User.Role.CENTRE
+    )
+
+
+@pytest.fixture
+def association_user(orgs):
+    return f.UserFactory(
+        username="association", organisation=orgs.association, role=User.Role.ASSOCIATION
+    )
+
+
+@pytest.fixture
+def other_association_user(orgs):
+    return f.UserFactory(
+        username="autre-association",
+        organisation=orgs.other_association,
+        role=User.Role.ASSOCIATION,
+    )
+
+
+@pytest.fixture
+def cast(
+    coordinator,
+    landlord_user,
+    centre_user,
+    other_centre_user,
+    association_user,
+    other_association_user,
+):
+    """Every persona of the permission matrix, by the matrix's role names."""
+    return {
+        "anonymous": None,
+        "coordinator": coordinator,
+        "landlord": landlord_user,
+        "centre": centre_user,
+        "other_centre": other_centre_user,
+        "association": association_user,
+        "other_association": other_association_user,
+    }
+
+
+@pytest.fixture
+def client_for():
+    """`client_for(user)`: a test client logged in as `user` (anonymous for None)."""
+
+    def make(user):
+        client = Client()
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def world(orgs):
+    """A small programme in the scope of the cast (see the module docstring)."""
+    nbh = f.NeighbourhoodFactory(
+        name="Kerourien de test",
+        slug="kerourien-test",
+        landlord=orgs.landlord,
+        centre=orgs.centre,
+        stage=Neighbourhood.Stage.CANDIDATE,
+    )
+    nbh.associations.add(orgs.association)
+    other_nbh = f.NeighbourhoodFactory(
+        name="Autre quartier",
+        slug="autre-quartier",
+        landlord=orgs.other_landlord,
+        centre=orgs.other_centre,
+    )
+    other_nbh.associations.add(orgs.other_association)
+    dwellings = f.DwellingFactory.create_batch(3, neighbourhood=nbh)
+    other_dwelling = f.DwellingFactory(neighbourhood=other_nbh)
+    household = f.HouseholdFactory(name="Famille Le Goff")
+    f.OccupancyFactory(household=household, dwelling=dwellings[0])
+    other_household = f.HouseholdFactory(name="Famille Autre")
+    f.OccupancyFactory(household=other_household, dwelling=other_dwelling)
+    return SimpleNamespace(
+        orgs=orgs,
+        nbh=nbh,
+        other_nbh=other_nbh,
+        dwellings=dwellings,
+        dwelling=dwellings[0],
+        other_dwelling=other_dwelling,
+        household=household,
+        other_household=other_household,
+    )

@@ -1,0 +1,16 @@
+"""Project-level pages: home, health check, login, logout, language switch."""
+
+from . import LOGIN, NOT_ALLOWED, OK, STAFF_ROLES, Row, access, everyone
+
+ROWS = [
+    Row("home", get=access(*STAFF_ROLES), post=access(others=NOT_ALLOWED)),
+    Row("health", get=everyone(OK), post=everyone(NOT_ALLOWED)),
+    # A logged-in user is sent on to the home page (a redirect that is not to a login page).
+    Row("login", get=everyone(OK), post=everyone(OK)),
+    Row(
+        "logout",
+        get=everyone(NOT_ALLOWED),
+        post=everyone(LOGIN),  # logging out lands on the login page
+    ),
+    Row("set_language", get=everyone(OK), post=everyone(OK)),
+]
