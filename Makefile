@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint format migrations-check deploy-check bench messages clean
+.PHONY: run test install lint format migrations-check deploy-check bench messages clean smoke screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,9 +49,27 @@ deploy-check: install
 bench: install
 	$(BIN)/python manage.py bench $(BENCH_ARGS)
 
+# Needs gettext (apt-get install gettext); the compiled catalogues are committed, so running the
+# app never does.
 messages: install
-	cd brest_internet && ../$(BIN)/django-admin makemessages -l en -l fr --ignore='../.venv/*'
-	$(BIN)/django-admin compilemessages --ignore=.venv
+	$(BIN)/python manage.py makemessages -l en -l fr --no-obsolete \
+		--ignore='.venv/*' --ignore='tests/*' --ignore='static/*' --ignore='staticfiles/*'
+	$(BIN)/python manage.py compilemessages --ignore='.venv/*'
+
+# Copy the browser tests' screenshots shown in the README.
+screenshots:
+	REQUIRE_BROWSER=1 $(BIN)/python -m pytest tests/browser -q
+	mkdir -p docs/screenshots
+	cp test-results/screenshots/*.png docs/screenshots/
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache
+
+# Load the demo twice into a scratch SQLite database: it must succeed and change nothing.
+smoke: install
+	rm -f /tmp/brest-smoke.sqlite3
+	DATABASE_URL=sqlite:////tmp/brest-smoke.sqlite3 $(BIN)/python manage.py migrate --noinput -v0
+	DATABASE_URL=sqlite:////tmp/brest-smoke.sqlite3 DEMO_PASSWORD=smoke-demo-password \
+		$(BIN)/python manage.py load_brest_demo
+	DATABASE_URL=sqlite:////tmp/brest-smoke.sqlite3 DEMO_PASSWORD=smoke-demo-password \
+		$(BIN)/python manage.py load_brest_demo

@@ -16,7 +16,9 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# A laptop keeps its own values in .env (written by `make install`); the environment wins.
+if env.bool("READ_DOT_ENV", default=True):
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 # The test suite runs with a throw-away key and fast hashing, without needing any environment.
@@ -61,6 +63,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "brest_internet",
     # Our apps, from the bottom up: each may use the ones above it, never the other way.
     "neighborhoods",
     "votes",
@@ -79,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "brest_internet.middleware.AbsoluteSessionLimitMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so that a locked-out login is answered after every other middleware ran.
     "axes.middleware.AxesMiddleware",
@@ -152,6 +156,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_MAX_HOURS = env.float("SESSION_MAX_HOURS", default=12)
 
 # Login lock-out (django-axes): per username *and* address, so that one person typing a wrong
 # password in a shared office does not lock out every colleague behind the same address.
