@@ -1,0 +1,53 @@
+"""Back up the configured database to one file: `pg_dump --format=custom` on PostgreSQL,
+SQLite's online backup API on SQLite (a consistent copy even while the app writes).
+
+Restore with `pg_restore --clean --if-exists --no-owner -d DBNAME FILE` (PostgreSQL) or by
+copying the file in place of the database file (SQLite): see docs/backup.md.
+"""
+
+import os
+import sqlite3
+import subprocess
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.utils.translation import gettext as _
+
+
+class Command(BaseCommand):
+    help = _("Sauvegarde la base de données dans un fichier (pg_dump ou copie SQLite).")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--output", required=True, help=_("fichier de sauvegarde"))
+
+    def handle(self, *args, output, **options):
+        target = Path(output)
+        if target.exists():
+            raise CommandError(_("%(f)s existe déjà : choisissez un autre fichier.") % {"f": target})
+        if connection.vendor == "postgresql":
+            self._pg_dump(target)
+        elif connection.vendor == "sqlite":
+            connection.ensure_connection()
+            with sqlite3.connect(target) as copy:
+                connection.connection.backup(copy)
+        else:
+            raise CommandError(_("Base %(v)s non prise en charge.") % {"v": connection.vendor})
+        size = target.stat().st_size
+        self.stdout.write(
+            self.style.SUCCESS(_("Sauvegarde écrite : %(f)s (%(n)d octets)") % {"f": target, "n": size})
+        )
+
+    def _pg_dump(self, target):
+        params = connection.get_connection_params()
+        env = {**os.environ}
+        if params.get("password"):
+            env["PGPASSWORD"] = str(params["password"])
+        command = ["pg_dump", "--format=custom", "--no-owner", f"--file={target}"]
+        for flag, key in (("--host", "host"), ("--port", "port"), ("--username", "user")):
+            if params.get(key):
+                command.append(f"{flag}={params[key]}")
+        command.append(params.get("database") or params.get("dbname"))
+        result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            raise CommandError(_("pg_dump a échoué : %(e)s") % {"e": result.stderr.strip()})
