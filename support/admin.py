@@ -1,0 +1,92 @@
+"""Admin of the support app: the catalogues (topics, computer models and their stock) are
+managed here by the coordination; the other records are shown read-only, since their states
+change only through `support.services`."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    AdviceRequest,
+    ComputerModel,
+    ComputerOrder,
+    HalfDayVisit,
+    HomeHelpRequest,
+    Registration,
+    WorkshopSession,
+    WorkshopTopic,
+)
+
+
+@admin.register(WorkshopTopic)
+class WorkshopTopicAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "position", "active"]
+    list_editable = ["position", "active"]
+    search_fields = ["name"]
+
+
+@admin.register(ComputerModel)
+class ComputerModelAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "price", "stock", "active"]
+    search_fields = ["name"]
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    """Shown, searchable, never edited here: the services own these states."""
+
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WorkshopSession)
+class WorkshopSessionAdmin(ReadOnlyAdmin):
+    list_display = ["topic", "starts_at", "centre", "neighbourhood", "capacity"]
+    list_filter = ["centre", "topic"]
+    list_select_related = ["topic", "centre", "neighbourhood"]
+    date_hierarchy = "starts_at"
+
+
+@admin.register(Registration)
+class RegistrationAdmin(ReadOnlyAdmin):
+    list_display = ["household", "session", "status", "attendance", "registered_at"]
+    list_filter = ["status", "attendance"]
+    list_select_related = ["household", "session__topic"]
+    search_fields = ["household__name"]
+
+
+@admin.register(HalfDayVisit)
+class HalfDayVisitAdmin(ReadOnlyAdmin):
+    list_display = ["household", "half_day", "connection_requested", "recorded_at"]
+    list_select_related = ["household", "half_day__neighbourhood"]
+    search_fields = ["household__name"]
+
+
+@admin.register(HomeHelpRequest)
+class HomeHelpRequestAdmin(ReadOnlyAdmin):
+    list_display = ["household", "kind", "status", "requested_on", "scheduled_for", "done_on"]
+    list_filter = ["status", "kind", "neighbourhood"]
+    list_select_related = ["household", "neighbourhood"]
+    search_fields = ["household__name"]
+
+
+@admin.register(AdviceRequest)
+class AdviceRequestAdmin(ReadOnlyAdmin):
+    list_display = ["household", "topic", "association", "status", "requested_on"]
+    list_filter = ["status", "topic", "association"]
+    list_select_related = ["household", "association"]
+    search_fields = ["household__name"]
+
+
+@admin.register(ComputerOrder)
+class ComputerOrderAdmin(ReadOnlyAdmin):
+    list_display = ["household", "computer", "price", "status", "ordered_on"]
+    list_filter = ["status", "computer"]
+    list_select_related = ["household", "computer"]
+    search_fields = ["household__name"]
