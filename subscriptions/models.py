@@ -1,1 +1,443 @@
-"""Models of the subscriptions app (filled in by its issue)."""
+"""The collective offer, its tariff, the households' subscriptions and the monthly €1 charge.
+
+Subscriptions and charges are independent on purpose: every dwelling of a running neighbourhood
+pays the charge, subscriber or not (that is why the tenants vote first). State fields are written
+only by the functions of `subscriptions.services`.
+"""
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from neighborhoods.models import Dwelling, Household, Meeting, Neighbourhood, Organisation, User
+
+
+class AppendOnly(models.Model):
+    """Rows that record money or facts: written once, never updated nor deleted."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValueError(f"{type(self).__name__} rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError(f"{type(self).__name__} rows are append-only.")
+
+
+class Offer(models.Model):
+    """The collective offer the landlord contracts with the operator (NUMERISUN)."""
+
+    operator = models.ForeignKey(
+        Organisation,
+        verbose_name=_("opérateur"),
+        on_delete=models.PROTECT,
+        related_name="offers",
+        limit_choices_to={"kind": Organisation.Kind.OPERATOR},
+    )
+    name = models.CharField(_("nom"), max_length=80, unique=True)
+    download_mbps = models.PositiveSmallIntegerField(_("débit (Mbit/s)"), default=5)
+    incoming_calls = models.BooleanField(_("appels entrants"), default=True)
+    basic_tv = models.BooleanField(_("chaînes de base de la TNT"), default=True)
+    modem_lent_free = models.BooleanField(_("modem prêté gratuitement"), default=True)
+    description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("offre")
+        verbose_name_plural = _("offres")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.operator})"
+
+
+class TariffQuerySet(models.QuerySet):
+    def in_force_on(self, day):
+        return self.filter(starts_on__lte=day).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+
+
+class Tariff(models.Model):
+    """The price per dwelling and month, from `starts_on` to `ends_on` (included; open-ended).
+
+    Charge lines store their own amount: a later tariff never changes what was billed.
+    Periods never overlap (checked by `services.tariff_create` under a lock; the database
+    refuses two tariffs starting the same day and two open-ended ones).
+    """
+
+    offer = models.ForeignKey(
+        Offer, verbose_name=_("offre"), on_delete=models.PROTECT, related_name="tariffs"
+    )
+    amount = models.DecimalField(
+        _("montant par logement et par mois (€)"), max_digits=7, decimal_places=2
+    )
+    starts_on = models.DateField(_("en vigueur à partir du"))
+    ends_on = models.DateField(_("jusqu'au (inclus)"), null=True, blank=True)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+
+    history = HistoricalRecords()
+    objects = TariffQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tarif")
+        verbose_name_plural = _("tarifs")
+        ordering = ["starts_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["starts_on"],
+                name="tariff_one_per_start_day",
+                violation_error_message=_("Un tarif commence déjà ce jour-là."),
+            ),
+            models.UniqueConstraint(
+                fields=["offer"],
+                condition=Q(ends_on__isnull=True),
+                name="tariff_one_open_ended",
+                violation_error_message=_("Un seul tarif peut être sans date de fin."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="tariff_ends_after_start",
+                violation_error_message=_("La fin d'un tarif ne peut précéder son début."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="tariff_amount_not_negative",
+                violation_error_message=_("Un tarif ne peut pas être négatif."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.amount} € ({self.starts_on:%d/%m/%Y})"
+
+
+class SubscriptionQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status=Subscription.Status.CANCELLED)
+
+    def active_on(self, day):
+        """Subscriptions whose connection works on `day` (activated, not yet cancelled)."""
+        return self.filter(activated_on__lte=day).filter(
+            Q(cancelled_on__isnull=True) | Q(cancelled_on__gt=day)
+        )
+
+    def visible_to(self, user):
+        return self.filter(dwelling__neighbourhood__in=Neighbourhood.objects.visible_to(user))
+
+
+class Subscription(models.Model):
+    """A household's subscription to the offer, from its request to its cancellation."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Demandé")
+        SENT = "sent", _("Transmis à l'opérateur")
+        ACTIVE = "active", _("Actif")
+        CANCELLED = "cancelled", _("Résilié")
+
+    class Channel(models.TextChoices):
+        HALF_DAY = "half_day", _("Demi-journée de lancement")
+        CENTRE = "centre", _("Au centre social")
+        PHONE = "phone", _("Par téléphone")
+
+    dwelling = models.ForeignKey(
+        Dwelling, verbose_name=_("logement"), on_delete=models.PROTECT, related_name="subscriptions"
+    )
+    household = models.ForeignKey(
+        Household, verbose_name=_("foyer"), on_delete=models.PROTECT, related_name="subscriptions"
+    )
+    status = models.CharField(
+        _("statut"), max_length=20, choices=Status.choices, default=Status.REQUESTED
+    )
+    channel = models.CharField(_("demande faite"), max_length=20, choices=Channel.choices)
+    half_day = models.ForeignKey(
+        Meeting,
+        verbose_name=_("demi-journée de lancement"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="subscriptions",
+        limit_choices_to={"kind": Meeting.Kind.LAUNCH},
+    )
+    requested_on = models.DateField(_("demandé le"))
+    requested_by = models.ForeignKey(
+        User,
+        verbose_name=_("saisi par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    sent_on = models.DateField(_("transmis le"), null=True, blank=True)
+    activated_on = models.DateField(_("activé le"), null=True, blank=True)
+    modem_serial = models.CharField(_("numéro de série du modem"), max_length=60, blank=True)
+    cancelled_on = models.DateField(_("résilié le"), null=True, blank=True)
+    cancel_reason = models.TextField(_("motif de résiliation"), blank=True)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+
+    history = HistoricalRecords()
+    objects = SubscriptionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("abonnement")
+        verbose_name_plural = _("abonnements")
+        ordering = ["-requested_on", "-id"]
+        indexes = [
+            models.Index(fields=["status", "requested_on"], name="subscription_status"),
+            models.Index(fields=["activated_on", "cancelled_on"], name="subscription_active"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dwelling"],
+                condition=~Q(status="cancelled"),
+                name="subscription_one_open_per_dwelling",
+                violation_error_message=_("Ce logement a déjà un abonnement en cours."),
+            ),
+            models.CheckConstraint(
+                condition=Q(half_day__isnull=True) | Q(channel="half_day"),
+                name="subscription_half_day_only_for_that_channel",
+                violation_error_message=_(
+                    "Seule une demande faite en demi-journée de lancement en indique une."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_on__isnull=False),
+                name="subscription_sent_has_date",
+                violation_error_message=_("Une demande transmise a une date de transmission."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="active")
+                | (Q(activated_on__isnull=False) & ~Q(modem_serial="")),
+                name="subscription_active_has_date_and_modem",
+                violation_error_message=_(
+                    "Un abonnement actif a une date d'activation et un numéro de modem."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled")
+                | (Q(cancelled_on__isnull=False) & ~Q(cancel_reason="")),
+                name="subscription_cancelled_has_date_and_reason",
+                violation_error_message=_("Une résiliation a une date et un motif."),
+            ),
+            models.CheckConstraint(
+                condition=Q(activated_on__isnull=True) | Q(activated_on__gte=F("requested_on")),
+                name="subscription_activated_after_request",
+                violation_error_message=_("L'activation ne peut précéder la demande."),
+            ),
+            models.CheckConstraint(
+                condition=Q(cancelled_on__isnull=True)
+                | Q(activated_on__isnull=True, cancelled_on__gte=F("requested_on"))
+                | Q(cancelled_on__gte=F("activated_on")),
+                name="subscription_cancelled_after_activation",
+                violation_error_message=_("La résiliation ne peut précéder l'activation."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.dwelling} – {self.household} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("subscriptions:detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_open(self):
+        return self.status != self.Status.CANCELLED
+
+
+class ChargeMonth(models.Model):
+    """A billed month: open while it may be (re)generated, locked once exported."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Généré, non exporté")
+        EXPORTED = "exported", _("Exporté (verrouillé)")
+
+    month = models.DateField(_("mois"), unique=True, help_text=_("Premier jour du mois."))
+    status = models.CharField(_("état"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    exported_at = models.DateTimeField(_("exporté le"), null=True, blank=True)
+    exported_by = models.ForeignKey(
+        User,
+        verbose_name=_("exporté par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("mois facturé")
+        verbose_name_plural = _("mois facturés")
+        ordering = ["-month"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="exported") | Q(exported_at__isnull=False),
+                name="chargemonth_exported_has_date",
+                violation_error_message=_("Un mois exporté a une date d'export."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%m/%Y}"
+
+    @property
+    def is_locked(self):
+        return self.status == self.Status.EXPORTED
+
+    @property
+    def slug(self):
+        return f"{self.month:%Y-%m}"
+
+
+class ChargeRun(models.Model):
+    """One run of the monthly charge generation: who, when, how many lines it added."""
+
+    charge_month = models.ForeignKey(
+        ChargeMonth, verbose_name=_("mois"), on_delete=models.PROTECT, related_name="runs"
+    )
+    run_at = models.DateTimeField(_("lancé le"), default=timezone.now)
+    run_by = models.ForeignKey(
+        User,
+        verbose_name=_("lancé par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    tariff = models.ForeignKey(
+        Tariff, verbose_name=_("tarif"), on_delete=models.PROTECT, related_name="runs"
+    )
+    lines_added = models.PositiveIntegerField(_("lignes ajoutées"), default=0)
+    amount_added = models.DecimalField(
+        _("montant ajouté (€)"), max_digits=12, decimal_places=2, default=0
+    )
+    duration_ms = models.PositiveIntegerField(_("durée (ms)"), default=0)
+
+    class Meta:
+        verbose_name = _("génération des charges")
+        verbose_name_plural = _("générations des charges")
+        ordering = ["-run_at", "-id"]
+
+    def __str__(self):
+        return f"{self.charge_month} – {self.run_at:%d/%m/%Y %H:%M}"
+
+
+class Payer(models.TextChoices):
+    TENANT = "tenant", _("Locataire")
+    LANDLORD = "landlord", _("Bailleur")
+
+
+class Charge(AppendOnly):
+    """The €1 line of one dwelling for one month, written by `services.charges_generate`."""
+
+    dwelling = models.ForeignKey(
+        Dwelling, verbose_name=_("logement"), on_delete=models.PROTECT, related_name="charges"
+    )
+    # Kept on the line so that a month's summary and export do not depend on later moves.
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, verbose_name=_("quartier"), on_delete=models.PROTECT, related_name="charges"
+    )
+    month = models.DateField(_("mois"))
+    amount = models.DecimalField(_("montant (€)"), max_digits=7, decimal_places=2)
+    payer = models.CharField(_("à la charge de"), max_length=20, choices=Payer.choices)
+    household = models.ForeignKey(
+        Household,
+        verbose_name=_("foyer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="charges",
+    )
+    tariff = models.ForeignKey(
+        Tariff, verbose_name=_("tarif"), on_delete=models.PROTECT, related_name="charges"
+    )
+    run = models.ForeignKey(
+        ChargeRun, verbose_name=_("génération"), on_delete=models.PROTECT, related_name="charges"
+    )
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ligne de charge")
+        verbose_name_plural = _("lignes de charge")
+        ordering = ["month", "dwelling"]
+        indexes = [models.Index(fields=["month", "neighbourhood"], name="charge_month_nbh")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dwelling", "month"],
+                name="charge_one_per_dwelling_and_month",
+                violation_error_message=_("Ce logement a déjà sa charge pour ce mois."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(payer="tenant") | Q(household__isnull=False),
+                name="charge_tenant_line_has_household",
+                violation_error_message=_("Une charge locataire désigne son foyer."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.dwelling} {self.month:%m/%Y} {self.amount} €"
+
+
+class Adjustment(AppendOnly):
+    """A correction of a billed month (credit or debit), with its reason: nothing is deleted."""
+
+    class Kind(models.TextChoices):
+        CREDIT = "credit", _("Avoir (crédit)")
+        DEBIT = "debit", _("Complément (débit)")
+
+    charge_month = models.ForeignKey(
+        ChargeMonth,
+        verbose_name=_("mois corrigé"),
+        on_delete=models.PROTECT,
+        related_name="adjustments",
+    )
+    dwelling = models.ForeignKey(
+        Dwelling, verbose_name=_("logement"), on_delete=models.PROTECT, related_name="adjustments"
+    )
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        verbose_name=_("quartier"),
+        on_delete=models.PROTECT,
+        related_name="adjustments",
+    )
+    kind = models.CharField(_("nature"), max_length=10, choices=Kind.choices)
+    amount = models.DecimalField(_("montant (€)"), max_digits=7, decimal_places=2)
+    payer = models.CharField(_("à la charge de"), max_length=20, choices=Payer.choices)
+    reason = models.TextField(_("motif"))
+    created_at = models.DateTimeField(_("saisi le"), default=timezone.now)
+    created_by = models.ForeignKey(
+        User,
+        verbose_name=_("saisi par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("ajustement")
+        verbose_name_plural = _("ajustements")
+        ordering = ["charge_month", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="adjustment_amount_positive",
+                violation_error_message=_("Le montant d'un ajustement est positif."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="adjustment_has_reason",
+                violation_error_message=_("Un ajustement est motivé."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.amount} € – {self.dwelling}"
+
+    @property
+    def signed_amount(self):
+        return -self.amount if self.kind == self.Kind.CREDIT else self.amount
