@@ -24,7 +24,8 @@ class Command(BaseCommand):
     def handle(self, *args, output, **options):
         target = Path(output)
         if target.exists():
-            raise CommandError(_("%(f)s existe déjà : choisissez un autre fichier.") % {"f": target})
+            message = _("%(f)s existe déjà : choisissez un autre fichier.")
+            raise CommandError(message % {"f": target})
         if connection.vendor == "postgresql":
             self._pg_dump(target)
         elif connection.vendor == "sqlite":
@@ -34,9 +35,8 @@ class Command(BaseCommand):
         else:
             raise CommandError(_("Base %(v)s non prise en charge.") % {"v": connection.vendor})
         size = target.stat().st_size
-        self.stdout.write(
-            self.style.SUCCESS(_("Sauvegarde écrite : %(f)s (%(n)d octets)") % {"f": target, "n": size})
-        )
+        message = _("Sauvegarde écrite : %(f)s (%(n)d octets)") % {"f": target, "n": size}
+        self.stdout.write(self.style.SUCCESS(message))
 
     def _pg_dump(self, target):
         params = connection.get_connection_params()
