@@ -1,6 +1,6 @@
 """Project-level pages: home, health check, login, logout, language switch."""
 
-from . import LOGIN, NOT_ALLOWED, OK, STAFF_ROLES, Row, access, everyone
+from . import FORBIDDEN, LOGIN, NOT_ALLOWED, OK, STAFF_ROLES, Row, access, everyone
 
 ROWS = [
     Row("home", get=access(*STAFF_ROLES), post=access(others=NOT_ALLOWED)),
@@ -13,4 +13,9 @@ ROWS = [
         post=everyone(LOGIN),  # logging out lands on the login page
     ),
     Row("set_language", get=everyone(OK), post=everyone(OK)),
+    Row(
+        "audit_log",
+        get=access("coordinator"),
+        post=access("coordinator", others=FORBIDDEN) | {"coordinator": NOT_ALLOWED},
+    ),
 ]
