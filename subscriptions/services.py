@@ -8,14 +8,27 @@ raises `SubscriptionError` or `ChargeError` with a French message when it refuse
 from __future__ import annotations
 
 import datetime
+import re
+import time
+from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from neighborhoods.models import Dwelling, Household, Meeting, Neighbourhood, Occupancy, User
 
-from .models import Subscription
+from .models import (
+    Adjustment,
+    Charge,
+    ChargeMonth,
+    ChargeRun,
+    Offer,
+    Payer,
+    Subscription,
+    Tariff,
+)
 
 Status = Subscription.Status
 Channel = Subscription.Channel
@@ -230,3 +243,261 @@ def subscription_cancel(
         sub._history_user = by
         sub.save(update_fields=["status", "cancelled_on", "cancel_reason"])
         return sub
+
+
+# --- Tariffs ---------------------------------------------------------------------------------
+
+
+def tariff_create(
+    *,
+    offer: Offer,
+    amount: Decimal,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None = None,
+    by: User | None = None,
+) -> Tariff:
+    """Add a tariff period; refused when it overlaps another one.
+
+    To change the price, give the current open-ended tariff an end date first (`tariff_close`).
+    Charge lines keep the amount they were billed at.
+    """
+    if amount is None or amount < 0:
+        raise ChargeError(_("Le montant d'un tarif est un nombre positif ou nul."))
+    if ends_on is not None and ends_on < starts_on:
+        raise ChargeError(_("La fin d'un tarif ne peut précéder son début."))
+    with transaction.atomic():
+        # Serialise tariff changes: the overlap check below must see every committed tariff.
+        list(Offer.objects.select_for_update().filter(pk=offer.pk))
+        overlapping = Tariff.objects.filter(starts_on__lte=ends_on or datetime.date.max).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on)
+        )
+        clash = overlapping.order_by("starts_on").first()
+        if clash is not None:
+            raise ChargeError(
+                _("Ce tarif chevauche celui de %(amount)s € en vigueur à partir du %(start)s.")
+                % {"amount": clash.amount, "start": _fmt(clash.starts_on)}
+            )
+        tariff = Tariff(offer=offer, amount=amount, starts_on=starts_on, ends_on=ends_on)
+        tariff._history_user = by
+        tariff.save()
+        return tariff
+
+
+def tariff_close(*, tariff: Tariff, ends_on: datetime.date, by: User | None = None) -> Tariff:
+    """Give an open-ended tariff its last day (no-op when it already ends that day).
+
+    Refused when months already billed at this tariff fall after `ends_on`.
+    """
+    with transaction.atomic():
+        tariff = Tariff.objects.select_for_update().get(pk=tariff.pk)
+        if tariff.ends_on == ends_on:
+            return tariff
+        if ends_on < tariff.starts_on:
+            raise ChargeError(_("La fin d'un tarif ne peut précéder son début."))
+        if tariff.charges.filter(month__gt=ends_on).exists():
+            raise ChargeError(
+                _("Des mois ont déjà été facturés à ce tarif après le %(day)s.")
+                % {"day": _fmt(ends_on)}
+            )
+        tariff.ends_on = ends_on
+        tariff._history_user = by
+        tariff.save(update_fields=["ends_on"])
+        return tariff
+
+
+# --- The monthly charge run ------------------------------------------------------------------
+
+MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def parse_month(value) -> datetime.date:
+    """The first day of the month given as "YYYY-MM" or as a date; ChargeError if malformed."""
+    if isinstance(value, datetime.date):
+        return value.replace(day=1)
+    match = MONTH_RE.match(str(value or "").strip())
+    if match:
+        year, month = int(match[1]), int(match[2])
+        if 1 <= month <= 12 and year >= 1900:
+            return datetime.date(year, month, 1)
+    raise ChargeError(
+        _("Mois invalide : « %(value)s ». Indiquez-le sous la forme AAAA-MM, par exemple 2014-03.")
+        % {"value": value}
+    )
+
+
+def _label(month: datetime.date) -> str:
+    return month.strftime("%m/%Y")
+
+
+def check_billable_month(month: datetime.date) -> None:
+    """Refuse a month after the current one, or before any neighbourhood's launch."""
+    if month > _today().replace(day=1):
+        raise ChargeError(
+            _("Le mois %(m)s n'a pas commencé : il ne peut pas encore être facturé.")
+            % {"m": _label(month)}
+        )
+    if not Neighbourhood.objects.filter(launched_on__lte=month).exists():
+        raise ChargeError(
+            _("Aucun quartier n'avait l'offre au 1er %(m)s : il n'y a rien à facturer.")
+            % {"m": _label(month)}
+        )
+
+
+def _insert_sql(month: datetime.date) -> tuple[str, list]:
+    """INSERT … SELECT … ON CONFLICT DO NOTHING: one statement, run by the database.
+
+    Works on SQLite (≥ 3.24) and PostgreSQL. Only identifiers from the models' _meta are put in
+    the text; every value is a parameter. Which neighbourhoods run on the 1st is the ORM's own
+    `running_on` query, embedded as a subquery. The outer WHERE is required by SQLite's parser
+    before an upsert clause. Returns the SQL and the parameters that belong inside it; the
+    run's own values come first (see `charges_generate`).
+    """
+    c, d, o = Charge._meta, Dwelling._meta, Occupancy._meta
+    qn = connection.ops.quote_name
+
+    def col(meta, field):
+        return qn(meta.get_field(field).column)
+
+    running_sql, running_params = (
+        Neighbourhood.objects.running_on(month).order_by().values("pk").query.sql_with_params()
+    )
+    # The tenant pays when the dwelling is occupied and a household lives there on the 1st.
+    household_sql = (
+        f"SELECT o.{col(o, 'household')} FROM {qn(o.db_table)} o "  # noqa: S608
+        f"WHERE o.{col(o, 'dwelling')} = d.{qn(d.pk.column)} AND o.{col(o, 'moved_in')} <= %s "
+        f"AND (o.{col(o, 'moved_out')} IS NULL OR o.{col(o, 'moved_out')} > %s) "
+        f"ORDER BY o.{col(o, 'moved_in')} DESC LIMIT 1"
+    )
+    fields = ("dwelling", "neighbourhood", "month", "amount", "payer", "household")
+    fields += ("tariff", "run", "created_at")
+    columns = ", ".join(col(c, f) for f in fields)
+    sql = (
+        f"INSERT INTO {qn(c.db_table)} ({columns}) "  # noqa: S608
+        f"SELECT x.dwelling_id, x.neighbourhood_id, %s, %s, "
+        f"CASE WHEN x.household_id IS NULL THEN %s ELSE %s END, x.household_id, %s, %s, %s "
+        f"FROM (SELECT d.{qn(d.pk.column)} AS dwelling_id, "
+        f"d.{col(d, 'neighbourhood')} AS neighbourhood_id, "
+        f"CASE WHEN d.{col(d, 'status')} = %s THEN ({household_sql}) END AS household_id "
+        f"FROM {qn(d.db_table)} d WHERE d.{col(d, 'neighbourhood')} IN ({running_sql})) x "
+        f"WHERE 1 = 1 "
+        f"ON CONFLICT ({col(c, 'dwelling')}, {col(c, 'month')}) DO NOTHING"
+    )
+    day = connection.ops.adapt_datefield_value(month)
+    inner = [Dwelling.Status.OCCUPIED.value, day, day, *running_params]
+    return sql, inner
+
+
+def charges_generate(*, month, by: User | None) -> ChargeRun:
+    """Bill month `month`: one line per dwelling of every neighbourhood running on its 1st.
+
+    The lines are written by one INSERT … SELECT; a dwelling already billed for the month is
+    skipped (unique constraint), so a second run adds nothing and two simultaneous runs give
+    one set of lines. Refused for an exported (locked) month, a future month, a month before
+    any launch, or a day without a tariff in force. Returns the recorded run.
+    """
+    month = parse_month(month)
+    check_billable_month(month)
+    tariff = Tariff.objects.in_force_on(month).order_by("-starts_on").first()
+    if tariff is None:
+        raise ChargeError(
+            _("Aucun tarif n'est en vigueur au 1er %(m)s : ajoutez-en un avant de facturer.")
+            % {"m": _label(month)}
+        )
+    started = time.monotonic()
+    with transaction.atomic():
+        charge_month, _created = ChargeMonth.objects.get_or_create(month=month)
+        # Two runs of the same month queue here; the second one then finds every line written.
+        charge_month = ChargeMonth.objects.select_for_update().get(pk=charge_month.pk)
+        if charge_month.is_locked:
+            raise ChargeError(
+                _(
+                    "Le mois %(m)s a été exporté le %(at)s : il est verrouillé. "
+                    "Corrigez-le par des lignes d'ajustement."
+                )
+                % {"m": _label(month), "at": _fmt(timezone.localtime(charge_month.exported_at))}
+            )
+        run = ChargeRun.objects.create(charge_month=charge_month, run_by=by, tariff=tariff)
+        sql, inner = _insert_sql(month)
+        ops = connection.ops
+        values = [ops.adapt_datefield_value(month), ops.adapt_decimalfield_value(tariff.amount)]
+        values += [Payer.LANDLORD.value, Payer.TENANT.value, tariff.pk, run.pk]
+        values += [ops.adapt_datetimefield_value(timezone.now())]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, values + inner)
+            added = max(cursor.rowcount, 0)
+        ChargeRun.objects.filter(pk=run.pk).update(
+            lines_added=added,
+            amount_added=tariff.amount * added,
+            duration_ms=int((time.monotonic() - started) * 1000),
+        )
+        run.refresh_from_db()
+        return run
+
+
+def charge_month_export(*, month, by: User | None) -> ChargeMonth:
+    """Lock a generated month for its export (no-op when already exported)."""
+    month = parse_month(month)
+    with transaction.atomic():
+        charge_month = ChargeMonth.objects.select_for_update().filter(month=month).first()
+        if charge_month is None:
+            raise ChargeError(
+                _("Le mois %(m)s n'a pas encore été généré : rien à exporter.")
+                % {"m": _label(month)}
+            )
+        if charge_month.is_locked:
+            return charge_month
+        charge_month.status = ChargeMonth.Status.EXPORTED
+        charge_month.exported_at = timezone.now()
+        charge_month.exported_by = by
+        charge_month._history_user = by
+        charge_month.save(update_fields=["status", "exported_at", "exported_by"])
+        return charge_month
+
+
+def adjustment_create(
+    *,
+    month,
+    dwelling: Dwelling,
+    kind: str,
+    amount,
+    reason: str,
+    by: User | None,
+    payer: str | None = None,
+) -> Adjustment:
+    """Correct a billed month for one dwelling with a credit or a debit and its reason.
+
+    The payer defaults to the one of the dwelling's line of that month.
+    """
+    month = parse_month(month)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ChargeError(_("Un ajustement doit être motivé."))
+    if kind not in Adjustment.Kind.values:
+        raise ChargeError(_("Nature d'ajustement inconnue."))
+    try:
+        amount = Decimal(str(amount).replace(",", ".")).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError) as exc:
+        raise ChargeError(_("Montant invalide.")) from exc
+    if amount <= 0:
+        raise ChargeError(_("Le montant d'un ajustement est positif."))
+    with transaction.atomic():
+        charge_month = ChargeMonth.objects.select_for_update().filter(month=month).first()
+        if charge_month is None:
+            raise ChargeError(
+                _("Le mois %(m)s n'a pas été facturé : rien à corriger.") % {"m": _label(month)}
+            )
+        line = Charge.objects.filter(month=month, dwelling=dwelling).first()
+        if payer is None:
+            payer = line.payer if line else Payer.LANDLORD
+        if payer not in Payer.values:
+            raise ChargeError(_("Payeur inconnu."))
+        return Adjustment.objects.create(
+            charge_month=charge_month,
+            dwelling=dwelling,
+            neighbourhood_id=line.neighbourhood_id if line else dwelling.neighbourhood_id,
+            kind=kind,
+            amount=amount,
+            payer=payer,
+            reason=reason,
+            created_by=by,
+        )

@@ -1,0 +1,260 @@
+"""The monthly charge run: who is billed, at which tariff, once, and never after export."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
+
+from neighborhoods.models import Dwelling, Neighbourhood
+from subscriptions.models import Adjustment, Charge, ChargeMonth, ChargeRun, Payer, Tariff
+from subscriptions.services import (
+    ChargeError,
+    adjustment_create,
+    charge_month_export,
+    charges_generate,
+    tariff_close,
+    tariff_create,
+)
+from tests import factories as f
+
+D = datetime.date
+
+
+def launch(nbh, on, ended=None):
+    Neighbourhood.objects.filter(pk=nbh.pk).update(
+        stage=Neighbourhood.Stage.RUNNING, launched_on=on, service_ended_on=ended
+    )
+
+
+@pytest.fixture
+def billed(running, tariff):
+    """world.nbh running since 2012-04-01 with 3 dwellings; other_nbh not running."""
+    return running
+
+
+def test_every_dwelling_of_a_running_neighbourhood_gets_one_line(billed, landlord_user):
+    run = charges_generate(month="2012-04", by=landlord_user)
+    assert run.lines_added == 3
+    assert run.amount_added == Decimal("3.00")
+    assert run.run_by == landlord_user
+    lines = Charge.objects.filter(month=D(2012, 4, 1))
+    assert set(lines.values_list("dwelling", flat=True)) == {d.pk for d in billed.dwellings}
+    assert all(line.amount == Decimal("1.00") for line in lines)
+    assert ChargeMonth.objects.get(month=D(2012, 4, 1)).status == ChargeMonth.Status.OPEN
+
+
+def test_the_run_is_one_insert_statement(billed):
+    with CaptureQueriesContext(connection) as ctx:
+        charges_generate(month="2012-05", by=None)
+    into = f'INSERT INTO "{Charge._meta.db_table}" '
+    charge_inserts = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith(into)]
+    assert len(charge_inserts) == 1
+    assert "SELECT" in charge_inserts[0]
+
+
+def test_launch_on_the_first_bills_that_month(billed):
+    launch(billed.other_nbh, D(2013, 6, 1))
+    charges_generate(month="2013-06", by=None)
+    assert Charge.objects.filter(neighbourhood=billed.other_nbh, month=D(2013, 6, 1)).count() == 1
+
+
+def test_launch_on_the_second_bills_from_the_next_month(billed):
+    launch(billed.other_nbh, D(2013, 6, 2))
+    charges_generate(month="2013-06", by=None)
+    assert not Charge.objects.filter(neighbourhood=billed.other_nbh).exists()
+    charges_generate(month="2013-07", by=None)
+    assert Charge.objects.filter(neighbourhood=billed.other_nbh, month=D(2013, 7, 1)).count() == 1
+
+
+def test_ended_service_is_no_longer_billed(billed):
+    launch(billed.nbh, D(2012, 4, 1), ended=D(2013, 3, 1))
+    assert charges_generate(month="2013-02", by=None).lines_added == 3
+    # Ended on the 1st: not running that day.
+    assert charges_generate(month="2013-03", by=None).lines_added == 0
+
+
+def test_vacant_and_out_of_service_dwellings_are_borne_by_the_landlord(billed):
+    occupied, vacant, out = billed.dwellings
+    Dwelling.objects.filter(pk=vacant.pk).update(status=Dwelling.Status.VACANT)
+    Dwelling.objects.filter(pk=out.pk).update(status=Dwelling.Status.OUT_OF_SERVICE)
+    charges_generate(month="2012-06", by=None)
+    lines = {c.dwelling_id: c for c in Charge.objects.filter(month=D(2012, 6, 1))}
+    assert lines[occupied.pk].payer == Payer.TENANT
+    assert lines[occupied.pk].household == billed.household
+    assert lines[vacant.pk].payer == Payer.LANDLORD
+    assert lines[out.pk].payer == Payer.LANDLORD
+    assert lines[vacant.pk].household is None
+
+
+def test_occupied_dwelling_without_household_on_the_first_is_borne_by_the_landlord(billed):
+    # dwellings[1] is "occupied" in the register but no household has moved in.
+    charges_generate(month="2012-06", by=None)
+    assert Charge.objects.get(dwelling=billed.dwellings[1], month=D(2012, 6, 1)).payer == (
+        Payer.LANDLORD
+    )
+
+
+def test_a_tariff_change_applies_from_its_first_day_and_keeps_past_lines(billed, tariff):
+    charges_generate(month="2013-05", by=None)
+    tariff_close(tariff=tariff, ends_on=D(2013, 5, 31))
+    tariff_create(offer=tariff.offer, amount=Decimal("1.50"), starts_on=D(2013, 6, 1))
+    run = charges_generate(month="2013-06", by=None)
+    assert run.amount_added == Decimal("4.50")
+    assert set(Charge.objects.filter(month=D(2013, 5, 1)).values_list("amount", flat=True)) == {
+        Decimal("1.00")
+    }
+    assert set(Charge.objects.filter(month=D(2013, 6, 1)).values_list("amount", flat=True)) == {
+        Decimal("1.50")
+    }
+
+
+def test_overlapping_tariff_is_refused(tariff):
+    with pytest.raises(ChargeError, match="chevauche"):
+        tariff_create(offer=tariff.offer, amount=Decimal("2"), starts_on=D(2014, 1, 1))
+    assert Tariff.objects.count() == 1
+
+
+def test_closing_a_tariff_before_billed_months_is_refused(billed, tariff):
+    charges_generate(month="2013-05", by=None)
+    with pytest.raises(ChargeError, match="déjà été facturés"):
+        tariff_close(tariff=tariff, ends_on=D(2013, 4, 30))
+
+
+def test_database_refuses_two_open_ended_tariffs(tariff):
+    with pytest.raises(IntegrityError):
+        Tariff.objects.create(offer=tariff.offer, amount=1, starts_on=D(2015, 1, 1))
+
+
+def test_no_tariff_in_force_is_refused(billed, tariff):
+    Tariff.objects.filter(pk=tariff.pk).update(starts_on=D(2013, 1, 1))
+    with pytest.raises(ChargeError, match="Aucun tarif"):
+        charges_generate(month="2012-06", by=None)
+    assert not ChargeMonth.objects.exists()
+
+
+def test_a_second_run_adds_nothing(billed, coordinator):
+    charges_generate(month="2012-07", by=coordinator)
+    again = charges_generate(month="2012-07", by=coordinator)
+    assert again.lines_added == 0
+    assert again.amount_added == 0
+    assert Charge.objects.count() == 3
+    assert ChargeRun.objects.count() == 2
+
+
+def test_a_new_dwelling_is_billed_by_a_rerun_before_export(billed):
+    charges_generate(month="2012-07", by=None)
+    f.DwellingFactory(neighbourhood=billed.nbh)
+    assert charges_generate(month="2012-07", by=None).lines_added == 1
+
+
+def test_database_refuses_a_second_line_for_a_dwelling_and_month(billed):
+    charges_generate(month="2012-07", by=None)
+    line = Charge.objects.first()
+    with pytest.raises(IntegrityError):
+        Charge.objects.create(
+            dwelling=line.dwelling,
+            neighbourhood=line.neighbourhood,
+            month=line.month,
+            amount=1,
+            payer=Payer.LANDLORD,
+            tariff=line.tariff,
+            run=line.run,
+        )
+
+
+def test_charge_lines_are_append_only(billed):
+    charges_generate(month="2012-07", by=None)
+    line = Charge.objects.first()
+    line.amount = 0
+    with pytest.raises(ValueError):
+        line.save()
+    with pytest.raises(ValueError):
+        line.delete()
+
+
+def test_an_exported_month_is_locked(billed, landlord_user):
+    charges_generate(month="2012-08", by=None)
+    charge_month_export(month="2012-08", by=landlord_user)
+    f.DwellingFactory(neighbourhood=billed.nbh)
+    with pytest.raises(ChargeError, match="verrouillé"):
+        charges_generate(month="2012-08", by=None)
+    assert Charge.objects.filter(month=D(2012, 8, 1)).count() == 3
+    cm = ChargeMonth.objects.get(month=D(2012, 8, 1))
+    assert cm.exported_by == landlord_user
+    # Exporting again changes nothing.
+    assert charge_month_export(month="2012-08", by=None).exported_by == landlord_user
+
+
+def test_exporting_a_month_never_generated_is_refused(billed):
+    with pytest.raises(ChargeError, match="pas encore été généré"):
+        charge_month_export(month="2012-08", by=None)
+
+
+@pytest.mark.parametrize(
+    "month, message",
+    [
+        ("2012-13", "Mois invalide"),
+        ("avril", "Mois invalide"),
+        ("", "Mois invalide"),
+        ("2012-4", "Mois invalide"),
+        ("2012-03", "Aucun quartier"),
+        ("2099-01", "n'a pas commencé"),
+    ],
+)
+def test_bad_months_are_refused_and_change_nothing(billed, month, message):
+    with pytest.raises(ChargeError, match=message):
+        charges_generate(month=month, by=None)
+    assert not Charge.objects.exists()
+    assert not ChargeMonth.objects.exists()
+
+
+def test_the_current_month_can_be_billed(billed):
+    today = datetime.date.today()
+    assert charges_generate(month=today.strftime("%Y-%m"), by=None).lines_added == 3
+
+
+def test_adjustments_correct_a_locked_month(billed, landlord_user):
+    charges_generate(month="2012-08", by=None)
+    charge_month_export(month="2012-08", by=None)
+    credit = adjustment_create(
+        month="2012-08",
+        dwelling=billed.dwelling,
+        kind=Adjustment.Kind.CREDIT,
+        amount="1,00",
+        reason="Logement démoli en juillet",
+        by=landlord_user,
+    )
+    assert credit.signed_amount == Decimal("-1.00")
+    assert credit.payer == Payer.TENANT
+    assert credit.created_by == landlord_user
+    assert Charge.objects.filter(month=D(2012, 8, 1)).count() == 3  # nothing deleted
+    with pytest.raises(ValueError):
+        credit.delete()
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"reason": " "}, "motivé"),
+        ({"amount": "0"}, "positif"),
+        ({"amount": "abc"}, "invalide"),
+        ({"kind": "gift"}, "inconnue"),
+        ({"month": "2012-09"}, "pas été facturé"),
+    ],
+)
+def test_bad_adjustments_are_refused(billed, kwargs, message):
+    charges_generate(month="2012-08", by=None)
+    params = {
+        "month": "2012-08",
+        "dwelling": billed.dwelling,
+        "kind": "debit",
+        "amount": "1",
+        "reason": "Oubli",
+        "by": None,
+    }
+    params.update(kwargs)
+    with pytest.raises(ChargeError, match=message):
+        adjustment_create(**params)
+    assert not Adjustment.objects.exists()
