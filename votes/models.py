@@ -1,1 +1,519 @@
-"""Models of the votes app (filled in by its issue)."""
+"""Tenant votes: the vote, its frozen electoral roll, the sign-in list, the secret ballot.
+
+Two sides that never meet in the schema (see tests/votes/test_secrecy.py):
+- who voted: `RollEntry`, `Participation` (the sign-in list, "émargement") and `VoteCode`
+  (the online codes) point at dwellings;
+- what was voted: `OnlineBallot` and `PaperCount` (with its `CountEntry` log) point at the vote
+  only. A ballot has a random primary key and no timestamp, so neither its id nor its time can
+  be matched with the order of the sign-in list.
+State changes go through `votes.services`.
+"""
+
+import secrets
+import uuid
+
+from django.db import models
+from django.db.models import F, Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from neighborhoods.models import Dwelling, Neighbourhood, User
+
+from .outcome import Result, compute_result
+
+DEFAULT_QUESTION = _(
+    "Acceptez-vous la mise en place de l'offre Internet à 1 € par mois et par logement, "
+    "ajoutée aux charges locatives de tous les logements du quartier ?"
+)
+
+
+def new_salt():
+    return secrets.token_hex(16)
+
+
+class Choice(models.TextChoices):
+    YES = "yes", _("Oui")
+    NO = "no", _("Non")
+    BLANK = "blank", _("Blanc")
+
+
+class Channel(models.TextChoices):
+    PAPER = "paper", _("Urne")
+    POSTAL = "postal", _("Correspondance")
+    ONLINE = "online", _("En ligne")
+
+
+class VoteQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Votes of the neighbourhoods `user` may see (results pages)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_coordinator:
+            return self
+        return self.filter(neighbourhood__in=Neighbourhood.objects.visible_to(user))
+
+    def managed_by(self, user):
+        """Votes `user` may organise: all for coordinators, their landlord's for landlord staff."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_coordinator:
+            return self
+        if user.role == User.Role.LANDLORD:
+            return self.filter(neighbourhood__landlord_id=user.organisation_id)
+        return self.none()
+
+    def certified(self):
+        return self.filter(status=Vote.Status.CERTIFIED)
+
+    def open_online_on(self, day):
+        """Votes whose online ballot box is open on `day`."""
+        return self.filter(
+            status=Vote.Status.FROZEN,
+            method__in=[Vote.Method.ONLINE, Vote.Method.MIXED],
+            opens_on__lte=day,
+            closes_on__gte=day,
+            codes_generated_at__isnull=False,
+        )
+
+
+class Vote(models.Model):
+    """A tenant vote of one neighbourhood, organised by its landlord.
+
+    draft → roll frozen (the vote may open at its dates) → certified (closed, results public).
+    A neighbourhood may vote again after a rejection: one uncertified vote at a time.
+    """
+
+    class Method(models.TextChoices):
+        PAPER = "paper", _("Urne")
+        POSTAL = "postal", _("Correspondance")
+        ONLINE = "online", _("En ligne")
+        MIXED = "mixed", _("Mixte (urne, correspondance et en ligne)")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("En préparation")
+        FROZEN = "frozen", _("Liste électorale arrêtée")
+        CERTIFIED = "certified", _("Certifié")
+
+    CHANNELS_OF = {
+        Method.PAPER: {Channel.PAPER},
+        Method.POSTAL: {Channel.POSTAL},
+        Method.ONLINE: {Channel.ONLINE},
+        Method.MIXED: {Channel.PAPER, Channel.POSTAL, Channel.ONLINE},
+    }
+
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, verbose_name=_("quartier"), on_delete=models.PROTECT, related_name="votes"
+    )
+    question = models.TextField(_("question posée"), default=DEFAULT_QUESTION)
+    method = models.CharField(
+        _("modalité"), max_length=10, choices=Method.choices, default=Method.PAPER
+    )
+    roll_date = models.DateField(
+        _("date de la liste électorale"),
+        help_text=_("Les logements occupés à cette date forment la liste électorale."),
+    )
+    opens_on = models.DateField(_("ouverture du vote"))
+    closes_on = models.DateField(_("clôture du vote"))
+    minimum_turnout = models.PositiveSmallIntegerField(
+        _("participation minimale (%)"),
+        null=True,
+        blank=True,
+        help_text=_("Facultatif : en dessous de ce taux de participation, le projet est rejeté."),
+    )
+    status = models.CharField(
+        _("état"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    created_by = models.ForeignKey(
+        User, verbose_name=_("créé par"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+
+    roll_size = models.PositiveIntegerField(_("inscrits"), default=0)
+    roll_fingerprint = models.CharField(_("empreinte de la liste"), max_length=64, blank=True)
+    roll_frozen_at = models.DateTimeField(_("liste arrêtée le"), null=True, blank=True)
+    roll_frozen_by = models.ForeignKey(
+        User,
+        verbose_name=_("liste arrêtée par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Mixed into the HMAC of the online codes: a code of one vote never matches another vote.
+    code_salt = models.CharField(max_length=32, default=new_salt, editable=False)
+    codes_generated_at = models.DateTimeField(_("codes générés le"), null=True, blank=True)
+
+    # The figures, as certified (copied from the counts and ballots at certification).
+    voters = models.PositiveIntegerField(_("votants"), default=0)
+    yes_count = models.PositiveIntegerField(_("oui"), default=0)
+    no_count = models.PositiveIntegerField(_("non"), default=0)
+    blank_count = models.PositiveIntegerField(_("blancs"), default=0)
+    spoiled_count = models.PositiveIntegerField(_("nuls"), default=0)
+    certified_on = models.DateField(_("certifié le"), null=True, blank=True)
+    certified_at = models.DateTimeField(_("certification enregistrée le"), null=True, blank=True)
+    certified_by = models.ForeignKey(
+        User,
+        verbose_name=_("certifié par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+    objects = VoteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        ordering = ["-opens_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=F("opens_on")),
+                name="vote_closes_after_opening",
+                violation_error_message=_("La clôture ne peut précéder l'ouverture du vote."),
+            ),
+            models.CheckConstraint(
+                condition=Q(roll_date__lte=F("opens_on")),
+                name="vote_roll_before_opening",
+                violation_error_message=_(
+                    "La liste électorale est arrêtée au plus tard le jour de l'ouverture."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(minimum_turnout__isnull=True)
+                | Q(minimum_turnout__gte=1, minimum_turnout__lte=100),
+                name="vote_minimum_turnout_is_a_percentage",
+                violation_error_message=_(
+                    "La participation minimale est un pourcentage (1 à 100)."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["neighbourhood"],
+                condition=~Q(status="certified"),
+                name="vote_one_open_per_neighbourhood",
+                violation_error_message=_(
+                    "Ce quartier a déjà un vote en cours : "
+                    "certifiez-le avant d'en organiser un autre."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | ~Q(roll_fingerprint=""),
+                name="vote_frozen_has_fingerprint",
+                violation_error_message=_("Une liste arrêtée a une empreinte."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="certified")
+                | Q(
+                    certified_on__isnull=False,
+                    voters=F("yes_count") + F("no_count") + F("blank_count") + F("spoiled_count"),
+                    voters__lte=F("roll_size"),
+                ),
+                name="vote_certified_figures_add_up",
+                violation_error_message=_(
+                    "Un vote certifié a une date, et ses bulletins égalent ses votants."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        period = _("Vote des locataires de %(nbh)s du %(start)s au %(end)s") % {
+            "nbh": self.neighbourhood.name,
+            "start": date_format(self.opens_on, "SHORT_DATE_FORMAT"),
+            "end": date_format(self.closes_on, "SHORT_DATE_FORMAT"),
+        }
+        if not self.is_certified:
+            return period
+        result = self.result
+        outcome = _("projet adopté") if result.adopted else _("projet rejeté")
+        share = "—" if result.yes_share is None else f"{result.yes_share:.1f}".replace(".", ",")
+        return _("%(period)s : %(outcome)s (%(share)s %% de oui parmi les suffrages exprimés)") % {
+            "period": period,
+            "outcome": outcome,
+            "share": share.removesuffix(",0"),
+        }
+
+    def get_absolute_url(self):
+        return reverse("votes:detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_certified(self):
+        return self.status == self.Status.CERTIFIED
+
+    @property
+    def is_frozen(self):
+        return self.status != self.Status.DRAFT
+
+    @property
+    def channels(self):
+        return self.CHANNELS_OF[self.method]
+
+    @property
+    def has_online(self):
+        return Channel.ONLINE in self.channels
+
+    def is_closed(self, today=None):
+        """Closed once certified or past its last day: only then may results be seen."""
+        today = today or timezone.localdate()
+        return self.is_certified or today > self.closes_on
+
+    @property
+    def result(self) -> Result:
+        """The certified result (figures frozen at certification)."""
+        return compute_result(
+            roll=self.roll_size,
+            voters=self.voters,
+            yes=self.yes_count,
+            no=self.no_count,
+            blank=self.blank_count,
+            spoiled=self.spoiled_count,
+            minimum_turnout=self.minimum_turnout,
+        )
+
+    @property
+    def adopted(self):
+        """True when the certified result adopts the project (None before certification)."""
+        if not self.is_certified:
+            return None
+        return self.result.adopted
+
+    def live_figures(self):
+        """Current participation and ballots, from the sign-in list, counts and online box."""
+        by_channel = dict(self.participations.values_list("channel").annotate(n=models.Count("id")))
+        counts = self.paper_counts.filter(status=PaperCount.Status.CONFIRMED).aggregate(
+            yes=Sum("yes"), no=Sum("no"), blank=Sum("blank"), spoiled=Sum("spoiled")
+        )
+        online = dict(self.online_ballots.values_list("choice").annotate(n=models.Count("id")))
+        return {
+            "participation": by_channel,
+            "voters": sum(by_channel.values()),
+            "yes": (counts["yes"] or 0) + online.get(Choice.YES, 0),
+            "no": (counts["no"] or 0) + online.get(Choice.NO, 0),
+            "blank": (counts["blank"] or 0) + online.get(Choice.BLANK, 0),
+            "spoiled": counts["spoiled"] or 0,
+            "online": online,
+        }
+
+
+class RollEntry(models.Model):
+    """One dwelling on a vote's electoral roll, as frozen (its reference is copied)."""
+
+    vote = models.ForeignKey(
+        Vote, verbose_name=_("vote"), on_delete=models.PROTECT, related_name="roll_entries"
+    )
+    dwelling = models.ForeignKey(
+        Dwelling, verbose_name=_("logement"), on_delete=models.PROTECT, related_name="+"
+    )
+    reference = models.CharField(_("référence"), max_length=40)
+    address = models.CharField(_("adresse"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("inscription sur la liste électorale")
+        verbose_name_plural = _("liste électorale")
+        ordering = ["vote", "reference"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vote", "dwelling"],
+                name="rollentry_one_per_dwelling",
+                violation_error_message=_("Ce logement est déjà sur la liste électorale."),
+            )
+        ]
+
+    def __str__(self):
+        return self.reference
+
+
+class Participation(models.Model):
+    """The sign-in list: this dwelling has voted, by this channel. Says nothing of the choice."""
+
+    vote = models.ForeignKey(
+        Vote, verbose_name=_("vote"), on_delete=models.PROTECT, related_name="participations"
+    )
+    dwelling = models.ForeignKey(
+        Dwelling, verbose_name=_("logement"), on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(_("canal"), max_length=10, choices=Channel.choices)
+    recorded_on = models.DateField(_("date"), default=timezone.localdate)
+    recorded_by = models.ForeignKey(
+        User,
+        verbose_name=_("enregistré par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("émargement")
+        verbose_name_plural = _("émargements")
+        ordering = ["vote", "id"]
+        constraints = [
+            # A dwelling votes once, whatever the channel: the database says so, not only forms.
+            models.UniqueConstraint(
+                fields=["vote", "dwelling"],
+                name="participation_one_per_dwelling",
+                violation_error_message=_("Ce logement a déjà voté."),
+            )
+        ]
+        indexes = [models.Index(fields=["vote", "channel"], name="participation_vote_channel")]
+
+    def __str__(self):
+        return f"{self.vote_id} – {self.dwelling_id} ({self.channel})"
+
+
+class VoteCode(models.Model):
+    """A single-use online voting code of one roll entry, kept only as an HMAC."""
+
+    vote = models.ForeignKey(
+        Vote, verbose_name=_("vote"), on_delete=models.PROTECT, related_name="codes"
+    )
+    roll_entry = models.OneToOneField(
+        RollEntry, verbose_name=_("inscription"), on_delete=models.PROTECT, related_name="code"
+    )
+    code_hash = models.CharField(max_length=64)
+    spent_at = models.DateTimeField(_("utilisé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("code de vote")
+        verbose_name_plural = _("codes de vote")
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "code_hash"], name="votecode_unique_hash")
+        ]
+        indexes = [models.Index(fields=["code_hash"], name="votecode_hash")]
+
+    def __str__(self):
+        return f"{self.vote_id} – {self.roll_entry_id}"
+
+
+class OnlineBallot(models.Model):
+    """One anonymous online ballot: the vote and the choice, nothing else (see the module doc)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    vote = models.ForeignKey(
+        Vote, verbose_name=_("vote"), on_delete=models.PROTECT, related_name="online_ballots"
+    )
+    choice = models.CharField(_("choix"), max_length=5, choices=Choice.choices)
+
+    class Meta:
+        verbose_name = _("bulletin en ligne")
+        verbose_name_plural = _("bulletins en ligne")
+        ordering = ["id"]
+
+    def __str__(self):
+        return str(self.id)
+
+
+class PaperCount(models.Model):
+    """The count of one polling station or batch (ballot box, postal batch), double-entered."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("À confirmer")
+        MISMATCH = "mismatch", _("Saisies différentes")
+        CONFIRMED = "confirmed", _("Confirmé")
+
+    vote = models.ForeignKey(
+        Vote, verbose_name=_("vote"), on_delete=models.PROTECT, related_name="paper_counts"
+    )
+    station = models.CharField(_("bureau ou lot"), max_length=120)
+    channel = models.CharField(
+        _("canal"),
+        max_length=10,
+        choices=[(Channel.PAPER, Channel.PAPER.label), (Channel.POSTAL, Channel.POSTAL.label)],
+        default=Channel.PAPER,
+    )
+    yes = models.PositiveIntegerField(_("oui"))
+    no = models.PositiveIntegerField(_("non"))
+    blank = models.PositiveIntegerField(_("blancs"))
+    spoiled = models.PositiveIntegerField(_("nuls"))
+    status = models.CharField(
+        _("état"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    # Staff who counted: the count of a whole station links to no dwelling.
+    entered_by = models.ForeignKey(
+        User, verbose_name=_("saisi par"), on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_by = models.ForeignKey(
+        User,
+        verbose_name=_("confirmé par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("dépouillement")
+        verbose_name_plural = _("dépouillements")
+        ordering = ["vote", "channel", "station"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vote", "station"],
+                name="papercount_one_per_station",
+                violation_error_message=_("Ce bureau ou lot a déjà un dépouillement."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(confirmed_by=F("entered_by")),
+                name="papercount_confirmed_by_someone_else",
+                violation_error_message=_(
+                    "La seconde saisie est faite par une autre personne que la première."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="confirmed", confirmed_by__isnull=False)
+                | (~Q(status="confirmed") & Q(confirmed_by__isnull=True)),
+                name="papercount_confirmed_has_confirmer",
+                violation_error_message=_("Un dépouillement confirmé dit par qui."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.station} ({self.get_channel_display()})"
+
+    @property
+    def total(self):
+        return self.yes + self.no + self.blank + self.spoiled
+
+    def figures(self):
+        return (self.yes, self.no, self.blank, self.spoiled)
+
+
+class CountEntry(models.Model):
+    """Append-only log of every figure typed for a count: entries, confirmations, corrections."""
+
+    class Kind(models.TextChoices):
+        ENTRY = "entry", _("Première saisie")
+        CORRECTION = "correction", _("Correction")
+        CONFIRMATION = "confirmation", _("Seconde saisie")
+
+    count = models.ForeignKey(
+        PaperCount, verbose_name=_("dépouillement"), on_delete=models.PROTECT, related_name="log"
+    )
+    kind = models.CharField(_("nature"), max_length=12, choices=Kind.choices)
+    yes = models.PositiveIntegerField(_("oui"))
+    no = models.PositiveIntegerField(_("non"))
+    blank = models.PositiveIntegerField(_("blancs"))
+    spoiled = models.PositiveIntegerField(_("nuls"))
+    matches = models.BooleanField(_("concorde"), null=True, blank=True)
+    entered_by = models.ForeignKey(
+        User, verbose_name=_("saisi par"), on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(_("saisi le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("saisie de dépouillement")
+        verbose_name_plural = _("saisies de dépouillement")
+        ordering = ["count", "entered_at", "id"]
+
+    def __str__(self):
+        return f"{self.count} – {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("CountEntry rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("CountEntry rows are append-only.")

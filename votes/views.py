@@ -1,1 +1,381 @@
-"""Views of the votes app."""
+"""Views of the votes app: organising a vote (landlord, coordination), the public online ballot,
+and the certified results (every role, in its scope)."""
+
+import csv
+from decimal import Decimal
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.generic import DetailView, ListView
+
+from neighborhoods.access import (
+    ALL_ROLES,
+    COORDINATOR,
+    LANDLORD,
+    RoleRequiredMixin,
+    role_required,
+)
+
+from . import services
+from .forms import BallotForm, CountForm, FiguresForm, ParticipationForm, VoteForm
+from .models import Channel, PaperCount, Vote
+
+MANAGERS = (COORDINATOR, LANDLORD)
+
+
+def get_vote_for_user(user, pk) -> Vote:
+    """A vote `user` organises, or 404 (outside their landlord's neighbourhoods)."""
+    return get_object_or_404(Vote.objects.managed_by(user).select_related("neighbourhood"), pk=pk)
+
+
+def get_result_for_user(user, pk) -> Vote:
+    """A certified vote of a neighbourhood `user` sees, or 404 (uncertified ones included)."""
+    return get_object_or_404(
+        Vote.objects.visible_to(user).certified().select_related("neighbourhood", "certified_by"),
+        pk=pk,
+    )
+
+
+# --- Organising a vote -----------------------------------------------------------------------
+
+
+class VoteListView(RoleRequiredMixin, ListView):
+    roles = MANAGERS
+    template_name = "votes/list.html"
+    context_object_name = "votes"
+
+    def get_queryset(self):
+        return (
+            Vote.objects.managed_by(self.request.user)
+            .select_related("neighbourhood")
+            .annotate(n_participations=Count("participations"))
+            .order_by("-opens_on", "neighbourhood__name")
+        )
+
+
+@role_required(*MANAGERS)
+@require_http_methods(["GET", "POST"])
+def vote_create(request):
+    form = VoteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        vote = form.save(commit=False)
+        vote.created_by = request.user
+        vote.save()
+        messages.success(request, _("Vote créé. Arrêtez la liste électorale à sa date."))
+        return redirect(vote)
+    return render(request, "votes/form.html", {"form": form})
+
+
+@role_required(*MANAGERS)
+def vote_detail(request, pk):
+    vote = get_vote_for_user(request.user, pk)
+    today = timezone.localdate()
+    figures = vote.live_figures() if vote.is_frozen else None
+    counts = list(vote.paper_counts.select_related("entered_by", "confirmed_by"))
+    for count in counts:
+        # Unique ids per form; the second person types the figures without seeing the first.
+        count.confirm_form = FiguresForm(auto_id=f"id_c{count.pk}_%s")
+    counted = dict.fromkeys((Channel.PAPER, Channel.POSTAL), 0)
+    for count in counts:
+        counted[count.channel] += count.total
+    channels = [
+        {
+            "label": channel.label,
+            "signed": (figures or {}).get("participation", {}).get(channel, 0),
+            "counted": counted.get(channel),
+        }
+        for channel in Channel
+        if channel in vote.channels
+    ]
+    context = {
+        "vote": vote,
+        "figures": figures,
+        "channels": channels,
+        "counts": counts,
+        "closed": vote.is_closed(today),
+        "problems": services.certification_problems(vote, today) if vote.is_frozen else [],
+        "live_result": _live_result(vote, figures) if figures and vote.is_closed(today) else None,
+        "participation_form": ParticipationForm(vote=vote) if vote.is_frozen else None,
+        "count_form": CountForm(vote=vote) if vote.is_frozen else None,
+    }
+    return render(request, "votes/detail.html", context)
+
+
+def _live_result(vote, figures):
+    return services.compute_result(
+        roll=vote.roll_size,
+        voters=figures["voters"],
+        yes=figures["yes"],
+        no=figures["no"],
+        blank=figures["blank"],
+        spoiled=figures["spoiled"],
+        minimum_turnout=vote.minimum_turnout,
+    )
+
+
+def _act(request, action, success):
+    try:
+        action()
+    except services.VoteError as exc:
+        messages.error(request, str(exc))
+        return False
+    messages.success(request, success)
+    return True
+
+
+@require_POST
+@role_required(*MANAGERS)
+def roll_freeze(request, pk):
+    vote = get_vote_for_user(request.user, pk)
+    _act(
+        request,
+        lambda: services.roll_freeze(vote=vote, by=request.user),
+        _("Liste électorale arrêtée."),
+    )
+    return redirect(vote)
+
+
+@require_POST
+@role_required(*MANAGERS)
+def participations_record(request, pk):
+    vote = get_vote_for_user(request.user, pk)
+    form = ParticipationForm(request.POST, vote=vote)
+    if not form.is_valid():
+        messages.error(request, _("Émargement : choisissez le canal et indiquez les références."))
+        return redirect(vote)
+    _act(
+        request,
+        lambda: services.participations_record(
+            vote=vote,
+            references=form.reference_list(),
+            channel=form.cleaned_data["channel"],
+            by=request.user,
+        ),
+        _("Émargement enregistré."),
+    )
+    return redirect(vote)
+
+
+@require_POST
+@role_required(*MANAGERS)
+def count_enter(request, pk):
+    vote = get_vote_for_user(request.user, pk)
+    form = CountForm(request.POST, vote=vote)
+    if not form.is_valid():
+        messages.error(request, _("Dépouillement : chaque chiffre est un nombre entier positif."))
+        return redirect(vote)
+    _act(
+        request,
+        lambda: services.count_enter(
+            vote=vote,
+            station=form.cleaned_data["station"],
+            channel=form.cleaned_data["channel"],
+            figures=form.figures(),
+            by=request.user,
+        ),
+        _("Dépouillement saisi : une autre personne doit maintenant le confirmer."),
+    )
+    return redirect(vote)
+
+
+@require_POST
+@role_required(*MANAGERS)
+def count_confirm(request, pk, count_pk):
+    vote = get_vote_for_user(request.user, pk)
+    count = get_object_or_404(PaperCount, vote=vote, pk=count_pk)
+    form = FiguresForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Seconde saisie : chaque chiffre est un nombre entier positif."))
+        return redirect(vote)
+    try:
+        count = services.count_confirm(count=count, figures=form.figures(), by=request.user)
+    except services.VoteError as exc:
+        messages.error(request, str(exc))
+        return redirect(vote)
+    if count.status == PaperCount.Status.CONFIRMED:
+        messages.success(request, _("Les deux saisies concordent : dépouillement confirmé."))
+    else:
+        messages.error(
+            request,
+            _(
+                "Les deux saisies de « %(station)s » ne concordent pas : rien n'est confirmé. "
+                "Recomptez, puis corrigez la première saisie ou refaites la seconde."
+            )
+            % {"station": count.station},
+        )
+    return redirect(vote)
+
+
+@require_POST
+@role_required(*MANAGERS)
+def codes_generate(request, pk):
+    vote = get_vote_for_user(request.user, pk)
+    try:
+        codes = services.codes_generate(vote=vote, by=request.user)
+    except services.VoteError as exc:
+        messages.error(request, str(exc))
+        return redirect(vote)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="codes-vote-{vote.pk}.csv"'
+    response["Cache-Control"] = "no-store"
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    ballot_url = request.build_absolute_uri(reverse("votes:ballot"))
+    writer.writerow(
+        [_("Référence"), _("Adresse"), _("Quartier"), _("Code de vote"), _("Adresse du vote")]
+    )
+    for entry, code in codes:
+        writer.writerow([entry.reference, entry.address, vote.neighbourhood.name, code, ballot_url])
+    return response
+
+
+@require_POST
+@role_required(COORDINATOR)
+def vote_certify(request, pk):
+    vote = get_vote_for_user(request.user, pk)
+    done = _act(
+        request,
+        lambda: services.vote_certify(vote=vote, by=request.user),
+        _("Vote certifié : le résultat est publié et l'étape du quartier mise à jour."),
+    )
+    if done:
+        return redirect("votes:result", pk=vote.pk)
+    return redirect(vote)
+
+
+# --- The public online ballot ------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def ballot(request):
+    """Enter the code and the choice, then confirm: two steps, no login, no session."""
+    form = BallotForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("change"):
+        # Back from the confirmation page: the form again, filled in, nothing checked yet.
+        return render(
+            request, "votes/ballot.html", {"form": BallotForm(initial=request.POST.dict())}
+        )
+    if request.method == "POST" and form.is_valid():
+        code, choice = form.cleaned_data["code"], form.cleaned_data["choice"]
+        try:
+            if request.POST.get("confirm") == "1":
+                vote = services.ballot_cast(code=code, choice=choice)
+                return render(request, "votes/ballot_done.html", {"vote": vote}, status=200)
+            found = services.code_find(code)
+        except services.VoteError as exc:
+            form.add_error("code", str(exc))
+        else:
+            return render(
+                request,
+                "votes/ballot_confirm.html",
+                {
+                    "vote": found.vote,
+                    "code": code,
+                    "choice": choice,
+                    "choice_label": dict(form.fields["choice"].choices)[choice],
+                },
+            )
+    return render(request, "votes/ballot.html", {"form": form})
+
+
+# --- Certified results ----------------------------------------------------------------------
+
+
+class ResultListView(RoleRequiredMixin, ListView):
+    roles = ALL_ROLES
+    template_name = "votes/results.html"
+    context_object_name = "votes"
+
+    def get_queryset(self):
+        return (
+            Vote.objects.visible_to(self.request.user)
+            .certified()
+            .select_related("neighbourhood")
+            .order_by("-certified_on", "neighbourhood__name")
+        )
+
+
+class ResultDetailView(RoleRequiredMixin, DetailView):
+    roles = ALL_ROLES
+    template_name = "votes/result_detail.html"
+    context_object_name = "vote"
+
+    def get_object(self, queryset=None):
+        return get_result_for_user(self.request.user, self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        vote = self.object
+        context["counts"] = list(vote.paper_counts.order_by("channel", "station"))
+        context["online"] = dict(vote.online_ballots.values_list("choice").annotate(n=Count("id")))
+        return context
+
+
+def _fr(value, places=1):
+    if value is None:
+        return ""
+    return f"{Decimal(value):.{places}f}".replace(".", ",")
+
+
+@role_required(*ALL_ROLES)
+def results_csv(request):
+    votes = (
+        Vote.objects.visible_to(request.user)
+        .certified()
+        .select_related("neighbourhood")
+        .order_by("-certified_on", "neighbourhood__name")
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="resultats-votes.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            _("Quartier"),
+            _("Ouverture"),
+            _("Clôture"),
+            _("Certifié le"),
+            _("Inscrits"),
+            _("Votants"),
+            _("Participation (%)"),
+            _("Oui"),
+            _("Non"),
+            _("Blancs"),
+            _("Nuls"),
+            _("Suffrages exprimés"),
+            _("Oui parmi les exprimés (%)"),
+            _("Participation minimale (%)"),
+            _("Résultat"),
+        ]
+    )
+    for vote in votes:
+        r = vote.result
+        writer.writerow(
+            [
+                vote.neighbourhood.name,
+                date_format(vote.opens_on, "SHORT_DATE_FORMAT"),
+                date_format(vote.closes_on, "SHORT_DATE_FORMAT"),
+                date_format(vote.certified_on, "SHORT_DATE_FORMAT"),
+                r.roll,
+                r.voters,
+                _fr(r.turnout),
+                r.yes,
+                r.no,
+                r.blank,
+                r.spoiled,
+                r.cast,
+                _fr(r.yes_share),
+                vote.minimum_turnout or "",
+                _("Adopté") if r.adopted else _("Rejeté"),
+            ]
+        )
+    return response

@@ -1,0 +1,61 @@
+import datetime
+
+import pytest
+
+from neighborhoods.models import Neighbourhood
+from votes import services
+from votes.models import Vote
+
+from .factories import VoteFactory, occupied_dwellings
+
+
+@pytest.fixture
+def nbh(world):
+    """The world's neighbourhood, at the vote stage, with 10 occupied dwellings in all."""
+    Neighbourhood.objects.filter(pk=world.nbh.pk).update(stage=Neighbourhood.Stage.VOTE)
+    world.nbh.refresh_from_db()
+    occupied_dwellings(world.nbh, 10 - 1)  # the world already has one occupied dwelling
+    return world.nbh
+
+
+@pytest.fixture
+def make_vote(nbh, landlord_user):
+    """`make_vote(**fields)`: a vote of `nbh`, its roll frozen unless frozen=False."""
+
+    def make(frozen=True, **fields):
+        vote = VoteFactory(neighbourhood=fields.pop("neighbourhood", nbh), **fields)
+        if frozen:
+            vote = services.roll_freeze(vote=vote, by=landlord_user)
+        return vote
+
+    return make
+
+
+@pytest.fixture
+def vote(make_vote):
+    return make_vote()
+
+
+def sign_in(vote, n, channel="paper", by=None):
+    """Sign in the first `n` dwellings of the roll (not yet signed in) by `channel`."""
+    signed = vote.participations.values_list("dwelling_id", flat=True)
+    refs = list(
+        vote.roll_entries.exclude(dwelling_id__in=signed)
+        .order_by("reference")
+        .values_list("reference", flat=True)[:n]
+    )
+    return services.participations_record(vote=vote, references=refs, channel=channel, by=by)
+
+
+@pytest.fixture
+def second_landlord(orgs):
+    from tests import factories as f
+
+    return f.UserFactory(username="bailleur2", organisation=orgs.landlord, role="landlord")
+
+
+def yesterday():
+    return datetime.date.today() - datetime.timedelta(days=1)
+
+
+__all__ = ["Vote", "sign_in", "yesterday"]

@@ -1,0 +1,116 @@
+"""Forms of the votes app; they validate input, the services decide."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from neighborhoods.models import Neighbourhood
+
+from .models import Channel, Choice, PaperCount, Vote
+from .services import Figures
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class VoteForm(forms.ModelForm):
+    class Meta:
+        model = Vote
+        fields = [
+            "neighbourhood",
+            "method",
+            "roll_date",
+            "opens_on",
+            "closes_on",
+            "minimum_turnout",
+            "question",
+        ]
+        widgets = {
+            "roll_date": DateInput(),
+            "opens_on": DateInput(),
+            "closes_on": DateInput(),
+            "question": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = Neighbourhood.objects.visible_to(user)
+        if not user.is_coordinator:
+            scope = scope.filter(landlord_id=user.organisation_id)
+        self.fields["neighbourhood"].queryset = scope.filter(
+            stage__in=[Neighbourhood.Stage.INFORMATION, Neighbourhood.Stage.VOTE]
+        ).order_by("name")
+        self.fields["neighbourhood"].help_text = _(
+            "Quartiers à l'étape de l'information des habitants ou du vote."
+        )
+
+
+class ParticipationForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Canal"))
+    references = forms.CharField(
+        label=_("Références des logements qui ont voté"),
+        help_text=_("Une référence par ligne (ou séparées par des virgules)."),
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+    def __init__(self, *args, vote, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].choices = [
+            (c.value, c.label) for c in (Channel.PAPER, Channel.POSTAL) if c in vote.channels
+        ]
+
+    def reference_list(self):
+        raw = self.cleaned_data["references"].replace(",", "\n").replace(";", "\n")
+        return [r.strip() for r in raw.splitlines() if r.strip()]
+
+
+class FiguresForm(forms.Form):
+    yes = forms.IntegerField(label=_("Oui"), min_value=0)
+    no = forms.IntegerField(label=_("Non"), min_value=0)
+    blank = forms.IntegerField(label=_("Blancs"), min_value=0)
+    spoiled = forms.IntegerField(label=_("Nuls"), min_value=0)
+
+    def figures(self):
+        d = self.cleaned_data
+        return Figures(yes=d["yes"], no=d["no"], blank=d["blank"], spoiled=d["spoiled"])
+
+
+class CountForm(FiguresForm):
+    station = forms.CharField(
+        label=_("Bureau de vote ou lot"),
+        max_length=120,
+        help_text=_(
+            "Par exemple « Bureau 1 – centre social » ou « Correspondance ». "
+            "Saisir à nouveau un bureau existant corrige ses chiffres."
+        ),
+    )
+    channel = forms.ChoiceField(label=_("Canal"))
+    field_order = ["station", "channel", "yes", "no", "blank", "spoiled"]
+
+    def __init__(self, *args, vote, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].choices = [
+            (value, label)
+            for value, label in PaperCount._meta.get_field("channel").choices
+            if value in vote.channels
+        ]
+
+
+class BallotForm(forms.Form):
+    code = forms.CharField(
+        label=_("Votre code de vote"),
+        max_length=40,
+        help_text=_("Il figure sur le courrier reçu du bailleur : 12 lettres et chiffres."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+    choice = forms.ChoiceField(
+        label=_("Votre choix"),
+        choices=Choice.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez oui, non ou blanc.")},
+    )

@@ -1,0 +1,77 @@
+"""The adoption rule, as a pure function (no database): easy to read, easy to test.
+
+Votes cast ("suffrages exprimés") are yes + no; blank and spoiled ballots are not cast.
+The project is adopted when yes is strictly more than half of the votes cast (a tie is not
+adopted), there is at least one vote cast, and the turnout reaches the vote's optional minimum.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+
+@dataclass(frozen=True)
+class Result:
+    roll: int
+    voters: int
+    yes: int
+    no: int
+    blank: int
+    spoiled: int
+    minimum_turnout: int | None
+    adopted: bool
+
+    @property
+    def cast(self) -> int:
+        return self.yes + self.no
+
+    @property
+    def turnout(self) -> Decimal | None:
+        """Voters / roll, as a percentage with one decimal (None with an empty roll)."""
+        return _percent(self.voters, self.roll)
+
+    @property
+    def yes_share(self) -> Decimal | None:
+        """Yes / votes cast, as a percentage with one decimal (None when nobody cast a vote)."""
+        return _percent(self.yes, self.cast)
+
+    @property
+    def no_share(self) -> Decimal | None:
+        return _percent(self.no, self.cast)
+
+    @property
+    def turnout_reached(self) -> bool:
+        if self.minimum_turnout is None:
+            return True
+        # Compare exactly (voters * 100 >= minimum * roll), not on the rounded percentage.
+        return self.voters * 100 >= self.minimum_turnout * self.roll
+
+
+def _percent(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def compute_result(
+    *,
+    roll: int,
+    voters: int,
+    yes: int,
+    no: int,
+    blank: int,
+    spoiled: int,
+    minimum_turnout: int | None = None,
+) -> Result:
+    cast = yes + no
+    turnout_reached = minimum_turnout is None or voters * 100 >= minimum_turnout * roll
+    adopted = voters > 0 and cast > 0 and 2 * yes > cast and turnout_reached
+    return Result(
+        roll=roll,
+        voters=voters,
+        yes=yes,
+        no=no,
+        blank=blank,
+        spoiled=spoiled,
+        minimum_turnout=minimum_turnout,
+        adopted=adopted,
+    )

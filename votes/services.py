@@ -1,0 +1,576 @@
+"""State changes of a vote: freeze the roll, sign in, count, codes, online ballot, certify.
+
+Each function runs in one transaction, locks the vote row (two staff members, or a voter and
+the coordinator, may act at the same moment), checks the state and raises `VoteError` with a
+French message when it refuses; nothing is written then.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import BigIntegerField, Count, Exists, OuterRef, Q, Sum, Value
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from neighborhoods import pipeline
+from neighborhoods.models import Dwelling, Occupancy, User
+
+from .models import (
+    Channel,
+    Choice,
+    CountEntry,
+    OnlineBallot,
+    PaperCount,
+    Participation,
+    RollEntry,
+    Vote,
+    VoteCode,
+)
+from .outcome import compute_result
+
+
+class VoteError(Exception):
+    """A refused operation on a vote, with a message for the person who asked (translated)."""
+
+
+def _d(day: datetime.date) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
+def _lock(vote: Vote) -> Vote:
+    return Vote.objects.select_for_update().select_related("neighbourhood").get(pk=vote.pk)
+
+
+def _check_manager(vote: Vote, by: User | None) -> None:
+    """Landlord staff of the neighbourhood's landlord, or a coordinator (None: the demo)."""
+    if by is None or by.is_coordinator:
+        return
+    if by.role == User.Role.LANDLORD and by.organisation_id == vote.neighbourhood.landlord_id:
+        return
+    raise VoteError(_("Seuls le bailleur du quartier et la coordination organisent ce vote."))
+
+
+def _check_not_certified(vote: Vote) -> None:
+    if vote.is_certified:
+        raise VoteError(
+            _("Ce vote est certifié depuis le %(on)s : il ne peut plus changer.")
+            % {"on": _d(vote.certified_on)}
+        )
+
+
+# --- Electoral roll ------------------------------------------------------------------------
+
+
+def roll_fingerprint(references) -> str:
+    """sha256 of the sorted dwelling references, one per line: anyone can recompute it."""
+    digest = hashlib.sha256()
+    for i, reference in enumerate(sorted(references)):
+        digest.update((("\n" if i else "") + reference).encode())
+    return digest.hexdigest()
+
+
+def roll_freeze(*, vote: Vote, by: User | None, at: datetime.datetime | None = None) -> Vote:
+    """Write the electoral roll (dwellings occupied at the roll date) once and for all.
+
+    One INSERT … SELECT: the roll is computed by the database from the register as it is now,
+    then copied; later moves do not touch it. Already frozen: nothing changes.
+    """
+    at = at or timezone.now()
+    with transaction.atomic():
+        vote = _lock(vote)
+        _check_manager(vote, by)
+        if vote.is_frozen:
+            return vote
+        if vote.roll_date > timezone.localdate(at):
+            raise VoteError(
+                _("La liste électorale ne peut être arrêtée qu'à partir du %(on)s.")
+                % {"on": _d(vote.roll_date)}
+            )
+        _insert_roll(vote)
+        references = vote.roll_entries.values_list("reference", flat=True)
+        vote.roll_size = vote.roll_entries.count()
+        if not vote.roll_size:
+            raise VoteError(
+                _("Aucun logement occupé au %(on)s dans le registre : la liste serait vide.")
+                % {"on": _d(vote.roll_date)}
+            )
+        vote.roll_fingerprint = roll_fingerprint(references.iterator(chunk_size=2000))
+        vote.roll_frozen_at = at
+        vote.roll_frozen_by = by
+        vote.status = Vote.Status.FROZEN
+        vote.save(
+            update_fields=[
+                "roll_size",
+                "roll_fingerprint",
+                "roll_frozen_at",
+                "roll_frozen_by",
+                "status",
+            ]
+        )
+        return vote
+
+
+def _insert_roll(vote: Vote) -> None:
+    """INSERT … SELECT of the dwellings with an occupancy covering the roll date."""
+    occupied = Occupancy.objects.filter(
+        dwelling=OuterRef("pk"), moved_in__lte=vote.roll_date
+    ).filter(Q(moved_out__isnull=True) | Q(moved_out__gt=vote.roll_date))
+    select = (
+        Dwelling.objects.filter(neighbourhood_id=vote.neighbourhood_id)
+        .filter(Exists(occupied))
+        .order_by()
+        .values_list(Value(vote.pk, output_field=BigIntegerField()), "pk", "reference", "address")
+    )
+    select_sql, params = select.query.sql_with_params()
+    qn = connection.ops.quote_name
+    columns = ", ".join(
+        qn(RollEntry._meta.get_field(name).column)
+        for name in ("vote", "dwelling", "reference", "address")
+    )
+    # Only identifiers from the models' metadata and the ORM's own SELECT are formatted in.
+    sql = f"INSERT INTO {qn(RollEntry._meta.db_table)} ({columns}) {select_sql}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+# --- Sign-in list ----------------------------------------------------------------------------
+
+
+def participations_record(
+    *,
+    vote: Vote,
+    references: list[str],
+    channel: str,
+    by: User | None,
+    on: datetime.date | None = None,
+) -> int:
+    """Sign in the dwellings of `references` as having voted by `channel` (paper or postal).
+
+    All or nothing: an unknown reference, a dwelling not on the roll or one that already voted
+    (by any channel) refuses the whole batch. Returns how many were signed in.
+    """
+    on = on or timezone.localdate()
+    references = list(dict.fromkeys(r.strip() for r in references if r.strip()))
+    if not references:
+        raise VoteError(_("Indiquez au moins une référence de logement."))
+    if channel not in (Channel.PAPER, Channel.POSTAL):
+        raise VoteError(_("Le vote en ligne est émargé par le code, pas à la main."))
+    try:
+        with transaction.atomic():
+            vote = _lock(vote)
+            _check_manager(vote, by)
+            _check_open(vote, on, for_channel=channel)
+            entries = dict(
+                vote.roll_entries.filter(reference__in=references).values_list(
+                    "reference", "dwelling_id"
+                )
+            )
+            unknown = [r for r in references if r not in entries]
+            if unknown:
+                raise VoteError(
+                    _("Pas sur la liste électorale : %(refs)s.") % {"refs": ", ".join(unknown)}
+                )
+            already = list(
+                Participation.objects.filter(vote=vote, dwelling_id__in=entries.values())
+                .order_by("dwelling__reference")
+                .values_list("dwelling__reference", flat=True)
+            )
+            if already:
+                raise VoteError(_("Ont déjà voté : %(refs)s.") % {"refs": ", ".join(already)})
+            Participation.objects.bulk_create(
+                Participation(
+                    vote=vote, dwelling_id=d, channel=channel, recorded_on=on, recorded_by=by
+                )
+                for d in entries.values()
+            )
+    except IntegrityError as exc:
+        # Someone signed one of them in between: the unique constraint refused the batch.
+        raise VoteError(_("Un de ces logements a déjà voté.")) from exc
+    return len(entries)
+
+
+def _check_open(vote: Vote, on: datetime.date, *, for_channel: str) -> None:
+    _check_not_certified(vote)
+    if not vote.is_frozen:
+        raise VoteError(_("Arrêtez d'abord la liste électorale."))
+    if for_channel not in vote.channels:
+        raise VoteError(
+            _("Ce vote ne passe pas par ce canal (%(channel)s).")
+            % {"channel": Channel(for_channel).label}
+        )
+    if on < vote.opens_on:
+        raise VoteError(_("Le vote ouvre le %(on)s.") % {"on": _d(vote.opens_on)})
+
+
+# --- Paper count, double entry ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figures:
+    yes: int
+    no: int
+    blank: int
+    spoiled: int
+
+    @property
+    def total(self) -> int:
+        return self.yes + self.no + self.blank + self.spoiled
+
+    def as_tuple(self):
+        return (self.yes, self.no, self.blank, self.spoiled)
+
+
+def _check_count_open(vote: Vote, on: datetime.date) -> None:
+    _check_not_certified(vote)
+    if not vote.is_frozen:
+        raise VoteError(_("Arrêtez d'abord la liste électorale."))
+    if on < vote.closes_on:
+        # Counting before the close would let partial results out while people still vote.
+        raise VoteError(
+            _("Le dépouillement commence à la clôture du vote, le %(on)s.")
+            % {"on": _d(vote.closes_on)}
+        )
+
+
+def count_enter(
+    *,
+    vote: Vote,
+    station: str,
+    channel: str,
+    figures: Figures,
+    by: User,
+    at: datetime.datetime | None = None,
+) -> PaperCount:
+    """First entry of a station's count, or its correction (which asks for a new confirmation)."""
+    at = at or timezone.now()
+    station = station.strip()
+    if not station:
+        raise VoteError(_("Indiquez le bureau de vote ou le lot."))
+    if channel not in (Channel.PAPER, Channel.POSTAL):
+        raise VoteError(_("Un dépouillement porte sur l'urne ou la correspondance."))
+    with transaction.atomic():
+        vote = _lock(vote)
+        _check_manager(vote, by)
+        _check_count_open(vote, timezone.localdate(at))
+        if channel not in vote.channels:
+            raise VoteError(
+                _("Ce vote ne passe pas par ce canal (%(channel)s).")
+                % {"channel": Channel(channel).label}
+            )
+        count = vote.paper_counts.filter(station=station).first()
+        others = (
+            vote.paper_counts.exclude(pk=count.pk if count else None).aggregate(
+                n=Sum("yes") + Sum("no") + Sum("blank") + Sum("spoiled")
+            )["n"]
+            or 0
+        )
+        if others + figures.total > vote.roll_size:
+            raise VoteError(
+                _(
+                    "%(n)d bulletins en tout dépasseraient la liste électorale "
+                    "(%(roll)d logements inscrits)."
+                )
+                % {"n": others + figures.total, "roll": vote.roll_size}
+            )
+        kind = CountEntry.Kind.ENTRY
+        if count is None:
+            count = PaperCount(vote=vote, station=station)
+        else:
+            if count.figures() == figures.as_tuple() and count.channel == channel:
+                return count
+            kind = CountEntry.Kind.CORRECTION
+        count.channel = channel
+        count.yes, count.no, count.blank, count.spoiled = figures.as_tuple()
+        count.entered_by = by
+        count.confirmed_by = None
+        count.status = PaperCount.Status.PENDING
+        count.save()
+        CountEntry.objects.create(
+            count=count, kind=kind, entered_by=by, entered_at=at, **_figures_dict(figures)
+        )
+        return count
+
+
+def count_confirm(
+    *, count: PaperCount, figures: Figures, by: User, at: datetime.datetime | None = None
+) -> PaperCount:
+    """Second entry by another person: the same figures confirm the count, others do not.
+
+    A mismatch is recorded (the count shows it) and nothing is confirmed.
+    """
+    at = at or timezone.now()
+    with transaction.atomic():
+        vote = _lock(count.vote)
+        _check_manager(vote, by)
+        _check_count_open(vote, timezone.localdate(at))
+        count = PaperCount.objects.select_for_update().get(pk=count.pk)
+        if count.status == PaperCount.Status.CONFIRMED:
+            return count
+        if count.entered_by_id == by.pk:
+            raise VoteError(
+                _("La seconde saisie doit être faite par une autre personne que la première.")
+            )
+        matches = count.figures() == figures.as_tuple()
+        CountEntry.objects.create(
+            count=count,
+            kind=CountEntry.Kind.CONFIRMATION,
+            matches=matches,
+            entered_by=by,
+            entered_at=at,
+            **_figures_dict(figures),
+        )
+        if matches:
+            count.status = PaperCount.Status.CONFIRMED
+            count.confirmed_by = by
+        else:
+            count.status = PaperCount.Status.MISMATCH
+        count.save(update_fields=["status", "confirmed_by"])
+        return count
+
+
+def _figures_dict(figures: Figures) -> dict:
+    return {
+        "yes": figures.yes,
+        "no": figures.no,
+        "blank": figures.blank,
+        "spoiled": figures.spoiled,
+    }
+
+
+# --- Online codes and ballots -----------------------------------------------------------------
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read from a letter
+CODE_LENGTH = 12
+
+
+def normalise_code(code: str) -> str:
+    return "".join(c for c in (code or "").upper() if c.isalnum())
+
+
+def format_code(code: str) -> str:
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def code_hash(vote: Vote, code: str) -> str:
+    """HMAC of the code with the site's secret and the vote's salt: the database alone (and
+    another vote's codes) cannot be used to find or test a code."""
+    key = f"{settings.SECRET_KEY}:{vote.code_salt}".encode()
+    return hmac.new(key, normalise_code(code).encode(), hashlib.sha256).hexdigest()
+
+
+def codes_generate(*, vote: Vote, by: User | None) -> list[tuple[RollEntry, str]]:
+    """One single-use code per roll entry, generated once; returns the plain codes to print.
+
+    Only the hashes are kept: the plain codes exist in the answer of this call and nowhere else.
+    """
+    with transaction.atomic():
+        vote = _lock(vote)
+        _check_manager(vote, by)
+        _check_not_certified(vote)
+        if not vote.is_frozen:
+            raise VoteError(_("Arrêtez d'abord la liste électorale."))
+        if not vote.has_online:
+            raise VoteError(_("Ce vote n'a pas de canal en ligne."))
+        if vote.codes_generated_at is not None:
+            raise VoteError(
+                _(
+                    "Les codes ont déjà été générés le %(on)s : ils ne sont montrés qu'une fois "
+                    "et ne peuvent être refaits."
+                )
+                % {"on": _d(timezone.localdate(vote.codes_generated_at))}
+            )
+        if timezone.localdate() > vote.closes_on:
+            raise VoteError(_("Le vote est clos."))
+        entries = list(vote.roll_entries.order_by("reference"))
+        plain = [
+            "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)) for _ in entries
+        ]
+        VoteCode.objects.bulk_create(
+            VoteCode(vote=vote, roll_entry=entry, code_hash=code_hash(vote, code))
+            for entry, code in zip(entries, plain, strict=True)
+        )
+        vote.codes_generated_at = timezone.now()
+        vote.save(update_fields=["codes_generated_at"])
+        return [(entry, format_code(code)) for entry, code in zip(entries, plain, strict=True)]
+
+
+UNKNOWN_CODE = _(
+    "Ce code n'est pas valable pour un vote ouvert aujourd'hui. Vérifiez-le sur votre courrier."
+)
+
+
+def code_find(code: str, *, today: datetime.date | None = None) -> VoteCode:
+    """The code of a vote open online today, or VoteError; one query whatever the open votes.
+
+    A code of a vote that is not open (another, closed, future) reads as unknown: the page says
+    nothing about other votes.
+    """
+    today = today or timezone.localdate()
+    code = normalise_code(code)
+    if len(code) != CODE_LENGTH:
+        raise VoteError(
+            _("Un code compte %(n)d caractères (lettres et chiffres).") % {"n": CODE_LENGTH}
+        )
+    votes = list(Vote.objects.open_online_on(today).only("pk", "code_salt"))
+    hashes = {code_hash(v, code): v.pk for v in votes}
+    found = (
+        VoteCode.objects.filter(code_hash__in=hashes, vote_id__in=hashes.values())
+        .select_related("vote__neighbourhood")
+        .first()
+    )
+    if found is None or hashes.get(found.code_hash) != found.vote_id:
+        raise VoteError(str(UNKNOWN_CODE))
+    if found.spent_at is not None:
+        raise VoteError(_("Ce code a déjà servi : un seul vote par logement."))
+    return found
+
+
+def ballot_cast(*, code: str, choice: str, today: datetime.date | None = None) -> Vote:
+    """Spend the code, sign the dwelling in (online) and drop the anonymous ballot, together.
+
+    The conditional UPDATE (… WHERE spent_at IS NULL) is the race guard: of two submissions of
+    one code at the same moment, exactly one updates a row; the other writes nothing.
+    """
+    if choice not in Choice.values:
+        raise VoteError(_("Choisissez oui, non ou blanc."))
+    today = today or timezone.localdate()
+    found = code_find(code, today=today)
+    try:
+        with transaction.atomic():
+            vote = _lock(found.vote)
+            _check_open(vote, today, for_channel=Channel.ONLINE)
+            if today > vote.closes_on:
+                raise VoteError(_("Le vote est clos."))
+            spent = VoteCode.objects.filter(pk=found.pk, spent_at__isnull=True).update(
+                spent_at=timezone.now()
+            )
+            if spent != 1:
+                raise VoteError(_("Ce code a déjà servi : un seul vote par logement."))
+            Participation.objects.create(
+                vote=vote,
+                dwelling_id=found.roll_entry.dwelling_id,
+                channel=Channel.ONLINE,
+                recorded_on=today,
+            )
+            OnlineBallot.objects.create(vote=vote, choice=choice)
+    except IntegrityError as exc:
+        raise VoteError(
+            _(
+                "Ce logement a déjà voté (à l'urne ou par correspondance) : "
+                "un seul vote par logement."
+            )
+        ) from exc
+    return vote
+
+
+# --- Certification ----------------------------------------------------------------------------
+
+
+def certification_problems(vote: Vote, on: datetime.date | None = None) -> list[str]:
+    """What stops the certification of `vote` (empty: it may be certified)."""
+    on = on or timezone.localdate()
+    problems = []
+    if not vote.is_frozen:
+        problems.append(_("la liste électorale n'est pas arrêtée"))
+        return problems
+    if on < vote.closes_on:
+        problems.append(
+            _("le vote n'est pas clos (clôture le %(on)s)") % {"on": _d(vote.closes_on)}
+        )
+    pending = vote.paper_counts.exclude(status=PaperCount.Status.CONFIRMED).count()
+    if pending:
+        problems.append(
+            _("%(n)d dépouillement(s) sans seconde saisie concordante") % {"n": pending}
+        )
+    signed = dict(vote.participations.values_list("channel").annotate(n=Count("id")))
+    counted = dict(
+        vote.paper_counts.values_list("channel").annotate(
+            n=Sum("yes") + Sum("no") + Sum("blank") + Sum("spoiled")
+        )
+    )
+    counted[Channel.ONLINE] = vote.online_ballots.count()
+    for channel in Channel:
+        if signed.get(channel, 0) != counted.get(channel, 0):
+            problems.append(
+                _("%(channel)s : %(ballots)d bulletins pour %(signed)d émargements")
+                % {
+                    "channel": channel.label,
+                    "ballots": counted.get(channel, 0),
+                    "signed": signed.get(channel, 0),
+                }
+            )
+    return problems
+
+
+def vote_certify(*, vote: Vote, by: User | None, on: datetime.date | None = None) -> Vote:
+    """Certify the result (coordinators), close the vote and move the neighbourhood's pipeline.
+
+    Certifying twice is refused with a clear message; nothing changes.
+    """
+    on = on or timezone.localdate()
+    if by is not None and not by.is_coordinator:
+        raise VoteError(_("Seule la coordination certifie un vote."))
+    with transaction.atomic():
+        vote = _lock(vote)
+        if vote.is_certified:
+            raise VoteError(
+                _("Ce vote a déjà été certifié le %(on)s : rien n'a changé.")
+                % {"on": _d(vote.certified_on)}
+            )
+        problems = certification_problems(vote, on)
+        if problems:
+            raise VoteError(
+                _("Certification impossible : %(problems)s.") % {"problems": " ; ".join(problems)}
+            )
+        figures = vote.live_figures()
+        vote.voters = figures["voters"]
+        vote.yes_count = figures["yes"]
+        vote.no_count = figures["no"]
+        vote.blank_count = figures["blank"]
+        vote.spoiled_count = figures["spoiled"]
+        vote.status = Vote.Status.CERTIFIED
+        vote.certified_on = on
+        vote.certified_at = timezone.now()
+        vote.certified_by = by
+        vote.save(
+            update_fields=[
+                "voters",
+                "yes_count",
+                "no_count",
+                "blank_count",
+                "spoiled_count",
+                "status",
+                "certified_on",
+                "certified_at",
+                "certified_by",
+            ]
+        )
+        try:
+            pipeline.record_vote_outcome(vote.neighbourhood, vote=vote, by=by, on=on)
+        except pipeline.TransitionError as exc:
+            raise VoteError(str(exc)) from exc
+        return vote
+
+
+__all__ = [
+    "Figures",
+    "VoteError",
+    "ballot_cast",
+    "certification_problems",
+    "code_find",
+    "codes_generate",
+    "compute_result",
+    "count_confirm",
+    "count_enter",
+    "participations_record",
+    "roll_freeze",
+    "vote_certify",
+]
