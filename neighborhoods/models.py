@@ -7,6 +7,7 @@ neighbourhood, a dwelling or a household defined here.
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -114,6 +115,19 @@ class NeighbourhoodQuerySet(models.QuerySet):
         if user.role == User.Role.ASSOCIATION:
             return self.filter(associations__id=org).distinct()
         return self.none()
+
+    def with_dwelling_counts(self):
+        """Annotate `dwelling_count` with a subquery (no join that would multiply rows)."""
+        counts = (
+            Dwelling.objects.filter(neighbourhood=models.OuterRef("pk"))
+            .order_by()
+            .values("neighbourhood")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            dwelling_count=Coalesce(models.Subquery(counts, output_field=models.IntegerField()), 0)
+        )
 
     def running_on(self, day):
         """Neighbourhoods whose collective service runs on `day` (launched, not yet ended)."""
@@ -394,6 +408,7 @@ class Meeting(models.Model):
         PARTNERS = "partners", _("Rencontre des partenaires")
         PUBLIC = "public", _("Réunion publique")
         LAUNCH = "launch", _("Demi-journée de lancement")
+        REVIEW = "review", _("Bilan")
 
     class Decision(models.TextChoices):
         NONE = "", _("Sans objet")
@@ -446,3 +461,45 @@ class Meeting(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} – {self.neighbourhood} ({self.held_on:%d/%m/%Y})"
+
+
+class RegisterImport(models.Model):
+    """A register file checked by a dry run, waiting for confirmation, then applied.
+
+    The file is kept so that the confirmation imports exactly what was previewed, and as the
+    trace of who changed the register with which file.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente de confirmation")
+        APPLIED = "applied", _("Importé")
+
+    uploaded_by = models.ForeignKey(
+        User, verbose_name=_("déposé par"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("déposé le"), default=timezone.now)
+    filename = models.CharField(_("fichier"), max_length=255)
+    content = models.BinaryField(_("contenu"))
+    status = models.CharField(
+        _("statut"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    rows = models.PositiveIntegerField(_("lignes"), default=0)
+    created_count = models.PositiveIntegerField(_("logements ajoutés"), default=0)
+    updated_count = models.PositiveIntegerField(_("logements mis à jour"), default=0)
+    applied_at = models.DateTimeField(_("importé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import du registre")
+        verbose_name_plural = _("imports du registre")
+        ordering = ["-uploaded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="pending", applied_at__isnull=True)
+                | Q(status="applied", applied_at__isnull=False),
+                name="registerimport_applied_has_date",
+                violation_error_message=_("Un import appliqué a une date d'import, et lui seul."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.filename} ({self.uploaded_at:%d/%m/%Y %H:%M})"

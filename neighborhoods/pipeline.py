@@ -70,9 +70,17 @@ def _today():
     return timezone.localdate()
 
 
-def _lock(neighbourhood: Neighbourhood, expected_stage: str | None) -> Neighbourhood:
-    """Reload the neighbourhood under a row lock and check nobody moved it meanwhile."""
+def _lock(
+    neighbourhood: Neighbourhood, expected_stage: str | None, to_stage: str | None = None
+) -> Neighbourhood:
+    """Reload the neighbourhood under a row lock and check nobody moved it meanwhile.
+
+    A neighbourhood already at `to_stage` is returned as is: when two coordinators click the
+    same button, the second click is a no-op rather than an error.
+    """
     locked = Neighbourhood.objects.select_for_update().get(pk=neighbourhood.pk)
+    if to_stage is not None and locked.stage == to_stage:
+        return locked
     if expected_stage is not None and locked.stage != expected_stage:
         raise TransitionError(
             _(
@@ -107,6 +115,7 @@ def _record(
 
 
 def _check_date(on: datetime.date, nbh: Neighbourhood) -> None:
+    """Refuse a step dated before the last step already recorded: history reads in order."""
     last = nbh.stage_changes.order_by("-happened_on").values_list("happened_on", flat=True).first()
     if last and on < last:
         raise TransitionError(
@@ -115,21 +124,28 @@ def _check_date(on: datetime.date, nbh: Neighbourhood) -> None:
         )
 
 
-def missing_for(nbh: Neighbourhood, to_stage: str) -> list[str]:
-    """What is still missing before `nbh` may move forward to `to_stage` (empty: it may)."""
+def missing_for(nbh: Neighbourhood, to_stage: str, on: datetime.date | None = None) -> list[str]:
+    """What is still missing before `nbh` may move forward to `to_stage` on `on` (empty: it may).
+
+    The source's order: residents are informed only once the partners validated the project,
+    and the vote opens only after the public meeting was held.
+    """
+    on = on or _today()
     missing = []
     if (
         to_stage == Stage.INFORMATION
         and not nbh.meetings.filter(
-            kind=Meeting.Kind.PARTNERS, decision=Meeting.Decision.VALIDATED
+            kind=Meeting.Kind.PARTNERS, decision=Meeting.Decision.VALIDATED, held_on__lte=on
         ).exists()
     ):
         missing.append(_("une rencontre des partenaires qui valide le projet"))
     if (
         to_stage == Stage.VOTE
-        and not nbh.meetings.filter(kind=Meeting.Kind.PUBLIC, held_on__lte=_today()).exists()
+        and not nbh.meetings.filter(kind=Meeting.Kind.PUBLIC, held_on__lte=on).exists()
     ):
         missing.append(_("une réunion publique tenue"))
+    if to_stage == Stage.LAUNCH:
+        missing.append(_("un vote des locataires certifié et adopté"))
     return missing
 
 
@@ -145,7 +161,7 @@ def advance(
     """Take one forward step of the pipeline (see FORWARD); refuse it when a precondition fails."""
     on = on or _today()
     with transaction.atomic():
-        nbh = _lock(neighbourhood, expected_stage)
+        nbh = _lock(neighbourhood, expected_stage, to_stage)
         if nbh.stage == to_stage:
             return nbh
         step = FORWARD.get(nbh.stage)
@@ -154,10 +170,10 @@ def advance(
                 _("Impossible de passer de « %(from)s » à « %(to)s ».")
                 % {"from": nbh.get_stage_display(), "to": Stage(to_stage).label}
             )
-        missing = missing_for(nbh, to_stage)
+        _check_date(on, nbh)
+        missing = missing_for(nbh, to_stage, on)
         if missing:
             raise TransitionError(_("Il manque : %(missing)s.") % {"missing": ", ".join(missing)})
-        _check_date(on, nbh)
         fields: tuple[str, ...] = ()
         if to_stage == Stage.RUNNING:
             if on > _today():
@@ -183,6 +199,8 @@ def record_vote_outcome(
     """
     if not getattr(vote, "is_certified", False):
         raise TransitionError(_("Le vote n'est pas certifié."))
+    if getattr(vote, "neighbourhood_id", neighbourhood.pk) != neighbourhood.pk:
+        raise TransitionError(_("Ce vote concerne un autre quartier."))
     on = on or _today()
     to_stage = Stage.LAUNCH if vote.adopted else Stage.REJECTED
     with transaction.atomic():
@@ -194,6 +212,7 @@ def record_vote_outcome(
                 _("Le quartier n'est pas à l'étape du vote (étape actuelle : %(stage)s).")
                 % {"stage": nbh.get_stage_display()}
             )
+        _check_date(on, nbh)
         note = str(vote)
         _record(nbh, to_stage=to_stage, by=by, on=on, note=note)
         return nbh
@@ -219,7 +238,7 @@ def stop(
     if to_stage not in STOPS_FROM or to_stage == Stage.REJECTED:
         raise TransitionError(_("Cet arrêt n'existe pas."))
     with transaction.atomic():
-        nbh = _lock(neighbourhood, expected_stage)
+        nbh = _lock(neighbourhood, expected_stage, to_stage)
         if nbh.stage == to_stage:
             return nbh
         if nbh.stage not in STOPS_FROM[to_stage]:
@@ -230,7 +249,7 @@ def stop(
         _check_date(on, nbh)
         fields: tuple[str, ...] = ()
         if to_stage == Stage.ENDED:
-            if on <= nbh.launched_on:
+            if nbh.launched_on is None or on <= nbh.launched_on:
                 raise TransitionError(_("Le service ne peut s'arrêter qu'après son lancement."))
             nbh.service_ended_on = on
             fields = ("service_ended_on",)
@@ -275,19 +294,51 @@ def reopen(
         return nbh
 
 
+@dataclass(frozen=True)
+class NextStep:
+    """What comes next for a neighbourhood, as shown on its page."""
+
+    label: str
+    to_stage: str | None  # the stage a coordinator's button leads to; None: not a button
+    missing: list[str]
+
+
+def next_step(nbh: Neighbourhood, on: datetime.date | None = None) -> NextStep | None:
+    """The next step of `nbh` and what is missing to take it (None for a stopped one)."""
+    step = FORWARD.get(nbh.stage)
+    if step is not None:
+        return NextStep(str(step.label), step.to_stage, missing_for(nbh, step.to_stage, on))
+    if nbh.stage == Stage.VOTE:
+        # Launch or rejection follow the certification of the count, in the votes app.
+        return NextStep(
+            _("Dépouiller et certifier le vote des locataires"),
+            None,
+            missing_for(nbh, Stage.LAUNCH, on),
+        )
+    if nbh.stage == Stage.RUNNING:
+        return NextStep(_("Faire le bilan du service"), None, [])
+    return None
+
+
 def create_candidate(
     *, by: User | None, on: datetime.date | None = None, **fields
 ) -> Neighbourhood:
     """Create a neighbourhood as a candidate, with the first row of its history."""
-    on = on or _today()
     with transaction.atomic():
         nbh = Neighbourhood.objects.create(stage=Stage.CANDIDATE, **fields)
-        StageChange.objects.create(
-            neighbourhood=nbh,
-            from_stage="",
-            to_stage=Stage.CANDIDATE,
-            happened_on=on,
-            recorded_by=by,
-            note=_("Quartier candidat"),
-        )
+        start_history(nbh, by=by, on=on)
         return nbh
+
+
+def start_history(
+    nbh: Neighbourhood, *, by: User | None, on: datetime.date | None = None
+) -> StageChange:
+    """Write the first history row of a neighbourhood just created as a candidate."""
+    return StageChange.objects.create(
+        neighbourhood=nbh,
+        from_stage="",
+        to_stage=Stage.CANDIDATE,
+        happened_on=on or _today(),
+        recorded_by=by,
+        note=_("Quartier candidat"),
+    )

@@ -1,1 +1,375 @@
-"""Views of the neighborhoods app."""
+"""Views of the neighborhoods app: the coordinators' pipeline pages, meetings, the register.
+
+Every page applies the user's scope (`Neighbourhood.objects.visible_to`); the actions are for
+coordinators and go through the transition functions of `neighborhoods.pipeline`.
+"""
+
+from django.contrib import messages
+from django.db.models import Count, Sum
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.generic import DetailView, ListView
+
+from . import pipeline, register
+from .access import ALL_ROLES, COORDINATOR, LANDLORD, RoleRequiredMixin, role_required
+from .forms import (
+    AdvanceForm,
+    MeetingForm,
+    NeighbourhoodFilter,
+    ReasonForm,
+    RegisterUploadForm,
+    StopForm,
+)
+from .models import Dwelling, Meeting, Neighbourhood, Occupancy, RegisterImport
+
+Stage = Neighbourhood.Stage
+
+
+def get_neighbourhood_for_user(user, slug):
+    """The neighbourhood `slug` if it is in `user`'s scope; 404 otherwise."""
+    return get_object_or_404(Neighbourhood.objects.visible_to(user), slug=slug)
+
+
+def next_step_label(stage):
+    step = pipeline.FORWARD.get(stage)
+    if step is not None:
+        return step.label
+    if stage == Stage.VOTE:
+        return _("Dépouiller et certifier le vote")
+    if stage == Stage.RUNNING:
+        return _("Bilan")
+    return ""
+
+
+class NeighbourhoodListView(RoleRequiredMixin, ListView):
+    roles = ALL_ROLES
+    template_name = "neighborhoods/neighbourhood_list.html"
+    context_object_name = "neighbourhoods"
+    paginate_by = 50
+
+    def get_queryset(self):
+        qs = (
+            Neighbourhood.objects.visible_to(self.request.user)
+            .with_dwelling_counts()
+            .select_related("landlord", "centre")
+            .order_by("name")
+        )
+        self.filterset = NeighbourhoodFilter(self.request.GET or None, queryset=qs)
+        return self.filterset.qs if self.filterset.is_bound else qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        for nbh in context["neighbourhoods"]:
+            nbh.next_step_label = next_step_label(nbh.stage)
+        return context
+
+
+class NeighbourhoodDetailView(RoleRequiredMixin, DetailView):
+    roles = ALL_ROLES
+    template_name = "neighborhoods/neighbourhood_detail.html"
+    context_object_name = "nbh"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            Neighbourhood.objects.visible_to(self.request.user)
+            .select_related("landlord", "centre")
+            .prefetch_related("partners", "associations", "sectors"),
+            slug=self.kwargs["slug"],
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        nbh = self.object
+        context.update(neighbourhood_context(nbh, self.request.user))
+        return context
+
+
+def neighbourhood_context(nbh, user, **forms):
+    """Timeline, key figures, next step and the allowed actions of `nbh` (constant queries)."""
+    changes = list(nbh.stage_changes.select_related("recorded_by").order_by("recorded_at", "id"))
+    meetings = list(nbh.meetings.prefetch_related("organisations").order_by("held_on", "id"))
+    timeline = [{"on": c.happened_on, "kind": "stage", "change": c} for c in changes] + [
+        {"on": m.held_on, "kind": "meeting", "meeting": m} for m in meetings
+    ]
+    timeline.sort(key=lambda item: (item["on"], 0 if item["kind"] == "meeting" else 1))
+
+    by_status = dict(
+        Dwelling.objects.filter(neighbourhood=nbh)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    status_rows = [(label, by_status.get(value, 0)) for value, label in Dwelling.Status.choices]
+    households = Occupancy.objects.filter(
+        dwelling__neighbourhood=nbh, moved_out__isnull=True
+    ).count()
+    step = pipeline.next_step(nbh)
+    context = {
+        "timeline": timeline,
+        "status_rows": status_rows,
+        "dwelling_total": sum(by_status.values()),
+        "households": households,
+        "next_step": step,
+        "is_coordinator": user.is_coordinator,
+        "can_use_register": user.is_coordinator
+        or nbh.landlord_id == user.organisation_id
+        and user.has_role(LANDLORD),
+    }
+    if user.is_coordinator:
+        if step and step.to_stage and not step.missing:
+            context["advance_form"] = forms.get("advance_form") or AdvanceForm(
+                initial={"to_stage": step.to_stage, "expected_stage": nbh.stage}
+            )
+        stop_choices = [
+            (stage, Stage(stage).label)
+            for stage, sources in pipeline.STOPS_FROM.items()
+            if nbh.stage in sources and stage != Stage.REJECTED
+        ]
+        if stop_choices:
+            context["stop_form"] = forms.get("stop_form") or StopForm(
+                choices=stop_choices, initial={"expected_stage": nbh.stage}
+            )
+        if nbh.is_stopped:
+            context["reopen_form"] = forms.get("reopen_form") or ReasonForm(
+                initial={"expected_stage": nbh.stage}
+            )
+    return context
+
+
+@role_required(COORDINATOR)
+@require_GET
+def funnel(request):
+    """How many neighbourhoods and dwellings are at each stage of the pipeline."""
+    dwellings = dict(
+        Dwelling.objects.order_by().values_list("neighbourhood__stage").annotate(n=Count("pk"))
+    )
+    counts = dict(
+        Neighbourhood.objects.order_by()
+        .values_list("stage")
+        .annotate(n=Count("pk"), expected=Sum("expected_dwellings"))
+        .values_list("stage", "n")
+    )
+    rows = [
+        {
+            "stage": label,
+            "value": value,
+            "neighbourhoods": counts.get(value, 0),
+            "dwellings": dwellings.get(value, 0),
+            "stop": value in Neighbourhood.STOPS,
+        }
+        for value, label in Stage.choices
+    ]
+    return render(
+        request,
+        "neighborhoods/funnel.html",
+        {
+            "rows": rows,
+            "total_neighbourhoods": sum(counts.values()),
+            "total_dwellings": sum(dwellings.values()),
+        },
+    )
+
+
+def _refused(request, nbh, error, **forms):
+    messages.error(request, str(error))
+    context = {"nbh": nbh, **neighbourhood_context(nbh, request.user, **forms)}
+    return render(request, "neighborhoods/neighbourhood_detail.html", context, status=400)
+
+
+@role_required(COORDINATOR)
+@require_POST
+def advance(request, slug):
+    nbh = get_neighbourhood_for_user(request.user, slug)
+    form = AdvanceForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, nbh, _("Formulaire incomplet."), advance_form=form)
+    data = form.cleaned_data
+    try:
+        pipeline.advance(
+            nbh,
+            to_stage=data["to_stage"],
+            by=request.user,
+            on=data["on"],
+            note=data["note"],
+            expected_stage=data["expected_stage"],
+        )
+    except (pipeline.TransitionError, ValueError) as error:
+        nbh.refresh_from_db()
+        return _refused(request, nbh, error)
+    nbh.refresh_from_db()
+    messages.success(
+        request,
+        _("%(name)s : étape « %(stage)s ».") % {"name": nbh, "stage": nbh.get_stage_display()},
+    )
+    return redirect(nbh)
+
+
+@role_required(COORDINATOR)
+@require_POST
+def stop(request, slug):
+    nbh = get_neighbourhood_for_user(request.user, slug)
+    choices = [(s, Stage(s).label) for s in pipeline.STOPS_FROM if s != Stage.REJECTED]
+    form = StopForm(request.POST, choices=choices)
+    if not form.is_valid():
+        if "reason" in form.errors:
+            error = _("Un arrêt doit être motivé.")
+        else:
+            error = _("Formulaire incomplet.")
+        return _refused(request, nbh, error)
+    data = form.cleaned_data
+    try:
+        pipeline.stop(
+            nbh,
+            to_stage=data["to_stage"],
+            by=request.user,
+            reason=data["reason"],
+            on=data["on"],
+            expected_stage=data["expected_stage"],
+        )
+    except pipeline.TransitionError as error:
+        nbh.refresh_from_db()
+        return _refused(request, nbh, error)
+    nbh.refresh_from_db()
+    messages.success(
+        request,
+        _("%(name)s : étape « %(stage)s ».") % {"name": nbh, "stage": nbh.get_stage_display()},
+    )
+    return redirect(nbh)
+
+
+@role_required(COORDINATOR)
+@require_POST
+def reopen(request, slug):
+    nbh = get_neighbourhood_for_user(request.user, slug)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        if "reason" in form.errors:
+            error = _("Une réouverture doit être motivée.")
+        else:
+            error = _("Formulaire incomplet.")
+        return _refused(request, nbh, error)
+    data = form.cleaned_data
+    try:
+        pipeline.reopen(
+            nbh,
+            by=request.user,
+            reason=data["reason"],
+            on=data["on"],
+            expected_stage=data["expected_stage"],
+        )
+    except pipeline.TransitionError as error:
+        nbh.refresh_from_db()
+        return _refused(request, nbh, error)
+    nbh.refresh_from_db()
+    messages.success(
+        request,
+        _("%(name)s rouvert : étape « %(stage)s ».")
+        % {"name": nbh, "stage": nbh.get_stage_display()},
+    )
+    return redirect(nbh)
+
+
+@role_required(COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request, slug, pk=None):
+    """Create (no pk) or edit a meeting of the neighbourhood."""
+    nbh = get_neighbourhood_for_user(request.user, slug)
+    meeting = get_object_or_404(Meeting, pk=pk, neighbourhood=nbh) if pk else None
+    form = MeetingForm(request.POST or None, instance=meeting, neighbourhood=nbh)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Réunion enregistrée."))
+        return redirect(nbh)
+    return render(
+        request,
+        "neighborhoods/meeting_form.html",
+        {"nbh": nbh, "form": form, "meeting": meeting},
+        status=400 if form.is_bound else 200,
+    )
+
+
+# The register ---------------------------------------------------------------------------
+
+
+@role_required(COORDINATOR, LANDLORD)
+@require_http_methods(["GET", "POST"])
+def register_import(request):
+    """Step 1: upload a file; the dry run shows what it would do, or every error."""
+    form = RegisterUploadForm(request.POST or None, request.FILES or None)
+    context = {"form": form}
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                plan, pending = register.register_import_preview(
+                    user=request.user, name=upload.name, content=upload.read()
+                )
+            except register.RegisterFileError as error:
+                form.add_error("file", str(error))
+            else:
+                context.update(plan=plan, pending=pending, filename=upload.name)
+                status = 200 if plan.ok else 400
+    context["recent"] = RegisterImport.objects.filter(uploaded_by=request.user).defer("content")[:5]
+    return render(request, "neighborhoods/register_import.html", context, status=status)
+
+
+@role_required(COORDINATOR, LANDLORD)
+@require_POST
+def register_import_confirm(request, pk):
+    """Step 2: apply the previewed file, all or nothing."""
+    get_object_or_404(RegisterImport.objects.only("pk"), pk=pk, uploaded_by=request.user)
+    try:
+        plan, pending = register.register_import_apply(user=request.user, pending_id=pk)
+    except register.RegisterFileError as error:
+        messages.error(request, str(error))
+        return redirect("neighborhoods:register_import")
+    if not plan.ok:
+        messages.error(request, _("Le registre a changé depuis l'aperçu : rien n'a été importé."))
+        return render(
+            request,
+            "neighborhoods/register_import.html",
+            {"form": RegisterUploadForm(), "plan": plan, "filename": pending.filename},
+            status=400,
+        )
+    messages.success(
+        request,
+        _("Registre importé : %(created)d logements ajoutés, %(updated)d mis à jour.")
+        % {"created": pending.created_count, "updated": pending.updated_count},
+    )
+    return redirect("neighborhoods:register_import")
+
+
+@role_required(COORDINATOR, LANDLORD)
+@require_GET
+def register_export(request):
+    """The register of the user's neighbourhoods (or of one: ?quartier=<slug>), CSV or XLSX."""
+    scope = Neighbourhood.objects.visible_to(request.user)
+    if not request.user.is_coordinator:
+        scope = scope.filter(landlord_id=request.user.organisation_id)
+    dwellings = Dwelling.objects.filter(neighbourhood__in=scope)
+    name = "registre"
+    if request.GET.get("quartier"):
+        nbh = scope.filter(slug=request.GET["quartier"]).first()
+        if nbh is None:
+            raise Http404
+        dwellings = dwellings.filter(neighbourhood=nbh)
+        name = f"registre-{nbh.slug}"
+    name += f"-{timezone.localdate():%Y-%m-%d}"
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            register.export_xlsx(dwellings),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    else:
+        response = HttpResponse(
+            register.export_csv(dwellings), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response

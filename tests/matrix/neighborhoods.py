@@ -1,7 +1,123 @@
 """Permission-matrix rows of the neighborhoods app."""
 
-ROWS: list = []
+import datetime
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from . import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, STAFF_ROLES, Row, access
+
+IN_SCOPE = ("coordinator", "landlord", "centre", "association")
+COORDINATOR_ACTION = {
+    "get": access(coordinator=NOT_ALLOWED),
+    "post": access("coordinator"),
+}
+REGISTER_CSV = "Référence;Quartier;Adresse;Bâtiment;Entrée;Statut\n"
+
+
+def _register_file(world):
+    row = f"MATRIX-0001;{world.nbh.name};1 rue de test;B1;1;occupé\n"
+    return SimpleUploadedFile("registre.csv", (REGISTER_CSV + row).encode("utf-8-sig"))
+
+
+def _slug(world):
+    return {"slug": world.nbh.slug}
+
+
+ROWS = [
+    Row("neighborhoods:list", get=access(*STAFF_ROLES), post=access(others=NOT_ALLOWED)),
+    Row(
+        "neighborhoods:detail",
+        get=access(*IN_SCOPE, others=NOT_FOUND),
+        post=access(others=NOT_ALLOWED),
+        kwargs=_slug,
+    ),
+    Row(
+        "neighborhoods:funnel",
+        get=access("coordinator"),
+        post=access(coordinator=NOT_ALLOWED),
+    ),
+    Row(
+        "neighborhoods:advance",
+        **COORDINATOR_ACTION,
+        kwargs=_slug,
+        data=lambda w: {"to_stage": "partners", "expected_stage": "candidate"},
+    ),
+    Row(
+        "neighborhoods:stop",
+        **COORDINATOR_ACTION,
+        kwargs=_slug,
+        data=lambda w: {
+            "to_stage": "abandoned",
+            "expected_stage": "candidate",
+            "reason": "Le bailleur renonce",
+        },
+    ),
+    Row(
+        "neighborhoods:reopen",
+        **COORDINATOR_ACTION,
+        kwargs=lambda w: {"slug": w.stopped_nbh.slug},
+        data=lambda w: {"expected_stage": "abandoned", "reason": "Nouvelle équipe"},
+    ),
+    Row(
+        "neighborhoods:meeting_create",
+        get=access("coordinator"),
+        post=access("coordinator"),
+        kwargs=_slug,
+        data=lambda w: {"kind": "public", "held_on": "2014-01-10", "place": "Salle"},
+    ),
+    Row(
+        "neighborhoods:meeting_edit",
+        get=access("coordinator"),
+        post=access("coordinator"),
+        kwargs=lambda w: {"slug": w.nbh.slug, "pk": w.meeting.pk},
+        data=lambda w: {"kind": "public", "held_on": "2014-01-10", "place": "Salle"},
+    ),
+    Row(
+        "neighborhoods:register_import",
+        get=access("coordinator", "landlord"),
+        post=access("coordinator", "landlord"),
+        data=lambda w: {"file": _register_file(w)},
+    ),
+    Row(
+        "neighborhoods:register_import_confirm",
+        get=access(coordinator=NOT_ALLOWED, landlord=NOT_ALLOWED),
+        post=access("coordinator", landlord=NOT_FOUND),
+        kwargs=lambda w: {"pk": w.register_import.pk},
+    ),
+    Row(
+        "neighborhoods:register_export",
+        get=access("coordinator", "landlord"),
+        post=access(coordinator=NOT_ALLOWED, landlord=NOT_ALLOWED),
+    ),
+]
 
 
 def populate(world):
-    """Add to `world` the objects this app's URLs need (none yet)."""
+    """A meeting of world.nbh, a stopped neighbourhood in the same scope, a pending import."""
+    from neighborhoods import register
+    from neighborhoods.models import Meeting, Neighbourhood, User
+    from tests import factories as f
+
+    world.meeting = f.MeetingFactory(
+        neighbourhood=world.nbh, kind=Meeting.Kind.PUBLIC, held_on=datetime.date(2013, 11, 5)
+    )
+    world.stopped_nbh = f.NeighbourhoodFactory(
+        name="Quartier arrêté",
+        slug="quartier-arrete",
+        landlord=world.orgs.landlord,
+        centre=world.orgs.centre,
+        stage=Neighbourhood.Stage.ABANDONED,
+    )
+    # The same persona as the `coordinator` fixture (the factory gets or creates by username).
+    coordinator = f.UserFactory(
+        username="coordo",
+        organisation=world.orgs.city,
+        role=User.Role.COORDINATOR,
+        is_staff=True,
+    )
+    upload = _register_file(world)
+    _plan, world.register_import = register.register_import_preview(
+        user=coordinator, name=upload.name, content=upload.read()
+    )
+    assert world.register_import is not None
+    assert OK and FORBIDDEN  # the outcomes above, named for readers
