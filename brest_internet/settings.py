@@ -233,6 +233,10 @@ CONTENT_SECURITY_POLICY = {
 # Demo accounts' password; when unset, load_brest_demo generates and prints one.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="")
 
+# Households gone (every occupancy ended) for longer than this are anonymised by the daily
+# `anonymise_departed_households` command.
+GDPR_RETENTION_MONTHS = env.int("GDPR_RETENTION_MONTHS", default=24)
+
 # A running neighbourhood whose last review is older than this shows "review due".
 REVIEW_DUE_MONTHS = env.int("REVIEW_DUE_MONTHS", default=12)
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("comptes/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("langue/", set_language, name="set_language"),
     path("journal/", audit.audit_log, name="audit_log"),
+    path("donnees-personnelles/", include("brest_internet.privacy_urls")),
     path("quartiers/", include("neighborhoods.urls")),
     path("votes/", include("votes.urls")),
     path("abonnements/", include("subscriptions.urls")),

@@ -18,4 +18,23 @@ ROWS = [
         get=access("coordinator"),
         post=access("coordinator", others=FORBIDDEN) | {"coordinator": NOT_ALLOWED},
     ),
+    Row("gdpr:notice", get=everyone(OK), post=everyone(NOT_ALLOWED)),
+    Row(
+        "gdpr:households",
+        get=access("coordinator"),
+        post=access(others=FORBIDDEN, coordinator=NOT_ALLOWED),
+    ),
+    Row(
+        "gdpr:household_export",
+        get=access("coordinator"),
+        post=access(others=FORBIDDEN, coordinator=NOT_ALLOWED),
+        kwargs=lambda w: {"pk": w.household.pk},
+    ),
+    Row(
+        "gdpr:household_anonymise",
+        get=access(others=FORBIDDEN, coordinator=NOT_ALLOWED),
+        post=access("coordinator"),
+        kwargs=lambda w: {"pk": w.household.pk},
+        data=lambda w: {"confirm": "yes"},
+    ),
 ]

@@ -1,0 +1,75 @@
+"""Pages of data protection: the public notice, and the coordinators' handling of a household's
+rights (export of its data, anonymisation)."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from neighborhoods.access import COORDINATOR, role_required
+from neighborhoods.models import Household
+
+from . import gdpr
+
+
+@require_GET
+def notice(request):
+    """What personal data the app keeps, why, for how long: public, tenants may read it."""
+    return render(request, "gdpr/notice.html", {"retention_months": settings.GDPR_RETENTION_MONTHS})
+
+
+class HouseholdSearch(forms.Form):
+    q = forms.CharField(
+        label=gettext_lazy("Nom du foyer ou référence du logement"), required=False, max_length=100
+    )
+
+
+@role_required(COORDINATOR)
+@require_GET
+def households(request):
+    form = HouseholdSearch(request.GET or None)
+    qs = Household.objects.order_by("name", "id")
+    if form.is_valid() and form.cleaned_data["q"]:
+        q = form.cleaned_data["q"]
+        qs = qs.filter(Q(name__icontains=q) | Q(occupancies__dwelling__reference__icontains=q))
+        qs = qs.distinct()
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(request, "gdpr/households.html", {"form": form, "page": page})
+
+
+@role_required(COORDINATOR)
+@require_GET
+def household_export(request, pk):
+    household = get_object_or_404(Household, pk=pk)
+    response = HttpResponse(
+        gdpr.household_export_json(household=household),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="foyer-{household.pk}.json"'
+    return response
+
+
+@role_required(COORDINATOR)
+@require_POST
+def household_anonymise(request, pk):
+    household = get_object_or_404(Household, pk=pk)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Cochez la case de confirmation pour anonymiser ce foyer."))
+        return redirect("gdpr:households")
+    try:
+        gdpr.household_anonymise(household=household, by=request.user)
+    except gdpr.AnonymisationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Le foyer n° %(id)d est anonymisé ; ses chiffres restent comptés.")
+            % {"id": household.pk},
+        )
+    return redirect("gdpr:households")

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import privacy
+
+app_name = "gdpr"
+
+urlpatterns = [
+    path("", privacy.notice, name="notice"),
+    path("foyers/", privacy.households, name="households"),
+    path("foyers/<int:pk>/export/", privacy.household_export, name="household_export"),
+    path("foyers/<int:pk>/anonymiser/", privacy.household_anonymise, name="household_anonymise"),
+]
