@@ -3,6 +3,7 @@ managed here by the coordination; the other records are shown read-only, since t
 change only through `support.services`."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -43,6 +44,11 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # The revert page would save the object back: never here (the list of versions,
+        # at history/, stays readable).
+        raise PermissionDenied
 
 
 @admin.register(WorkshopSession)

@@ -13,7 +13,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
@@ -216,7 +215,7 @@ def computer_order_create(
                     % {"h": household}
                 )
             neighbourhood = dwelling.neighbourhood
-        locked.stock = F("stock") - 1
+        locked.stock -= 1  # safe: the row is locked
         locked._history_user = by
         locked.save(update_fields=["stock"])
         return ComputerOrder.objects.create(
@@ -279,7 +278,7 @@ def computer_order_cancel(
         if locked.status == ComputerOrder.Status.HANDED_OVER:
             raise SupportError(_("L'ordinateur est déjà remis : la commande ne s'annule plus."))
         computer = ComputerModel.objects.select_for_update().get(pk=locked.computer_id)
-        computer.stock = F("stock") + 1
+        computer.stock += 1
         computer._history_user = by
         computer.save(update_fields=["stock"])
         locked.status = ComputerOrder.Status.CANCELLED

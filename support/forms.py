@@ -1,0 +1,222 @@
+"""Forms of the support app. Choices are always limited to the user's scope."""
+
+from django import forms
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from neighborhoods.models import Dwelling, Occupancy, Organisation
+
+from .access import neighbourhoods_for
+from .models import (
+    AdviceRequest,
+    ComputerModel,
+    HomeHelpRequest,
+    WorkshopSession,
+    WorkshopTopic,
+)
+
+
+def with_dwelling_reference(households):
+    """Annotate each household with the reference of the dwelling it lives in now."""
+    current = Occupancy.objects.filter(household=OuterRef("pk"), moved_out__isnull=True)
+    return households.annotate(
+        dwelling_reference=Subquery(current.values("dwelling__reference")[:1]),
+        neighbourhood_name=Subquery(current.values("dwelling__neighbourhood__name")[:1]),
+    )
+
+
+class HouseholdChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        ref = getattr(obj, "dwelling_reference", None)
+        return f"{obj.name} – {ref}" if ref else obj.name
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class SessionForm(forms.ModelForm):
+    """A new workshop session; its centre is the one that serves the chosen neighbourhood."""
+
+    class Meta:
+        model = WorkshopSession
+        fields = [
+            "topic",
+            "neighbourhood",
+            "starts_at",
+            "ends_at",
+            "place",
+            "facilitator",
+            "capacity",
+        ]
+        widgets = {"starts_at": DateTimeInput(), "ends_at": DateTimeInput()}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = WorkshopTopic.objects.filter(active=True)
+        self.fields["neighbourhood"].queryset = neighbourhoods_for(user).filter(
+            centre__isnull=False
+        )
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("La fin de la séance doit suivre son début."))
+        if starts and starts <= timezone.now():
+            self.add_error("starts_at", _("Une nouvelle séance se programme dans le futur."))
+        return data
+
+    def save(self, commit=True):
+        self.instance.centre = self.cleaned_data["neighbourhood"].centre
+        return super().save(commit)
+
+
+class SignUpForm(forms.Form):
+    household = HouseholdChoiceField(label=_("Foyer"), queryset=None)
+
+    def __init__(self, *args, households, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["household"].queryset = with_dwelling_reference(households).order_by("name")
+
+
+class HomeHelpForm(forms.ModelForm):
+    class Meta:
+        model = HomeHelpRequest
+        fields = ["kind", "details", "requested_on"]
+        widgets = {"requested_on": DateInput(), "details": forms.Textarea(attrs={"rows": 3})}
+
+
+class ScheduleForm(forms.Form):
+    on = forms.DateField(label=_("Date de la visite"), widget=DateInput())
+
+
+class DoneForm(forms.Form):
+    on = forms.DateField(label=_("Visite faite le"), widget=DateInput())
+    outcome = forms.CharField(
+        label=_("Résultat"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class AdviceForm(forms.ModelForm):
+    class Meta:
+        model = AdviceRequest
+        fields = ["association", "topic", "question", "requested_on"]
+        widgets = {"requested_on": DateInput(), "question": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, neighbourhood, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The associations that represent the tenants of the household's neighbourhood.
+        self.fields["association"].queryset = neighbourhood.associations.filter(
+            kind=Organisation.Kind.TENANTS_ASSOCIATION
+        )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Réponse"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
+    )
+
+
+class OrderForm(forms.Form):
+    computer = forms.ModelChoiceField(
+        label=_("Modèle"), queryset=ComputerModel.objects.filter(active=True), empty_label=None
+    )
+    ordered_on = forms.DateField(label=_("Commandé le"), widget=DateInput())
+
+
+class HalfDayForm(forms.Form):
+    """Everything a household asks for at a launch half-day's table, in one submit."""
+
+    household = HouseholdChoiceField(
+        label=_("Foyer trouvé"),
+        queryset=None,
+        required=False,
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+    new_name = forms.CharField(label=_("Nom du nouveau foyer"), max_length=150, required=False)
+    new_phone = forms.CharField(label=_("Téléphone"), max_length=30, required=False)
+    dwelling_reference = forms.CharField(
+        label=_("Référence du logement"), max_length=40, required=False
+    )
+    connection = forms.BooleanField(label=_("Demande de connexion à 1 €"), required=False)
+    sessions = forms.ModelMultipleChoiceField(
+        label=_("Inscriptions aux ateliers"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    computer = forms.ModelChoiceField(
+        label=_("Ordinateur"),
+        queryset=ComputerModel.objects.filter(active=True),
+        required=False,
+        widget=forms.RadioSelect,
+        empty_label=_("Pas d'ordinateur"),
+    )
+    notes = forms.CharField(label=_("Remarque"), max_length=300, required=False)
+
+    def __init__(self, *args, half_day, households, sessions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.half_day = half_day
+        self.fields["household"].queryset = households
+        self.fields["sessions"].queryset = sessions
+        self.fields["sessions"].label_from_instance = self.session_label
+
+    @staticmethod
+    def session_label(session):
+        when = timezone.localtime(session.starts_at)
+        free = session.capacity - getattr(session, "registered_count", 0)
+        seats = _("%(n)d place(s)") % {"n": free} if free > 0 else _("complet : liste d'attente")
+        return f"{session.topic} – {when:%d/%m %H:%M} ({seats})"
+
+    def clean(self):
+        data = super().clean()
+        household = data.get("household")
+        name = (data.get("new_name") or "").strip()
+        reference = (data.get("dwelling_reference") or "").strip()
+        data["dwelling"] = None
+        if household is None:
+            if not name:
+                raise forms.ValidationError(
+                    _("Choisissez un foyer trouvé, ou donnez le nom d'un nouveau foyer.")
+                )
+            if not reference:
+                self.add_error(
+                    "dwelling_reference", _("Un nouveau foyer a besoin de son logement.")
+                )
+                return data
+            dwelling = Dwelling.objects.filter(
+                neighbourhood=self.half_day.neighbourhood, reference__iexact=reference
+            ).first()
+            if dwelling is None:
+                self.add_error(
+                    "dwelling_reference",
+                    _("Aucun logement %(ref)s dans le quartier %(nbh)s.")
+                    % {"ref": reference, "nbh": self.half_day.neighbourhood},
+                )
+                return data
+            data["dwelling"] = dwelling
+        elif name:
+            raise forms.ValidationError(
+                _("Choisissez un foyer trouvé ou un nouveau foyer, pas les deux.")
+            )
+        asked = data.get("connection") or data.get("sessions") or data.get("computer")
+        if not asked and not (data.get("notes") or "").strip():
+            raise forms.ValidationError(
+                _("Rien à enregistrer : cochez une demande ou écrivez une remarque.")
+            )
+        return data
