@@ -1,7 +1,37 @@
-from django.urls import path  # noqa: F401
+from django.urls import path, register_converter
 
-from . import views  # noqa: F401
+from . import views
+
+
+class MonthConverter:
+    """A month in the URL, as YYYY-MM (checked further by services.parse_month)."""
+
+    regex = r"\d{4}-\d{2}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(MonthConverter, "month")
 
 app_name = "subscriptions"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.subscription_list, name="list"),
+    path("nouvelle-demande/", views.subscription_create, name="create"),
+    path("<int:pk>/", views.subscription_detail, name="detail"),
+    path("<int:pk>/transmettre/", views.subscription_send, name="send"),
+    path("<int:pk>/activer/", views.subscription_activate, name="activate"),
+    path("<int:pk>/resilier/", views.subscription_cancel, name="cancel"),
+    path("demandes.csv", views.requests_csv, name="requests_csv"),
+    path("demandes/transmises/", views.requests_mark_sent, name="requests_mark_sent"),
+    path("taux/", views.subscription_rate, name="rate"),
+    path("charges/", views.charges_index, name="charges"),
+    path("charges/generer/", views.charges_generate, name="charges_generate"),
+    path("charges/<month:month>/", views.charges_month, name="charges_month"),
+    path("charges/<month:month>/export.csv", views.charges_export, name="charges_export"),
+    path("charges/<month:month>/ajustement/", views.adjustment_create, name="adjustment_create"),
+]

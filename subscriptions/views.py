@@ -1,1 +1,387 @@
-"""Views of the subscriptions app."""
+"""Pages of the subscriptions app: subscriptions and their transitions, the monthly charges.
+
+Who may do what: coordinators everything; the landlord's staff everything in their landlord's
+neighbourhoods; centre staff see the subscriptions of the neighbourhoods their centre serves
+and record requests. Every object is fetched through the user's scope (404 outside it).
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Sum
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from neighborhoods.access import CENTRE, COORDINATOR, LANDLORD, role_required
+from neighborhoods.models import Neighbourhood
+
+from . import exports, services, stats
+from .forms import (
+    ActivateForm,
+    AdjustmentForm,
+    CancelForm,
+    GenerateForm,
+    SendForm,
+    SubscriptionFilterForm,
+    SubscriptionRequestForm,
+)
+from .models import Adjustment, Charge, ChargeMonth, ChargeRun, Subscription
+
+VIEWERS = (COORDINATOR, LANDLORD, CENTRE)
+MANAGERS = (COORDINATOR, LANDLORD)
+PAGE_SIZE = 50
+
+
+def get_subscription_for_user(user, pk):
+    return get_object_or_404(
+        Subscription.objects.visible_to(user).select_related(
+            "dwelling__neighbourhood", "household", "half_day", "requested_by"
+        ),
+        pk=pk,
+    )
+
+
+def _scope(user):
+    return Neighbourhood.objects.visible_to(user)
+
+
+# --- Subscriptions ---------------------------------------------------------------------------
+
+
+def _filtered(request):
+    form = SubscriptionFilterForm(request.GET or None, user=request.user)
+    qs = Subscription.objects.visible_to(request.user)
+    if form.is_valid():
+        if form.cleaned_data["neighbourhood"]:
+            qs = qs.filter(dwelling__neighbourhood=form.cleaned_data["neighbourhood"])
+        if form.cleaned_data["status"]:
+            qs = qs.filter(status=form.cleaned_data["status"])
+    return form, qs
+
+
+@role_required(*VIEWERS)
+@require_GET
+def subscription_list(request):
+    form, qs = _filtered(request)
+    qs = qs.select_related("dwelling__neighbourhood", "household").order_by("-requested_on", "-id")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    pending = None
+    if request.user.has_role(*MANAGERS):
+        pending = (
+            Subscription.objects.visible_to(request.user)
+            .filter(status=Subscription.Status.REQUESTED)
+            .aggregate(n=Count("id"), last=Max("id"))
+        )
+    return render(
+        request,
+        "subscriptions/subscription_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "pending": pending,
+            "can_manage": request.user.has_role(*MANAGERS),
+        },
+    )
+
+
+@role_required(*VIEWERS)
+def subscription_create(request):
+    form = SubscriptionRequestForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            sub = services.subscription_request(
+                dwelling=data["dwelling"],
+                household=data["household"],
+                channel=data["channel"],
+                by=request.user,
+                requested_on=data["requested_on"],
+                half_day=data["half_day"],
+            )
+        except services.SubscriptionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Demande de connexion enregistrée."))
+            return redirect(sub)
+    return render(request, "subscriptions/subscription_form.html", {"form": form})
+
+
+@role_required(*VIEWERS)
+@require_GET
+def subscription_detail(request, pk):
+    sub = get_subscription_for_user(request.user, pk)
+    today = timezone.localdate()
+    history = sub.history.select_related("history_user").order_by("-history_date")[:50]
+    return render(
+        request,
+        "subscriptions/subscription_detail.html",
+        {
+            "sub": sub,
+            "history": history,
+            "can_manage": request.user.has_role(*MANAGERS),
+            "send_form": SendForm(initial={"sent_on": today}),
+            "activate_form": ActivateForm(initial={"activated_on": today}),
+            "cancel_form": CancelForm(initial={"cancelled_on": today}),
+        },
+    )
+
+
+def _transition(request, pk, form_class, action):
+    sub = get_subscription_for_user(request.user, pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(sub)
+    try:
+        action(sub, form.cleaned_data)
+    except services.SubscriptionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Abonnement mis à jour."))
+    return redirect(sub)
+
+
+@role_required(*MANAGERS)
+@require_POST
+def subscription_send(request, pk):
+    return _transition(
+        request,
+        pk,
+        SendForm,
+        lambda sub, d: services.subscription_send(
+            subscription=sub, by=request.user, on=d["sent_on"]
+        ),
+    )
+
+
+@role_required(*MANAGERS)
+@require_POST
+def subscription_activate(request, pk):
+    return _transition(
+        request,
+        pk,
+        ActivateForm,
+        lambda sub, d: services.subscription_activate(
+            subscription=sub,
+            by=request.user,
+            activated_on=d["activated_on"],
+            modem_serial=d["modem_serial"],
+        ),
+    )
+
+
+@role_required(*MANAGERS)
+@require_POST
+def subscription_cancel(request, pk):
+    return _transition(
+        request,
+        pk,
+        CancelForm,
+        lambda sub, d: services.subscription_cancel(
+            subscription=sub, by=request.user, cancelled_on=d["cancelled_on"], reason=d["reason"]
+        ),
+    )
+
+
+@role_required(*MANAGERS)
+@require_GET
+def requests_csv(request):
+    """The connection requests not yet sent to the operator, as a CSV file."""
+    subs = Subscription.objects.visible_to(request.user).filter(
+        status=Subscription.Status.REQUESTED
+    )
+    response = StreamingHttpResponse(
+        exports.request_csv(subs), content_type="text/csv; charset=utf-8"
+    )
+    name = f"demandes-connexion-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@role_required(*MANAGERS)
+@require_POST
+def requests_mark_sent(request):
+    """Mark as sent the requests of the downloaded list (those up to the id it ended with)."""
+    try:
+        up_to = int(request.POST.get("up_to", ""))
+    except ValueError:
+        messages.error(request, _("Liste de demandes inconnue : téléchargez-la à nouveau."))
+        return redirect("subscriptions:list")
+    subs = Subscription.objects.visible_to(request.user).filter(pk__lte=up_to)
+    count = services.subscriptions_mark_sent(subscriptions=subs, by=request.user)
+    messages.success(
+        request, _("%(n)d demande(s) marquée(s) transmise(s) à l'opérateur.") % {"n": count}
+    )
+    return redirect("subscriptions:list")
+
+
+@role_required(*VIEWERS)
+@require_GET
+def subscription_rate(request):
+    """Active subscriptions / dwellings per neighbourhood, month by month since the launch."""
+    today = timezone.localdate()
+    neighbourhoods = list(
+        _scope(request.user).filter(launched_on__isnull=False).order_by("launched_on")
+    )
+    series, months, figures = [], [], []
+    if neighbourhoods:
+        start = min(n.launched_on for n in neighbourhoods)
+        series = stats.subscription_series(neighbourhoods, start, today)
+        days = [p.day for p in series[0].points]
+        months = [
+            (day, [s.points[i] for s in series]) for i, day in reversed(list(enumerate(days)))
+        ]
+        if request.user.has_role(*MANAGERS):
+            year_ago = (today.replace(day=1) - datetime.timedelta(days=330)).replace(day=1)
+            figures = stats.billed_per_subscriber(neighbourhoods, year_ago, today)
+    return render(
+        request,
+        "subscriptions/rate.html",
+        {"series": series, "months": months, "figures": figures},
+    )
+
+
+# --- Charges ---------------------------------------------------------------------------------
+
+
+def _month_or_404(value):
+    try:
+        return services.parse_month(value)
+    except services.ChargeError as exc:
+        raise Http404(str(exc)) from exc
+
+
+@role_required(*MANAGERS)
+@require_GET
+def charges_index(request):
+    scope = _scope(request.user)
+    totals = {
+        row["month"]: row
+        for row in Charge.objects.filter(neighbourhood__in=scope)
+        .values("month")
+        .order_by()
+        .annotate(lines=Count("id"), amount=Sum("amount"))
+    }
+    months = [(cm, totals.get(cm.month)) for cm in ChargeMonth.objects.order_by("-month")[:120]]
+    runs = ChargeRun.objects.select_related("charge_month", "run_by", "tariff")[:10]
+    today = timezone.localdate()
+    form = GenerateForm(initial={"month": today.strftime("%Y-%m")})
+    return render(
+        request,
+        "subscriptions/charges_index.html",
+        {"months": months, "runs": runs, "form": form},
+    )
+
+
+@role_required(*MANAGERS)
+@require_POST
+def charges_generate(request):
+    form = GenerateForm(request.POST)
+    month = request.POST.get("month", "")
+    if form.is_valid():
+        try:
+            run = services.charges_generate(month=form.cleaned_data["month"], by=request.user)
+        except services.ChargeError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(m)s : %(n)d ligne(s) ajoutée(s), %(a)s €.")
+                % {
+                    "m": run.charge_month,
+                    "n": run.lines_added,
+                    "a": exports.money(run.amount_added),
+                },
+            )
+            return redirect("subscriptions:charges_month", month=run.charge_month.slug)
+    else:
+        messages.error(request, _("Indiquez le mois sous la forme AAAA-MM (%(v)s).") % {"v": month})
+    return redirect("subscriptions:charges")
+
+
+def _charge_month_for(month):
+    return get_object_or_404(ChargeMonth, month=_month_or_404(month))
+
+
+@role_required(*MANAGERS)
+@require_GET
+def charges_month(request, month):
+    charge_month = _charge_month_for(month)
+    scope = _scope(request.user)
+    summary = stats.month_summary(charge_month.month, scope)
+    totals = {
+        "dwellings": sum(b.dwellings for b in summary),
+        "amount": sum(b.amount for b in summary),
+        "tenants": sum(b.tenants for b in summary),
+        "landlord": sum(b.landlord for b in summary),
+        "adjustments": sum(b.adjustments for b in summary),
+        "total": sum(b.total for b in summary),
+    }
+    billed_nbh = scope.filter(charges__month=charge_month.month).distinct().order_by("name")
+    figures = stats.billed_per_subscriber(billed_nbh, charge_month.month, charge_month.month)
+    adjustments = (
+        Adjustment.objects.filter(charge_month=charge_month, neighbourhood__in=scope)
+        .select_related("dwelling", "neighbourhood", "created_by")
+        .order_by("-created_at")
+    )
+    runs = charge_month.runs.select_related("run_by", "tariff")
+    return render(
+        request,
+        "subscriptions/charges_month.html",
+        {
+            "cm": charge_month,
+            "summary": summary,
+            "totals": totals,
+            "figures": figures,
+            "adjustments": adjustments,
+            "runs": runs,
+        },
+    )
+
+
+@role_required(*MANAGERS)
+@require_POST
+def charges_export(request, month):
+    """Lock the month (nothing can be regenerated after) and stream its lines as CSV."""
+    charge_month = _charge_month_for(month)
+    services.charge_month_export(month=charge_month.month, by=request.user)
+    response = StreamingHttpResponse(
+        exports.charge_csv(charge_month.month, _scope(request.user)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="charges-{charge_month.slug}.csv"'
+    return response
+
+
+@role_required(*MANAGERS)
+def adjustment_create(request, month):
+    charge_month = _charge_month_for(month)
+    form = AdjustmentForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.adjustment_create(
+                month=charge_month.month,
+                dwelling=data["dwelling"],
+                kind=data["kind"],
+                amount=data["amount"],
+                reason=data["reason"],
+                payer=data["payer"] or None,
+                by=request.user,
+            )
+        except services.ChargeError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Ajustement enregistré."))
+            return redirect(reverse("subscriptions:charges_month", args=[charge_month.slug]))
+    return render(request, "subscriptions/adjustment_form.html", {"form": form, "cm": charge_month})

@@ -1,0 +1,221 @@
+"""What the programme learns from subscriptions and charges, computed by the database.
+
+These functions are reused by the dashboard: each is a fixed number of aggregate queries,
+whatever the number of subscriptions, dwellings or charge lines.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from neighborhoods.models import Dwelling
+
+from .models import Adjustment, Charge, Payer, Subscription
+
+
+def month_starts(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    """The first days of the months from `start`'s month to `end`'s month, included."""
+    months = []
+    day = start.replace(day=1)
+    while day <= end:
+        months.append(day)
+        day = (day + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def month_end(month: datetime.date) -> datetime.date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def _active_filter(day: datetime.date) -> Q:
+    return Q(activated_on__lte=day) & (Q(cancelled_on__isnull=True) | Q(cancelled_on__gt=day))
+
+
+def _rate(active: int, dwellings: int) -> Decimal | None:
+    if not dwellings:
+        return None
+    return (Decimal(active) * 100 / dwellings).quantize(Decimal("0.1"))
+
+
+@dataclass
+class Point:
+    day: datetime.date
+    active: int
+    dwellings: int
+
+    @property
+    def rate(self) -> Decimal | None:
+        """Active subscriptions per 100 dwellings, one decimal."""
+        return _rate(self.active, self.dwellings)
+
+
+@dataclass
+class Series:
+    neighbourhood: object
+    dwellings: int
+    points: list[Point] = field(default_factory=list)
+
+
+def active_counts_on(neighbourhoods, days: list[datetime.date]) -> dict[tuple[int, int], int]:
+    """{(neighbourhood id, index of the day): active subscriptions on that day}, in one query.
+
+    One conditional COUNT per day, grouped by neighbourhood: the database does the counting.
+    """
+    if not days:
+        return {}
+    rows = (
+        Subscription.objects.filter(dwelling__neighbourhood__in=neighbourhoods)
+        .values("dwelling__neighbourhood")
+        .order_by()
+        .annotate(
+            **{f"d{i}": Count("id", filter=_active_filter(day)) for i, day in enumerate(days)}
+        )
+    )
+    counts = {}
+    for row in rows:
+        nbh = row["dwelling__neighbourhood"]
+        for i in range(len(days)):
+            counts[(nbh, i)] = row[f"d{i}"]
+    return counts
+
+
+def dwelling_counts(neighbourhoods) -> dict[int, int]:
+    return dict(
+        Dwelling.objects.filter(neighbourhood__in=neighbourhoods)
+        .values("neighbourhood")
+        .order_by()
+        .annotate(n=Count("id"))
+        .values_list("neighbourhood", "n")
+    )
+
+
+def subscription_series(neighbourhoods, start: datetime.date, end: datetime.date) -> list[Series]:
+    """Per neighbourhood, active subscriptions / dwellings at the end of every month.
+
+    The last point is `end` itself when `end` falls inside a month (the rate "today").
+    Dwellings are those of the register now. Three queries in all.
+    """
+    neighbourhoods = list(neighbourhoods)
+    days = [min(month_end(m), end) for m in month_starts(start, end)]
+    counts = active_counts_on(neighbourhoods, days)
+    dwellings = dwelling_counts(neighbourhoods)
+    series = []
+    for nbh in neighbourhoods:
+        n = dwellings.get(nbh.pk, 0)
+        points = [Point(day, counts.get((nbh.pk, i), 0), n) for i, day in enumerate(days)]
+        series.append(Series(nbh, n, points))
+    return series
+
+
+def subscription_rate_on(neighbourhoods, day: datetime.date) -> list[Series]:
+    """The same, at one date."""
+    return subscription_series(neighbourhoods, day, day)
+
+
+@dataclass
+class MonthFigures:
+    """Per neighbourhood and month: what was billed and how many actually use the service."""
+
+    neighbourhood: object
+    month: datetime.date
+    billed: Decimal
+    subscribers: int
+
+    @property
+    def per_subscriber(self) -> Decimal | None:
+        """Amount billed per active subscriber: does the collective model pay off?"""
+        if not self.subscribers:
+            return None
+        return (self.billed / self.subscribers).quantize(Decimal("0.01"))
+
+
+def billed_per_subscriber(neighbourhoods, start: datetime.date, end: datetime.date):
+    """Per neighbourhood and month: amount billed (charges and adjustments), active subscribers
+    at the end of the month, and the amount per subscriber. A fixed number of queries."""
+    neighbourhoods = list(neighbourhoods)
+    months = month_starts(start, end)
+    billed = {
+        (row["neighbourhood"], row["month"]): row["total"]
+        for row in Charge.objects.filter(
+            neighbourhood__in=neighbourhoods, month__gte=months[0], month__lte=months[-1]
+        )
+        .values("neighbourhood", "month")
+        .order_by()
+        .annotate(total=Sum("amount"))
+    }
+    for row in (
+        Adjustment.objects.filter(
+            neighbourhood__in=neighbourhoods,
+            charge_month__month__gte=months[0],
+            charge_month__month__lte=months[-1],
+        )
+        .values("neighbourhood", "charge_month__month", "kind")
+        .order_by()
+        .annotate(total=Sum("amount"))
+    ):
+        key = (row["neighbourhood"], row["charge_month__month"])
+        sign = -1 if row["kind"] == Adjustment.Kind.CREDIT else 1
+        billed[key] = billed.get(key, Decimal(0)) + sign * row["total"]
+    counts = active_counts_on(neighbourhoods, [month_end(m) for m in months])
+    return [
+        MonthFigures(nbh, m, billed.get((nbh.pk, m), Decimal("0.00")), counts.get((nbh.pk, i), 0))
+        for nbh in neighbourhoods
+        for i, m in enumerate(months)
+    ]
+
+
+@dataclass
+class NeighbourhoodBill:
+    """One row of a month's summary: it must match the operator's invoice."""
+
+    name: str
+    dwellings: int
+    amount: Decimal
+    tenants: Decimal
+    landlord: Decimal
+    adjustments: Decimal = Decimal("0.00")
+
+    @property
+    def total(self) -> Decimal:
+        return self.amount + self.adjustments
+
+
+def month_summary(month: datetime.date, neighbourhoods) -> list[NeighbourhoodBill]:
+    """Per neighbourhood: dwellings billed, amount, borne by tenants / by the landlord."""
+    rows = (
+        Charge.objects.filter(month=month, neighbourhood__in=neighbourhoods)
+        .values("neighbourhood", "neighbourhood__name")
+        .order_by("neighbourhood__name")
+        .annotate(
+            dwellings=Count("id"),
+            billed=Sum("amount"),
+            tenants=Sum("amount", filter=Q(payer=Payer.TENANT), default=Decimal(0)),
+            landlord=Sum("amount", filter=Q(payer=Payer.LANDLORD), default=Decimal(0)),
+        )
+    )
+    bills = {
+        row["neighbourhood"]: NeighbourhoodBill(
+            row["neighbourhood__name"],
+            row["dwellings"],
+            row["billed"],
+            row["tenants"],
+            row["landlord"],
+        )
+        for row in rows
+    }
+    for row in (
+        Adjustment.objects.filter(charge_month__month=month, neighbourhood__in=neighbourhoods)
+        .values("neighbourhood", "kind")
+        .order_by()
+        .annotate(total=Sum("amount"))
+    ):
+        bill = bills.get(row["neighbourhood"])
+        if bill is not None:
+            sign = -1 if row["kind"] == Adjustment.Kind.CREDIT else 1
+            bill.adjustments += sign * row["total"]
+    return list(bills.values())
