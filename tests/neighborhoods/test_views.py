@@ -291,5 +291,5 @@ def test_funnel_query_count_does_not_grow(
 ):
     make_neighbourhoods(rows, orgs.landlord)
     client = client_for(coordinator)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(8):
         client.get(reverse("neighborhoods:funnel"))
