@@ -1,0 +1,88 @@
+# ruff: noqa: S608 — SQL text is built from the models' _meta identifiers only; values are parameters.
+"""Set-based writes that work on PostgreSQL and SQLite, named from the models' _meta."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import NOT_PROVIDED
+
+
+def qn(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def table(model) -> str:
+    return qn(model._meta.db_table)
+
+
+def col(model, field: str) -> str:
+    return qn(model._meta.get_field(field).column)
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def series_cte(name: str = "s") -> str:
+    """A WITH clause giving rows g = 1 … %s (one parameter): generate_series or a recursive CTE."""
+    if is_postgres():
+        return f"WITH {name}(g) AS (SELECT generate_series(1, %s))"
+    return f"WITH RECURSIVE {name}(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM {name} WHERE g < %s)"
+
+
+def text(expr: str) -> str:
+    return f"CAST({expr} AS TEXT)"
+
+
+def insert_select(
+    model, values: dict, tail: str, params: list, *, prefix: str = "", prefix_params=()
+) -> int:
+    """INSERT INTO model (…) SELECT … tail: one statement, whatever the number of rows.
+
+    `values` maps field names to SQL expressions (strings; a tuple (sql, [params]) for values
+    with parameters). Concrete fields left out get their model default as a parameter, so that a
+    field added later with a default does not break the benchmark. Returns the row count.
+    """
+    columns, exprs, select_params = [], [], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key and field.name not in values:
+            continue
+        columns.append(qn(field.column))
+        if field.name in values or field.attname in values:
+            value = values.get(field.name, values.get(field.attname))
+            if isinstance(value, tuple):
+                exprs.append(value[0])
+                select_params.extend(value[1])
+            else:
+                exprs.append(value)
+        else:
+            if field.default is NOT_PROVIDED and not field.null:
+                raise ValueError(f"{model.__name__}.{field.name} needs a value")
+            default = field.get_default()
+            exprs.append("%s")
+            select_params.append(field.get_db_prep_save(default, connection))
+    sql = (
+        f"{prefix} INSERT INTO {table(model)} ({', '.join(columns)}) "
+        f"SELECT {', '.join(exprs)} {tail}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*prefix_params, *select_params, *params])
+        return max(cursor.rowcount, 0)
+
+
+def execute(sql: str, params=()) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        return max(cursor.rowcount, 0)
+
+
+def scalar(sql: str, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        row = cursor.fetchone()
+        return row[0] if row else None
+
+
+def analyze() -> None:
+    """Refresh the planner's statistics after a bulk load."""
+    execute("ANALYZE")
