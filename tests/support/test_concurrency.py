@@ -1,0 +1,95 @@
+"""Two staff members at the same moment: seats and stock are never oversold.
+
+Each thread has its own database connection and transaction. The services lock the session
+(or computer model) row first, so the threads are served one after the other: on PostgreSQL
+through SELECT … FOR UPDATE, on SQLite because every transaction starts IMMEDIATE (a write lock).
+
+The test database of SQLite lives in memory with a shared cache, where a writer that finds the
+database locked is told so at once ("database table is locked") instead of waiting for the busy
+timeout as it does with a database file: there the threads retry, as the timeout would.
+"""
+
+import threading
+import time
+
+import pytest
+from django.db import OperationalError, close_old_connections, connection
+
+from support import services
+from support.models import ComputerModel, Registration
+from support.services import SupportError
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WORKERS = 6
+
+
+def run_together(target, args_list):
+    """Start one thread per argument tuple behind a barrier; return what each one raised."""
+    barrier = threading.Barrier(len(args_list))
+    errors = []
+
+    def work(*args):
+        try:
+            barrier.wait(timeout=10)
+            for _attempt in range(500):
+                try:
+                    target(*args)
+                except OperationalError as exc:
+                    if connection.vendor != "sqlite" or "locked" not in str(exc):
+                        raise
+                    time.sleep(0.01)
+                else:
+                    break
+        except SupportError as exc:
+            errors.append(exc)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=args) for args in args_list]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors
+
+
+def test_concurrent_sign_ups_never_exceed_capacity(make_session, households, centre_user):
+    session = make_session(capacity=2)
+    people = households(WORKERS)
+
+    def sign_up(household):
+        services.registration_create(session=session, household=household, by=centre_user)
+
+    errors = run_together(sign_up, [(h,) for h in people])
+    assert errors == []
+    statuses = list(session.registrations.values_list("status", flat=True))
+    assert statuses.count(Registration.Status.REGISTERED) == 2
+    assert statuses.count(Registration.Status.WAITING) == WORKERS - 2
+
+
+def test_the_same_household_signed_up_twice_at_once_gets_one_row(make_session, world, centre_user):
+    session = make_session(capacity=5)
+
+    def sign_up():
+        services.registration_create(session=session, household=world.household, by=centre_user)
+
+    errors = run_together(sign_up, [() for _ in range(3)])
+    assert len(errors) == 2
+    assert session.registrations.count() == 1
+
+
+def test_concurrent_orders_never_exceed_stock(households, centre_user):
+    computer = ComputerModel.objects.create(name="Portable", price=70, stock=2)
+    people = households(WORKERS)
+
+    def order(household):
+        services.computer_order_create(household=household, computer=computer, by=centre_user)
+
+    errors = run_together(order, [(h,) for h in people])
+    assert len(errors) == WORKERS - 2
+    assert all("stock" in str(e) for e in errors)
+    computer.refresh_from_db()
+    assert computer.stock == 0
+    assert computer.orders.count() == 2
