@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint format migrations-check deploy-check bench messages clean smoke screenshots
+.PHONY: run test install lint format migrations-check deploy-check bench loadtest messages clean smoke screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,8 +46,14 @@ deploy-check: install
 	DEBUG=False SECRET_KEY=ci-only-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
 	ALLOWED_HOSTS=internet.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
 
+# Benchmark on a database of its own (it refuses one with real data), e.g.
+# DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench make bench BENCH_ARGS="--check".
 bench: install
 	$(BIN)/python manage.py bench $(BENCH_ARGS)
+
+# Gunicorn (2 workers, 127.0.0.1 only) on the bench data, driven by Locust for 60 s.
+loadtest: install
+	$(BIN)/python loadtest/run.py
 
 # Needs gettext (apt-get install gettext); the compiled catalogues are committed, so running the
 # app never does.
