@@ -4,7 +4,6 @@ Ballots and codes are not in the admin at all: nothing there could be looked at 
 """
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from .models import CountEntry, PaperCount, Vote
 
@@ -21,7 +20,7 @@ class ReadOnlyMixin:
 
 
 @admin.register(Vote)
-class VoteAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class VoteAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["neighbourhood", "opens_on", "closes_on", "method", "status", "roll_size"]
     list_filter = ["status", "method"]
     list_select_related = ["neighbourhood"]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import DetailView, ListView
 
 from neighborhoods.access import (
@@ -75,6 +75,7 @@ def vote_create(request):
 
 
 @role_required(*MANAGERS)
+@require_GET
 def vote_detail(request, pk):
     vote = get_vote_for_user(request.user, pk)
     today = timezone.localdate()
@@ -327,6 +328,7 @@ def _fr(value, places=1):
 
 
 @role_required(*ALL_ROLES)
+@require_GET
 def results_csv(request):
     votes = (
         Vote.objects.visible_to(request.user)
