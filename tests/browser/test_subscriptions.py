@@ -1,0 +1,82 @@
+"""Subscriptions and charges pages in a real browser: they work and pass axe, errors included."""
+
+import datetime
+from decimal import Decimal
+
+from neighborhoods.models import Neighbourhood, Organisation
+from subscriptions.models import Offer, Subscription, Tariff
+from subscriptions.services import charges_generate
+from tests import factories as f
+
+D = datetime.date
+
+
+def setup_running(world):
+    Neighbourhood.objects.filter(pk=world.nbh.pk).update(
+        stage=Neighbourhood.Stage.RUNNING, launched_on=D(2012, 4, 1)
+    )
+    operator = f.OrganisationFactory(name="Numericable", kind=Organisation.Kind.OPERATOR)
+    offer = Offer.objects.create(operator=operator, name="NUMERISUN")
+    Tariff.objects.create(offer=offer, amount=Decimal("1.00"), starts_on=D(2010, 1, 1))
+
+
+def test_centre_records_a_request_and_sees_the_list(
+    page, login, assert_accessible, world, centre_user
+):
+    setup_running(world)
+    login(page, centre_user)
+    page.goto(page.base_url + "/abonnements/nouvelle-demande/")
+    assert_accessible(page)
+    # Errors first: an unknown dwelling.
+    page.get_by_label("Référence du logement").fill("INCONNU-1")
+    page.get_by_role("button", name="Enregistrer la demande").click()
+    assert "Aucun logement de référence" in page.inner_text("main")
+    assert_accessible(page)
+    page.get_by_label("Référence du logement").fill(world.dwelling.reference)
+    page.get_by_label("Demande faite").select_option("centre")
+    page.get_by_role("button", name="Enregistrer la demande").click()
+    page.wait_for_load_state()
+    assert "Demande de connexion enregistrée" in page.inner_text("main")
+    assert_accessible(page)
+    page.goto(page.base_url + "/abonnements/")
+    assert world.dwelling.reference in page.inner_text("main")
+    assert_accessible(page)
+    page.goto(page.base_url + "/abonnements/taux/")
+    assert_accessible(page)
+
+
+def test_landlord_moves_a_subscription_and_bills_a_month(
+    page, login, assert_accessible, screenshot, world, landlord_user
+):
+    setup_running(world)
+    sub = Subscription.objects.create(
+        dwelling=world.dwelling,
+        household=world.household,
+        channel="phone",
+        requested_on=D(2013, 1, 10),
+    )
+    charges_generate(month="2013-01", by=None)
+    login(page, landlord_user)
+    page.goto(page.base_url + "/abonnements/")
+    assert "Demandes à transmettre" in page.inner_text("main")
+    assert_accessible(page)
+    page.goto(page.base_url + f"/abonnements/{sub.pk}/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Marquer transmise").click()
+    page.wait_for_load_state()
+    assert "Transmis à l'opérateur" in page.inner_text("main")
+    page.goto(page.base_url + "/abonnements/charges/")
+    assert_accessible(page)
+    page.get_by_label("Mois (AAAA-MM)").fill("2099-01")
+    page.get_by_role("button", name="Générer les charges du mois").click()
+    page.wait_for_load_state()
+    assert "n'a pas commencé" in page.inner_text("main")
+    assert_accessible(page)
+    page.goto(page.base_url + "/abonnements/charges/2013-01/")
+    assert "Récapitulatif par quartier" in page.inner_text("main")
+    assert_accessible(page)
+    screenshot(page, "charges-month")
+    page.goto(page.base_url + "/abonnements/charges/2013-01/ajustement/")
+    page.get_by_role("button", name="Enregistrer l'ajustement").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
