@@ -1,8 +1,16 @@
-from django.contrib import admin
+"""The admin, for coordinators: search, filters, inlines, and the pipeline's transitions as
+actions that go through the same functions as the pages (`neighborhoods.pipeline`)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import pipeline
 from .models import (
     Dwelling,
     Household,
@@ -10,7 +18,9 @@ from .models import (
     Neighbourhood,
     Occupancy,
     Organisation,
+    RegisterImport,
     Sector,
+    StageChange,
     User,
 )
 
@@ -46,33 +56,229 @@ class SectorInline(admin.TabularInline):
     extra = 0
 
 
+class MeetingInline(admin.StackedInline):
+    model = Meeting
+    extra = 0
+    fields = [("kind", "held_on", "starts_at", "ends_at"), "place", "organisations", "decision"]
+    autocomplete_fields = ["organisations"]
+    show_change_link = True
+
+
+class StageChangeInline(admin.TabularInline):
+    """The pipeline's history, read-only: only the transition functions write it."""
+
+    model = StageChange
+    extra = 0
+    fields = ["happened_on", "from_stage", "to_stage", "recorded_by", "note", "recorded_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class AdminReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def _stop_action(to_stage, description):
+    def action(modeladmin, request, queryset):
+        return modeladmin.with_reason(
+            request,
+            queryset,
+            title=description,
+            apply=lambda nbh, reason: pipeline.stop(
+                nbh, to_stage=to_stage, by=request.user, reason=reason
+            ),
+        )
+
+    action.__name__ = f"stop_{to_stage}"
+    return admin.action(description=description, permissions=["change"])(action)
+
+
 @admin.register(Neighbourhood)
 class NeighbourhoodAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "stage", "landlord", "centre", "planned_year", "launched_on"]
+    list_display = [
+        "name",
+        "stage",
+        "landlord",
+        "centre",
+        "planned_year",
+        "launched_on",
+        "expected_dwellings",
+    ]
     list_filter = ["stage", "planned_year", "landlord", "centre"]
     list_select_related = ["landlord", "centre"]
-    search_fields = ["name"]
+    search_fields = ["name", "slug", "sectors__name"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["stage", "launched_on", "service_ended_on"]
     filter_horizontal = ["partners", "associations"]
-    inlines = [SectorInline]
+    inlines = [SectorInline, MeetingInline, StageChangeInline]
+    show_full_result_count = False
+    actions = [
+        "advance_next",
+        _stop_action(Neighbourhood.Stage.ABANDONED, _("Abandonner (avec motif)")),
+        _stop_action(Neighbourhood.Stage.DECLINED, _("Refus des partenaires (avec motif)")),
+        _stop_action(Neighbourhood.Stage.ENDED, _("Arrêter le service (avec motif)")),
+        "reopen",
+    ]
+
+    def save_model(self, request, obj, form, change):
+        """A neighbourhood added here starts as a candidate, with its first history row."""
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        obj.stage = Neighbourhood.Stage.CANDIDATE
+        super().save_model(request, obj, form, change)
+        pipeline.start_history(obj, by=request.user)
+
+    def _report(self, request, done, errors):
+        if done:
+            self.message_user(
+                request,
+                gettext("%(n)d quartier(s) modifié(s).") % {"n": done},
+                messages.SUCCESS,
+            )
+        for nbh, error in errors:
+            self.message_user(request, f"{nbh} : {error}", messages.ERROR)
+
+    @admin.action(description=_("Passer à l'étape suivante"), permissions=["change"])
+    def advance_next(self, request, queryset):
+        done, errors = 0, []
+        for nbh in queryset:
+            step = pipeline.FORWARD.get(nbh.stage)
+            if step is None:
+                errors.append((nbh, gettext("pas d'étape suivante à franchir à la main")))
+                continue
+            try:
+                pipeline.advance(
+                    nbh, to_stage=step.to_stage, by=request.user, expected_stage=nbh.stage
+                )
+                done += 1
+            except pipeline.TransitionError as error:
+                errors.append((nbh, error))
+        self._report(request, done, errors)
+
+    @admin.action(description=_("Rouvrir (avec motif)"), permissions=["change"])
+    def reopen(self, request, queryset):
+        return self.with_reason(
+            request,
+            queryset,
+            title=_("Rouvrir (avec motif)"),
+            apply=lambda nbh, reason: pipeline.reopen(nbh, by=request.user, reason=reason),
+        )
+
+    def with_reason(self, request, queryset, *, title, apply):
+        """Ask for the reason on an intermediate page, then apply the transition to each."""
+        form = AdminReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            done, errors = 0, []
+            for nbh in queryset:
+                try:
+                    apply(nbh, form.cleaned_data["reason"])
+                    done += 1
+                except pipeline.TransitionError as error:
+                    errors.append((nbh, error))
+            self._report(request, done, errors)
+            return None
+        return TemplateResponse(
+            request,
+            "admin/neighborhoods/neighbourhood/reason.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "opts": self.model._meta,
+                "queryset": queryset,
+                "form": form,
+                "action": request.POST.get("action"),
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+@admin.register(StageChange)
+class StageChangeAdmin(admin.ModelAdmin):
+    """Append-only: visible, never written from here."""
+
+    list_display = ["neighbourhood", "happened_on", "from_stage", "to_stage", "recorded_by"]
+    list_filter = ["to_stage", "neighbourhood"]
+    list_select_related = ["neighbourhood", "recorded_by"]
+    search_fields = ["neighbourhood__name", "note"]
+    date_hierarchy = "happened_on"
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RegisterImport)
+class RegisterImportAdmin(admin.ModelAdmin):
+    list_display = [
+        "filename",
+        "uploaded_by",
+        "uploaded_at",
+        "status",
+        "rows",
+        "created_count",
+        "updated_count",
+    ]
+    list_filter = ["status"]
+    list_select_related = ["uploaded_by"]
+    search_fields = ["filename", "uploaded_by__username"]
+    exclude = ["content"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class OccupancyInline(admin.TabularInline):
+    model = Occupancy
+    extra = 0
+    raw_id_fields = ["household", "dwelling"]
 
 
 @admin.register(Dwelling)
 class DwellingAdmin(SimpleHistoryAdmin):
-    list_display = ["reference", "neighbourhood", "address", "building", "entrance", "status"]
+    list_display = [
+        "reference",
+        "neighbourhood",
+        "sector",
+        "address",
+        "building",
+        "entrance",
+        "status",
+    ]
     list_filter = ["status", "neighbourhood"]
-    list_select_related = ["neighbourhood"]
+    list_select_related = ["neighbourhood", "sector"]
     search_fields = ["reference", "address"]
     raw_id_fields = ["sector"]
+    autocomplete_fields = ["neighbourhood"]
     show_full_result_count = False
+    inlines = [OccupancyInline]
 
 
 @admin.register(Household)
 class HouseholdAdmin(SimpleHistoryAdmin):
     list_display = ["name", "phone", "email", "anonymised_at"]
-    search_fields = ["name"]
+    search_fields = ["name", "occupancies__dwelling__reference"]
     show_full_result_count = False
+    inlines = [OccupancyInline]
 
 
 @admin.register(Occupancy)
@@ -89,4 +295,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
     list_display = ["neighbourhood", "kind", "held_on", "place", "decision"]
     list_filter = ["kind", "decision", "neighbourhood"]
     list_select_related = ["neighbourhood"]
+    search_fields = ["neighbourhood__name", "place", "minutes"]
+    date_hierarchy = "held_on"
     filter_horizontal = ["organisations"]
+    autocomplete_fields = ["neighbourhood"]
