@@ -23,6 +23,11 @@ def _slug(world):
     return {"slug": world.nbh.slug}
 
 
+def _candidate_slug(world):
+    # A neighbourhood of its own: other apps' populate() may move world.nbh along the pipeline.
+    return {"slug": world.candidate_nbh.slug}
+
+
 ROWS = [
     Row("neighborhoods:list", get=access(*STAFF_ROLES), post=access(others=NOT_ALLOWED)),
     Row(
@@ -39,13 +44,13 @@ ROWS = [
     Row(
         "neighborhoods:advance",
         **COORDINATOR_ACTION,
-        kwargs=_slug,
+        kwargs=_candidate_slug,
         data=lambda w: {"to_stage": "partners", "expected_stage": "candidate"},
     ),
     Row(
         "neighborhoods:stop",
         **COORDINATOR_ACTION,
-        kwargs=_slug,
+        kwargs=_candidate_slug,
         data=lambda w: {
             "to_stage": "abandoned",
             "expected_stage": "candidate",
@@ -93,13 +98,20 @@ ROWS = [
 
 
 def populate(world):
-    """A meeting of world.nbh, a stopped neighbourhood in the same scope, a pending import."""
+    """A meeting of world.nbh, a candidate and a stopped neighbourhood, a pending import."""
     from neighborhoods import register
     from neighborhoods.models import Meeting, Neighbourhood, User
     from tests import factories as f
 
     world.meeting = f.MeetingFactory(
         neighbourhood=world.nbh, kind=Meeting.Kind.PUBLIC, held_on=datetime.date(2013, 11, 5)
+    )
+    world.candidate_nbh = f.NeighbourhoodFactory(
+        name="Quartier candidat",
+        slug="quartier-candidat",
+        landlord=world.orgs.landlord,
+        centre=world.orgs.centre,
+        stage=Neighbourhood.Stage.CANDIDATE,
     )
     world.stopped_nbh = f.NeighbourhoodFactory(
         name="Quartier arrêté",
