@@ -47,6 +47,17 @@ class VoteForm(forms.ModelForm):
             "Quartiers à l'étape de l'information des habitants ou du vote."
         )
 
+    def clean_neighbourhood(self):
+        # The unique constraint involves the status, not a field of this form: Django would not
+        # check it here, so say it in plain words before the database refuses.
+        nbh = self.cleaned_data["neighbourhood"]
+        if nbh.votes.exclude(status=Vote.Status.CERTIFIED).exists():
+            constraint = next(
+                c for c in Vote._meta.constraints if c.name == "vote_one_open_per_neighbourhood"
+            )
+            raise forms.ValidationError(constraint.violation_error_message, code="open_vote")
+        return nbh
+
 
 class ParticipationForm(forms.Form):
     channel = forms.ChoiceField(label=_("Canal"))

@@ -5,6 +5,7 @@ import csv
 from decimal import Decimal
 
 from django.contrib import messages
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -68,7 +69,13 @@ def vote_create(request):
     if request.method == "POST" and form.is_valid():
         vote = form.save(commit=False)
         vote.created_by = request.user
-        vote.save()
+        try:
+            with transaction.atomic():
+                vote.save()
+        except IntegrityError:
+            # Another vote of this neighbourhood was created meanwhile.
+            form.add_error("neighbourhood", _("Ce quartier a déjà un vote en cours."))
+            return render(request, "votes/form.html", {"form": form})
         messages.success(request, _("Vote créé. Arrêtez la liste électorale à sa date."))
         return redirect(vote)
     return render(request, "votes/form.html", {"form": form})
