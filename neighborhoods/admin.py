@@ -10,6 +10,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from brest_internet.paginators import EstimatedCountPaginator
+
 from . import pipeline
 from .models import (
     Dwelling,
@@ -288,6 +290,7 @@ class OccupancyAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["household", "dwelling"]
     search_fields = ["household__name", "dwelling__reference"]
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
 
 
 @admin.register(Meeting)

@@ -339,7 +339,7 @@ def register_import_confirm(request, pk):
         )
     messages.success(
         request,
-        _("Registre importé : %(created)d logements ajoutés, %(updated)d mis à jour.")
+        _("Registre importé. Logements ajoutés : %(created)d ; mis à jour : %(updated)d.")
         % {"created": pending.created_count, "updated": pending.updated_count},
     )
     return redirect("neighborhoods:register_import")
