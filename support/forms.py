@@ -166,6 +166,7 @@ class HalfDayForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
         empty_label=_("Pas d'ordinateur"),
+        blank=True,  # keeps the "no computer" choice among the radio buttons
     )
     notes = forms.CharField(label=_("Remarque"), max_length=300, required=False)
 

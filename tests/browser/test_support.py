@@ -1,0 +1,190 @@
+"""Support pages in a real browser: the launch half-day desk on a 768 px tablet with the
+keyboard alone, and every support page (forms with errors included) checked by axe."""
+
+import datetime
+import time
+
+import pytest
+from django.utils import timezone
+
+from neighborhoods.models import Meeting, Neighbourhood
+from subscriptions.models import Subscription
+from support.models import (
+    AdviceRequest,
+    ComputerModel,
+    ComputerOrder,
+    HomeHelpRequest,
+    Registration,
+    WorkshopSession,
+    WorkshopTopic,
+)
+
+
+@pytest.fixture
+def support_world(world):
+    Neighbourhood.objects.filter(pk=world.nbh.pk).update(stage=Neighbourhood.Stage.LAUNCH)
+    topic = WorkshopTopic.objects.create(name="Le courrier électronique")
+    now = timezone.now()
+    session = WorkshopSession.objects.create(
+        topic=topic,
+        centre=world.orgs.centre,
+        neighbourhood=world.nbh,
+        starts_at=now + datetime.timedelta(days=5),
+        ends_at=now + datetime.timedelta(days=5, hours=2),
+        facilitator="Malo Quéré",
+        capacity=8,
+    )
+    past = WorkshopSession.objects.create(
+        topic=topic,
+        centre=world.orgs.centre,
+        neighbourhood=world.nbh,
+        starts_at=now - datetime.timedelta(days=5),
+        ends_at=now - datetime.timedelta(days=5) + datetime.timedelta(hours=2),
+        facilitator="Malo Quéré",
+        capacity=8,
+    )
+    Registration.objects.create(
+        session=past, household=world.household, status=Registration.Status.REGISTERED
+    )
+    half_day = Meeting.objects.create(
+        neighbourhood=world.nbh,
+        kind=Meeting.Kind.LAUNCH,
+        held_on=datetime.date(2014, 2, 5),
+        place="Maison pour tous",
+    )
+    cheap = ComputerModel.objects.create(name="Fixe reconditionné", price=40, stock=5)
+    ComputerModel.objects.create(name="Portable reconditionné", price=70, stock=2)
+    world.support = {
+        "session": session,
+        "past": past,
+        "half_day": half_day,
+        "home_help": HomeHelpRequest.objects.create(
+            household=world.household,
+            neighbourhood=world.nbh,
+            dwelling=world.dwelling,
+            kind=HomeHelpRequest.Kind.MODEM,
+            requested_on=datetime.date(2014, 2, 6),
+        ),
+        "advice": AdviceRequest.objects.create(
+            household=world.household,
+            neighbourhood=world.nbh,
+            association=world.orgs.association,
+            topic=AdviceRequest.Topic.UNDERSTANDING,
+            question="Que comprend l'offre à 1 € ?",
+        ),
+        "order": ComputerOrder.objects.create(
+            household=world.household, neighbourhood=world.nbh, computer=cheap, price=40
+        ),
+    }
+    return world
+
+
+def focused(page):
+    return page.evaluate(
+        "({id: document.activeElement.id, name: document.activeElement.name,"
+        " type: document.activeElement.type, text: document.activeElement.textContent})"
+    )
+
+
+def tab_to(page, predicate, limit=40):
+    """Press Tab until the focused element satisfies `predicate` (keyboard only)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if predicate(focused(page)):
+            return
+    raise AssertionError(f"never reached the wanted field; last focus {focused(page)}")
+
+
+def test_half_day_desk_with_the_keyboard_alone_on_a_tablet(
+    page_at, login, assert_accessible, screenshot, support_world, centre_user
+):
+    page = page_at(768, 1024)
+    login(page, centre_user)
+    half_day = support_world.support["half_day"]
+    page.goto(f"{page.base_url}/accompagnement/demi-journees/{half_day.pk}/")
+    started = time.monotonic()
+    # The search field has the focus on arrival: type, Enter.
+    assert focused(page)["id"] == "q"
+    page.keyboard.type("Le Goff")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    # The first household found has the focus: Space chooses it.
+    page.wait_for_function("document.activeElement.name === 'household'")
+    page.keyboard.press("Space")
+    tab_to(page, lambda f: f["name"] == "connection")
+    page.keyboard.press("Space")
+    tab_to(page, lambda f: f["name"] == "sessions")
+    page.keyboard.press("Space")
+    tab_to(page, lambda f: f["name"] == "computer")
+    page.keyboard.press("ArrowDown")  # from "no computer" to the €40 one
+    tab_to(page, lambda f: f["type"] == "submit" and "Enregistrer" in f["text"])
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert time.monotonic() - started < 60
+    assert "Famille Le Goff" in page.inner_text(".messages")
+    assert Subscription.objects.filter(half_day=half_day).count() == 1
+    assert Registration.objects.filter(half_day=half_day).count() == 1
+    assert ComputerOrder.objects.get(half_day=half_day).price == 40
+    totals = page.inner_text(".half-day-totals")
+    assert "1 demandes de connexion" in " ".join(totals.split())
+    # No horizontal scrolling on the tablet.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_accessible(page)
+    screenshot(page, "support-half-day-768")
+    # An empty submission: the error is announced and the page stays accessible.
+    tab_to(page, lambda f: f["type"] == "submit" and "Enregistrer" in f["text"], limit=80)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_role("alert").first.is_visible()
+    assert_accessible(page)
+
+
+def test_support_pages_pass_axe(page, login, assert_accessible, support_world, coordinator):
+    login(page, coordinator)
+    s = support_world.support
+    paths = [
+        "ateliers/",
+        "ateliers/?quand=passees",
+        f"ateliers/{s['session'].pk}/",
+        f"ateliers/{s['past'].pk}/presences/",
+        "ateliers/nouvelle/",
+        "demi-journees/",
+        "foyers/",
+        f"foyers/{support_world.household.pk}/",
+        f"foyers/{support_world.household.pk}/aide-a-domicile/",
+        f"foyers/{support_world.household.pk}/conseil-juridique/",
+        f"foyers/{support_world.household.pk}/ordinateur/",
+        "aide-a-domicile/",
+        f"aide-a-domicile/{s['home_help'].pk}/",
+        "conseil-juridique/",
+        f"conseil-juridique/{s['advice'].pk}/",
+        "ordinateurs/",
+        f"ordinateurs/commandes/{s['order'].pk}/",
+    ]
+    for path in paths:
+        page.goto(f"{page.base_url}/accompagnement/{path}")
+        assert page.locator("h1").count() == 1, path
+        assert_accessible(page)
+    # A form with errors: a session that ends before it starts.
+    page.goto(f"{page.base_url}/accompagnement/ateliers/nouvelle/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Enregistrer").click()
+    assert page.locator(".invalid-feedback, .alert-danger").count() > 0
+    assert_accessible(page)
+    # The home page's support card.
+    page.goto(page.base_url + "/")
+    assert_accessible(page)
+
+
+def test_association_answers_in_the_browser(
+    page, login, assert_accessible, support_world, association_user
+):
+    login(page, association_user)
+    page.goto(page.base_url + "/accompagnement/conseil-juridique/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Famille Le Goff").click()
+    page.get_by_label("Réponse").fill("La connexion, les appels entrants et la TV de base.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Enregistrer la réponse").click()
+    assert "Réponse enregistrée" in page.inner_text("main")
+    assert_accessible(page)
