@@ -28,6 +28,7 @@ urlpatterns = [
     path("votes/", include("votes.urls")),
     path("abonnements/", include("subscriptions.urls")),
     path("accompagnement/", include("support.urls")),
+    path("tableau-de-bord/", include("brest_internet.dashboard.urls")),
     path("admin/", admin.site.urls),
 ]
 

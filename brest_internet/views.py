@@ -7,19 +7,33 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from neighborhoods.access import ASSOCIATION, CENTRE
 from neighborhoods.models import Neighbourhood
 
 
 @login_required
 @require_GET
 def home(request):
-    """What the logged-in person can do, by role, and the neighbourhoods in their scope."""
-    neighbourhoods = (
-        Neighbourhood.objects.visible_to(request.user)
-        .select_related("landlord", "centre")
-        .order_by("name")[:50]
-    )
-    return render(request, "home.html", {"neighbourhoods": neighbourhoods})
+    """The home page of each role: the programme dashboard for coordinators; coming sessions
+    and waiting lists for centre staff; vote results and advice requests for associations;
+    the neighbourhoods in scope for the others."""
+    from .dashboard.homes import association_home, centre_home
+    from .dashboard.views import dashboard_context
+
+    user = request.user
+    if user.is_coordinator:
+        context = dashboard_context(request)
+    elif user.has_role(CENTRE):
+        context = centre_home(user)
+    elif user.has_role(ASSOCIATION):
+        context = association_home(user)
+    else:
+        context = {
+            "neighbourhoods": Neighbourhood.objects.visible_to(user)
+            .select_related("landlord", "centre")
+            .order_by("name")[:50]
+        }
+    return render(request, "home.html", context)
 
 
 @require_GET
