@@ -56,3 +56,11 @@ def test_neighbourhood_sizes_cover_the_programme():
     assert sum(sizes) == 100_000
     assert all(300 <= s <= 2300 for s in sizes)
     assert Plan(dwellings=250, months=1).sizes() == [250]
+
+
+def test_estimated_count_paginator_counts_small_tables_exactly():
+    from brest_internet.paginators import EstimatedCountPaginator
+
+    f.NeighbourhoodFactory.create_batch(3)
+    assert EstimatedCountPaginator(Neighbourhood.objects.order_by("pk"), 2).count == 3
+    assert EstimatedCountPaginator(Neighbourhood.objects.filter(pk__lt=0), 2).count == 0
