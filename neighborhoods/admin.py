@@ -272,6 +272,7 @@ class DwellingAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["sector"]
     autocomplete_fields = ["neighbourhood"]
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
     inlines = [OccupancyInline]
 
 
