@@ -78,11 +78,15 @@ class ParticipationForm(forms.Form):
         return [r.strip() for r in raw.splitlines() if r.strip()]
 
 
+def _number():
+    return forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"})
+
+
 class FiguresForm(forms.Form):
-    yes = forms.IntegerField(label=_("Oui"), min_value=0)
-    no = forms.IntegerField(label=_("Non"), min_value=0)
-    blank = forms.IntegerField(label=_("Blancs"), min_value=0)
-    spoiled = forms.IntegerField(label=_("Nuls"), min_value=0)
+    yes = forms.IntegerField(label=_("Oui"), min_value=0, widget=_number())
+    no = forms.IntegerField(label=_("Non"), min_value=0, widget=_number())
+    blank = forms.IntegerField(label=_("Blancs"), min_value=0, widget=_number())
+    spoiled = forms.IntegerField(label=_("Nuls"), min_value=0, widget=_number())
 
     def figures(self):
         d = self.cleaned_data

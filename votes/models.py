@@ -256,9 +256,15 @@ class Vote(models.Model):
         return Channel.ONLINE in self.channels
 
     def is_closed(self, today=None):
-        """Closed once certified or past its last day: only then may results be seen."""
+        """Closed once certified or past its last day; only then may results be seen.
+
+        A vote without an online channel closes with its ballot boxes on its last day (the
+        count is that evening); an online ballot box stays open until that day's midnight.
+        """
         today = today or timezone.localdate()
-        return self.is_certified or today > self.closes_on
+        if self.is_certified or today > self.closes_on:
+            return True
+        return today == self.closes_on and not self.has_online
 
     @property
     def result(self) -> Result:

@@ -481,9 +481,9 @@ def certification_problems(vote: Vote, on: datetime.date | None = None) -> list[
     if not vote.is_frozen:
         problems.append(_("la liste électorale n'est pas arrêtée"))
         return problems
-    if on < vote.closes_on:
+    if not vote.is_closed(on):
         problems.append(
-            _("le vote n'est pas clos (clôture le %(on)s)") % {"on": _d(vote.closes_on)}
+            _("le vote n'est pas clos (clôture le %(on)s au soir)") % {"on": _d(vote.closes_on)}
         )
     pending = vote.paper_counts.exclude(status=PaperCount.Status.CONFIRMED).count()
     if pending:

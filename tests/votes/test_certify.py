@@ -119,6 +119,11 @@ def test_online_and_paper_ballots_add_up(make_vote, landlord_user, coordinator):
         services.ballot_cast(code=code, choice=choice)
     sign_in(vote, 2, "postal")
     count_and_confirm(vote, F(1, 1, 0, 0), landlord_user, coordinator, "Correspondance", "postal")
-    vote = services.vote_certify(vote=vote, by=coordinator)
+    # The online box is open until midnight of the last day: certification comes after.
+    with pytest.raises(services.VoteError, match="pas clos"):
+        services.vote_certify(vote=vote, by=coordinator)
+    vote = services.vote_certify(
+        vote=vote, by=coordinator, on=vote.closes_on + datetime.timedelta(days=1)
+    )
     assert (vote.voters, vote.yes_count, vote.no_count, vote.blank_count) == (5, 2, 2, 1)
     assert vote.adopted is False  # 2 of 4 cast: a tie

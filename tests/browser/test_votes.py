@@ -1,0 +1,139 @@
+"""The votes pages in a real browser: axe on every page, the online ballot on a phone with the
+keyboard only."""
+
+import pytest
+
+from neighborhoods.models import Neighbourhood
+from tests.votes.conftest import sign_in
+from tests.votes.factories import VoteFactory, occupied_dwellings
+from votes import services
+from votes.models import Vote
+
+
+@pytest.fixture
+def open_vote(world):
+    Neighbourhood.objects.filter(pk=world.nbh.pk).update(stage=Neighbourhood.Stage.VOTE)
+    occupied_dwellings(world.nbh, 9)
+    vote = VoteFactory(neighbourhood=world.nbh, method=Vote.Method.MIXED)
+    return services.roll_freeze(vote=vote, by=None)
+
+
+def test_organising_pages_are_accessible(
+    page, login, assert_accessible, screenshot, open_vote, landlord_user, coordinator
+):
+    sign_in(open_vote, 3)
+    services.count_enter(
+        vote=open_vote,
+        station="Bureau 1 – centre social",
+        channel="paper",
+        figures=services.Figures(2, 1, 0, 0),
+        by=coordinator,
+    )
+    login(page, landlord_user)
+    page.goto(page.base_url + "/votes/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Organiser un vote").click()
+    page.get_by_role("button", name="Créer le vote").click()  # empty: errors
+    assert page.locator(".invalid-feedback").first.is_visible()
+    assert_accessible(page)
+    page.goto(page.base_url + open_vote.get_absolute_url())
+    assert open_vote.roll_fingerprint in page.inner_text("main")
+    assert "masqué jusqu'à la seconde saisie" in page.inner_text("main")
+    assert_accessible(page)
+    # A mismatching second entry: the message is shown, the page still passes.
+    form = page.locator("form", has_text="Seconde saisie")
+    for label, value in (("Oui", "2"), ("Non", "0"), ("Blancs", "1"), ("Nuls", "0")):
+        form.get_by_label(label, exact=True).fill(value)
+    form.get_by_role("button", name="Confirmer ce dépouillement").click()
+    assert "ne concordent pas" in page.inner_text("main")
+    assert_accessible(page)
+    screenshot(page, "votes-detail")
+
+
+def test_results_pages_are_accessible_and_printable(
+    page,
+    login,
+    assert_accessible,
+    screenshot,
+    open_vote,
+    landlord_user,
+    coordinator,
+    association_user,
+):
+    sign_in(open_vote, 4)
+    figures = services.Figures(3, 1, 0, 0)
+    count = services.count_enter(
+        vote=open_vote, station="Bureau 1", channel="paper", figures=figures, by=landlord_user
+    )
+    services.count_confirm(count=count, figures=figures, by=coordinator)
+    # The online ballot box closed yesterday evening: the result may be certified.
+    Vote.objects.filter(pk=open_vote.pk).update(closes_on=open_vote.opens_on)
+    login(page, coordinator)
+    page.goto(page.base_url + open_vote.get_absolute_url())
+    assert_accessible(page)  # the provisional result and the certify button
+    page.get_by_role("button", name="Certifier le résultat").click()
+    assert "Projet adopté" in page.inner_text("main")
+    page.get_by_role("button", name="Se déconnecter").click()
+    login(page, association_user)
+    page.goto(page.base_url + "/votes/resultats/")
+    assert "75 %" in page.inner_text("main")
+    assert_accessible(page)
+    page.get_by_role("link", name=f"{open_vote.neighbourhood.name}").click()
+    assert page.get_by_role("button", name="Imprimer").is_visible()
+    assert_accessible(page)
+    page.emulate_media(media="print")
+    assert not page.get_by_role("button", name="Imprimer").is_visible()
+    screenshot(page, "votes-result-print")
+
+
+def test_online_ballot_on_a_phone_with_the_keyboard_only(
+    page_at, assert_accessible, screenshot, open_vote
+):
+    code = services.codes_generate(vote=open_vote, by=None)[0][1]
+    page = page_at(375, 740)
+    page.goto(page.base_url + "/votes/voter/")
+    assert_accessible(page)
+    # No horizontal scrolling at 375 px.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+    # Submit with nothing: the error summary takes the focus and is announced.
+    page.locator("#id_code").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'erreurs'")
+    assert "Choisissez oui, non ou blanc." in page.inner_text("#erreurs")
+    assert page.get_by_role("alert").is_visible()
+    assert_accessible(page)
+
+    # Keyboard only: Tab to the code, type it, Tab to the radio group, arrows to choose.
+    page.keyboard.press("Tab")  # from the summary to its first link…
+    page.locator("#id_code").focus()
+    page.keyboard.type(code)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "choice"
+    page.keyboard.press("ArrowDown")  # oui → non
+    assert page.evaluate("document.activeElement.value") == "no"
+    group = page.get_by_role("group", name="Votre choix")
+    assert group.get_by_role("radio", name="Non").is_checked()
+    page.keyboard.press("Tab")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_role("heading", level=1).inner_text() == "Confirmer votre vote"
+    assert "Non" in page.inner_text("main")
+    assert_accessible(page)
+    screenshot(page, "votes-ballot-confirm-phone")
+    # The confirm button is the first control of the page's form.
+    page.get_by_role("button", name="Je vote « Non »").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_role("heading", level=1).inner_text() == "Votre vote est enregistré"
+    assert_accessible(page)
+    assert open_vote.online_ballots.count() == 1
+
+    # The same code again: a clear error.
+    page.goto(page.base_url + "/votes/voter/")
+    page.get_by_label("Votre code de vote").fill(code)
+    page.get_by_label("Oui").check()
+    page.get_by_role("button", name="Continuer").click()
+    assert "déjà servi" in page.inner_text("#erreurs")
+    assert_accessible(page)
