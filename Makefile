@@ -45,9 +45,13 @@ migrations-check: install
 deploy-check: install
 	DEBUG=False SECRET_KEY=ci-only-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
 	ALLOWED_HOSTS=internet.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
+	# The production static build (whitenoise's manifest) must succeed too.
+	rm -rf /tmp/brest-static-check
+	DEBUG=False SECRET_KEY=ci-only-static-check-key-$$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n') \
+	ALLOWED_HOSTS=internet.example.org STATIC_ROOT=/tmp/brest-static-check \
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	rm -rf /tmp/brest-static-check
 
-# Benchmark on a database of its own (it refuses one with real data), e.g.
-# DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench make bench BENCH_ARGS="--check".
 bench: install
 	$(BIN)/python manage.py bench $(BENCH_ARGS)
 
