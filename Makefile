@@ -52,6 +52,8 @@ deploy-check: install
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	rm -rf /tmp/brest-static-check
 
+# Benchmark on a database of its own (it refuses one with real data), e.g.
+# DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench make bench BENCH_ARGS="--check".
 bench: install
 	$(BIN)/python manage.py bench $(BENCH_ARGS)
 
