@@ -316,8 +316,31 @@ def next_step(nbh: Neighbourhood, on: datetime.date | None = None) -> NextStep |
             missing_for(nbh, Stage.LAUNCH, on),
         )
     if nbh.stage == Stage.RUNNING:
+        due = review_due_on(nbh)
+        if due and due <= (on or _today()):
+            return NextStep(
+                _("Bilan à faire (attendu depuis le %(date)s)")
+                % {"date": due.strftime("%d/%m/%Y")},
+                None,
+                [_("une réunion de bilan")],
+            )
         return NextStep(_("Faire le bilan du service"), None, [])
     return None
+
+
+def review_due_on(nbh: Neighbourhood) -> datetime.date | None:
+    """When the next review of a running service is due: REVIEW_DUE_MONTHS after the last
+    review (or after the launch when none was held yet)."""
+    from django.conf import settings
+    from django.db.models import Max
+
+    last = nbh.meetings.filter(kind=Meeting.Kind.REVIEW).aggregate(last=Max("held_on"))["last"]
+    start = last or nbh.launched_on
+    if start is None:
+        return None
+    months = start.month - 1 + settings.REVIEW_DUE_MONTHS
+    year, month = start.year + months // 12, months % 12 + 1
+    return start.replace(year=year, month=month, day=min(start.day, 28))
 
 
 def create_candidate(

@@ -423,3 +423,15 @@ def test_next_step_says_what_is_missing(nbh):
     pipeline.stop(nbh, to_stage=Stage.ABANDONED, by=None, reason="Motif", on=D(2014, 1, 1))
     nbh.refresh_from_db()
     assert pipeline.next_step(nbh) is None
+
+
+def test_a_review_is_due_a_year_after_launch_then_after_the_last_review(nbh, settings):
+    settings.REVIEW_DUE_MONTHS = 12
+    at(nbh, Stage.RUNNING)  # launched on 2013-09-01
+    assert pipeline.review_due_on(nbh) == D(2014, 9, 1)
+    assert pipeline.next_step(nbh, D(2014, 1, 1)).missing == []
+    step = pipeline.next_step(nbh, D(2014, 9, 2))
+    assert step.label == "Bilan à faire (attendu depuis le 01/09/2014)"
+    f.MeetingFactory(neighbourhood=nbh, kind=Meeting.Kind.REVIEW, held_on=D(2014, 9, 10))
+    assert pipeline.review_due_on(nbh) == D(2015, 9, 10)
+    assert pipeline.next_step(nbh, D(2014, 9, 11)).missing == []
