@@ -210,7 +210,7 @@ def half_day_list(request):
 def _half_day_totals(half_day):
     from subscriptions.models import Subscription
 
-    orders = (
+    orders = list(
         ComputerOrder.objects.filter(half_day=half_day)
         .exclude(status=ComputerOrder.Status.CANCELLED)
         .values("price")
@@ -228,7 +228,7 @@ def _half_day_totals(half_day):
         **visits,
         **regs,
         "connections": Subscription.objects.filter(half_day=half_day).count(),
-        "orders": list(orders),
+        "orders": orders,
         "orders_total": sum(o["n"] for o in orders),
     }
 
