@@ -16,23 +16,22 @@ from neighborhoods.models import Neighbourhood
 def home(request):
     """The home page of each role: the programme dashboard for coordinators; coming sessions
     and waiting lists for centre staff; vote results and advice requests for associations;
-    the neighbourhoods in scope for the others."""
+    and, for everyone but coordinators, the neighbourhoods in their scope."""
     from .dashboard.homes import association_home, centre_home
     from .dashboard.views import dashboard_context
 
     user = request.user
     if user.is_coordinator:
-        context = dashboard_context(request)
-    elif user.has_role(CENTRE):
-        context = centre_home(user)
+        return render(request, "home.html", dashboard_context(request))
+    context = {
+        "neighbourhoods": Neighbourhood.objects.visible_to(user)
+        .select_related("landlord", "centre")
+        .order_by("name")[:50]
+    }
+    if user.has_role(CENTRE):
+        context.update(centre_home(user))
     elif user.has_role(ASSOCIATION):
-        context = association_home(user)
-    else:
-        context = {
-            "neighbourhoods": Neighbourhood.objects.visible_to(user)
-            .select_related("landlord", "centre")
-            .order_by("name")[:50]
-        }
+        context.update(association_home(user))
     return render(request, "home.html", context)
 
 
