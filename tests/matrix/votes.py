@@ -79,6 +79,7 @@ def populate(world):
         opens_on=datetime.date(2013, 12, 9),
         closes_on=datetime.date(2013, 12, 13),
         status=Vote.Status.CERTIFIED,
+        created_by=clerk,
         roll_size=3,
         roll_fingerprint="0" * 64,
         voters=2,
@@ -91,6 +92,7 @@ def populate(world):
         opens_on=today - datetime.timedelta(days=3),
         closes_on=today,
         status=Vote.Status.FROZEN,
+        created_by=clerk,
         roll_size=3,
         roll_fingerprint="1" * 64,
     )
