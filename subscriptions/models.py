@@ -336,8 +336,14 @@ class Payer(models.TextChoices):
 class Charge(AppendOnly):
     """The €1 line of one dwelling for one month, written by `services.charges_generate`."""
 
+    # No index of its own: the unique (month, dwelling) index serves every lookup the app makes,
+    # and each index whose entries for a new month land all over the b-tree slows the run.
     dwelling = models.ForeignKey(
-        Dwelling, verbose_name=_("logement"), on_delete=models.PROTECT, related_name="charges"
+        Dwelling,
+        verbose_name=_("logement"),
+        on_delete=models.PROTECT,
+        related_name="charges",
+        db_index=False,
     )
     # Kept on the line so that a month's summary and export do not depend on later moves.
     neighbourhood = models.ForeignKey(
@@ -368,8 +374,10 @@ class Charge(AppendOnly):
         ordering = ["month", "dwelling"]
         indexes = [models.Index(fields=["month", "neighbourhood"], name="charge_month_nbh")]
         constraints = [
+            # Month first: a new month's entries are appended at the end of the index instead
+            # of being inserted next to each dwelling's earlier months.
             models.UniqueConstraint(
-                fields=["dwelling", "month"],
+                fields=["month", "dwelling"],
                 name="charge_one_per_dwelling_and_month",
                 violation_error_message=_("Ce logement a déjà sa charge pour ce mois."),
             ),

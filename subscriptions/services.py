@@ -12,13 +12,14 @@ import re
 import time
 from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from neighborhoods.models import Dwelling, Household, Meeting, Neighbourhood, Occupancy, User
 
+from . import billing_sql
 from .models import (
     Adjustment,
     Charge,
@@ -343,57 +344,14 @@ def check_billable_month(month: datetime.date) -> None:
         )
 
 
-def _insert_sql(month: datetime.date) -> tuple[str, list]:
-    """INSERT … SELECT … ON CONFLICT DO NOTHING: one statement, run by the database.
-
-    Works on SQLite (≥ 3.24) and PostgreSQL. Only identifiers from the models' _meta are put in
-    the text; every value is a parameter. Which neighbourhoods run on the 1st is the ORM's own
-    `running_on` query, embedded as a subquery. The outer WHERE is required by SQLite's parser
-    before an upsert clause. Returns the SQL and the parameters that belong inside it; the
-    run's own values come first (see `charges_generate`).
-    """
-    c, d, o = Charge._meta, Dwelling._meta, Occupancy._meta
-    qn = connection.ops.quote_name
-
-    def col(meta, field):
-        return qn(meta.get_field(field).column)
-
-    running_sql, running_params = (
-        Neighbourhood.objects.running_on(month).order_by().values("pk").query.sql_with_params()
-    )
-    # The tenant pays when the dwelling is occupied and a household lives there on the 1st.
-    household_sql = (
-        f"SELECT o.{col(o, 'household')} FROM {qn(o.db_table)} o "  # noqa: S608
-        f"WHERE o.{col(o, 'dwelling')} = d.{qn(d.pk.column)} AND o.{col(o, 'moved_in')} <= %s "
-        f"AND (o.{col(o, 'moved_out')} IS NULL OR o.{col(o, 'moved_out')} > %s) "
-        f"ORDER BY o.{col(o, 'moved_in')} DESC LIMIT 1"
-    )
-    fields = ("dwelling", "neighbourhood", "month", "amount", "payer", "household")
-    fields += ("tariff", "run", "created_at")
-    columns = ", ".join(col(c, f) for f in fields)
-    sql = (
-        f"INSERT INTO {qn(c.db_table)} ({columns}) "  # noqa: S608
-        f"SELECT x.dwelling_id, x.neighbourhood_id, %s, %s, "
-        f"CASE WHEN x.household_id IS NULL THEN %s ELSE %s END, x.household_id, %s, %s, %s "
-        f"FROM (SELECT d.{qn(d.pk.column)} AS dwelling_id, "
-        f"d.{col(d, 'neighbourhood')} AS neighbourhood_id, "
-        f"CASE WHEN d.{col(d, 'status')} = %s THEN ({household_sql}) END AS household_id "
-        f"FROM {qn(d.db_table)} d WHERE d.{col(d, 'neighbourhood')} IN ({running_sql})) x "
-        f"WHERE 1 = 1 "
-        f"ON CONFLICT ({col(c, 'dwelling')}, {col(c, 'month')}) DO NOTHING"
-    )
-    day = connection.ops.adapt_datefield_value(month)
-    inner = [Dwelling.Status.OCCUPIED.value, day, day, *running_params]
-    return sql, inner
-
-
 def charges_generate(*, month, by: User | None) -> ChargeRun:
     """Bill month `month`: one line per dwelling of every neighbourhood running on its 1st.
 
-    The lines are written by one INSERT … SELECT; a dwelling already billed for the month is
-    skipped (unique constraint), so a second run adds nothing and two simultaneous runs give
-    one set of lines. Refused for an exported (locked) month, a future month, a month before
-    any launch, or a day without a tariff in force. Returns the recorded run.
+    The lines are written by one INSERT … SELECT (`billing_sql.insert_charges`); a dwelling
+    already billed for the month is skipped, so a second run adds nothing (and costs little),
+    and two simultaneous runs give one set of lines (the month's row is locked). Refused for an
+    exported (locked) month, a future month, a month before any launch, or a day without a
+    tariff in force. Returns the recorded run.
     """
     month = parse_month(month)
     check_billable_month(month)
@@ -405,6 +363,7 @@ def charges_generate(*, month, by: User | None) -> ChargeRun:
         )
     started = time.monotonic()
     with transaction.atomic():
+        billing_sql.disable_jit()
         charge_month, _created = ChargeMonth.objects.get_or_create(month=month)
         # Two runs of the same month queue here; the second one then finds every line written.
         charge_month = ChargeMonth.objects.select_for_update().get(pk=charge_month.pk)
@@ -417,14 +376,25 @@ def charges_generate(*, month, by: User | None) -> ChargeRun:
                 % {"m": _label(month), "at": _fmt(timezone.localtime(charge_month.exported_at))}
             )
         run = ChargeRun.objects.create(charge_month=charge_month, run_by=by, tariff=tariff)
-        sql, inner = _insert_sql(month)
-        ops = connection.ops
-        values = [ops.adapt_datefield_value(month), ops.adapt_decimalfield_value(tariff.amount)]
-        values += [Payer.LANDLORD.value, Payer.TENANT.value, tariff.pk, run.pk]
-        values += [ops.adapt_datetimefield_value(timezone.now())]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, values + inner)
-            added = max(cursor.rowcount, 0)
+        neighbourhoods = Neighbourhood.objects.running_on(month)
+        # Under the month's lock nobody else writes its lines, so these checks stay true until
+        # the INSERT: a month without any line yet takes the plain INSERT (no conflict to look
+        # for); a month already billed is only written again if a dwelling lacks its line (a
+        # re-run then costs one anti-join instead of a conflicting insert of every line).
+        started_before = Charge.objects.filter(month=month).exists()
+        added = 0
+        if not started_before or billing_sql.any_dwelling_unbilled(
+            month=month, neighbourhoods=neighbourhoods
+        ):
+            added = billing_sql.insert_charges(
+                month=month,
+                neighbourhoods=neighbourhoods,
+                amount=tariff.amount,
+                tariff_id=tariff.pk,
+                run_id=run.pk,
+                created_at=timezone.now(),
+                skip_existing=started_before,
+            )
         ChargeRun.objects.filter(pk=run.pk).update(
             lines_added=added,
             amount_added=tariff.amount * added,

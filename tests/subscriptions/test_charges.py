@@ -258,3 +258,41 @@ def test_bad_adjustments_are_refused(billed, kwargs, message):
     with pytest.raises(ChargeError, match=message):
         adjustment_create(**params)
     assert not Adjustment.objects.exists()
+
+
+def test_a_rerun_of_a_fully_billed_month_writes_no_line(billed):
+    charges_generate(month="2012-07", by=None)
+    with CaptureQueriesContext(connection) as ctx:
+        assert charges_generate(month="2012-07", by=None).lines_added == 0
+    into = f'INSERT INTO "{Charge._meta.db_table}" '
+    assert not [q for q in ctx.captured_queries if q["sql"].startswith(into)]
+
+
+def test_a_dwelling_moved_away_does_not_hide_a_new_one_from_the_rerun(billed):
+    # Same number of dwellings as lines, yet one dwelling lacks its line: counts would miss it.
+    charges_generate(month="2012-07", by=None)
+    Dwelling.objects.filter(pk=billed.dwellings[2].pk).update(neighbourhood=billed.other_nbh)
+    new = f.DwellingFactory(neighbourhood=billed.nbh)
+    assert charges_generate(month="2012-07", by=None).lines_added == 1
+    assert Charge.objects.filter(dwelling=new, month=D(2012, 7, 1)).exists()
+
+
+def test_overlapping_occupancies_bill_the_latest_household_once(billed):
+    # A register mistake: two households on the 1st. One line, for the one who moved in last.
+    from neighborhoods.models import Occupancy
+
+    Occupancy.objects.filter(dwelling=billed.dwelling).update(moved_out=D(2012, 12, 31))
+    later = f.HouseholdFactory(name="Famille Arrivée")
+    f.OccupancyFactory(household=later, dwelling=billed.dwelling, moved_in=D(2012, 5, 1))
+    charges_generate(month="2012-07", by=None)
+    line = Charge.objects.get(dwelling=billed.dwelling, month=D(2012, 7, 1))
+    assert (line.payer, line.household) == (Payer.TENANT, later)
+
+
+def test_a_household_that_moved_out_before_the_first_leaves_the_line_to_the_landlord(billed):
+    from neighborhoods.models import Occupancy
+
+    Occupancy.objects.filter(dwelling=billed.dwelling).update(moved_out=D(2012, 7, 1))
+    charges_generate(month="2012-07", by=None)
+    line = Charge.objects.get(dwelling=billed.dwelling, month=D(2012, 7, 1))
+    assert (line.payer, line.household) == (Payer.LANDLORD, None)
