@@ -1,11 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BrestInternetConfig(AppConfig):
-    """The project package as an app, so that its signal receivers (security log) are loaded."""
+    """The programme level: dashboard, reviews, audit journal, data protection, security log."""
 
     name = "brest_internet"
-    verbose_name = "Internet pour tous"
+    verbose_name = _("Pilotage du programme")
 
     def ready(self):
         from . import signals  # noqa: F401

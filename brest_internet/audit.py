@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from neighborhoods.access import COORDINATOR, role_required
 
-AUDITED_APPS = ("neighborhoods", "votes", "subscriptions", "support")
+AUDITED_APPS = ("neighborhoods", "votes", "subscriptions", "support", "brest_internet")
 PAGE_SIZE = 100
 
 

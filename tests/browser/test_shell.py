@@ -70,3 +70,27 @@ def test_axe_fails_on_an_unlabelled_field(page):
     )
     ids = {v["id"] for v in axe_violations(page)}
     assert "label" in ids
+
+
+def test_menus_open_and_are_followed_with_the_keyboard(page, login, assert_accessible, coordinator):
+    login(page, coordinator)
+    menu = page.get_by_role("button", name="Accompagnement")
+    menu.focus()
+    page.keyboard.press("Enter")
+    assert menu.get_attribute("aria-expanded") == "true"
+    assert_accessible(page)
+    page.keyboard.press("ArrowDown")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused.strip() == "Ateliers"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/accompagnement/ateliers/")
+
+
+def test_each_role_sees_only_its_menus(page, login, association_user):
+    login(page, association_user)
+    nav = page.get_by_role("navigation", name="Navigation principale")
+    assert nav.get_by_role("button", name="Votes").is_visible()
+    assert nav.get_by_role("button", name="Accompagnement").is_visible()
+    assert nav.get_by_role("button", name="Pilotage").count() == 0
+    assert nav.get_by_role("button", name="Abonnements").count() == 0

@@ -1,0 +1,52 @@
+"""Demo data of the programme level: the reviews ("bilans") the coordination wrote.
+
+Runs after every app's loader (brest_internet comes last in INSTALLED_APPS), so the figures a
+review shows are those of the other demo parts. The source itself is such a review.
+"""
+
+import datetime
+
+from django.utils.translation import gettext as _
+
+from neighborhoods.models import Neighbourhood, User
+
+from .models import Review
+
+REVIEWS = [
+    (
+        "Kerourien",
+        datetime.date(2010, 3, 1),
+        datetime.date(2010, 12, 31),
+        "78 foyers abonnés à la fin de la première année (13 % des logements). Les ateliers du "
+        "centre social sont l'accompagnement le plus demandé ; peu de demandes d'aide à "
+        "domicile. Les abonnés sont surtout des personnes seules et des familles "
+        "monoparentales aux revenus très modestes.",
+        "Poursuivre les ateliers d'initiation ; relancer l'information dans les halls avec les "
+        "associations du quartier.",
+    ),
+    (
+        "Keredern",
+        datetime.date(2012, 4, 1),
+        datetime.date(2012, 12, 31),
+        "101 foyers abonnés à la fin de 2012 (10 % des logements). L'accompagnement de "
+        "proximité est ce qui fait franchir le pas aux nouveaux usagers.",
+        "Proposer l'offre aux nouveaux locataires à leur arrivée ; ateliers le samedi.",
+    ),
+]
+
+
+def load(ctx):
+    author = User.objects.filter(username="coordinatrice").first()
+    created = 0
+    for name, start, end, findings, next_steps in REVIEWS:
+        nbh = Neighbourhood.objects.filter(name=name).first()
+        if nbh is None:
+            continue
+        _review, was_created = Review.objects.get_or_create(
+            neighbourhood=nbh,
+            period_start=start,
+            period_end=end,
+            defaults={"findings": findings, "next_steps": next_steps, "author": author},
+        )
+        created += was_created
+    ctx.progress(_("%(n)d bilans de quartier") % {"n": len(REVIEWS)})
