@@ -203,10 +203,9 @@ def bill_months(ctx, first_launch):
         ChargeRun.objects.filter(pk=run.pk).update(run_at=_aware(month + datetime.timedelta(1)))
         run.charges.update(created_at=_aware(month + datetime.timedelta(1)))
         if month < last:
-            charge_month_export(month=month, by=None)
-            ChargeMonth.objects.filter(pk=run.charge_month_id).update(
-                exported_at=_aware(month + datetime.timedelta(4), 14)
-            )
+            for lm in run.charge_month.landlords.select_related("landlord"):
+                charge_month_export(month=month, landlord=lm.landlord, by=None)
+            run.charge_month.landlords.update(exported_at=_aware(month + datetime.timedelta(4), 14))
     return billed
 
 

@@ -251,13 +251,49 @@ class Subscription(models.Model):
 
 
 class ChargeMonth(models.Model):
-    """A billed month: open while it may be (re)generated, locked once exported."""
+    """A month the charge run was started for; its runs hang off it.
+
+    Whether the month may still be (re)generated is decided per landlord: see `LandlordMonth`.
+    """
+
+    month = models.DateField(_("mois"), unique=True, help_text=_("Premier jour du mois."))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("mois facturé")
+        verbose_name_plural = _("mois facturés")
+        ordering = ["-month"]
+
+    def __str__(self):
+        return f"{self.month:%m/%Y}"
+
+    @property
+    def slug(self):
+        return f"{self.month:%Y-%m}"
+
+
+class LandlordMonth(models.Model):
+    """One landlord's billed month: open while it may be (re)generated, locked once exported.
+
+    Each landlord exports its own lines into its own rental charges, at its own pace: its export
+    locks its month only, and the run goes on billing the dwellings of the other landlords.
+    """
 
     class Status(models.TextChoices):
         OPEN = "open", _("Généré, non exporté")
         EXPORTED = "exported", _("Exporté (verrouillé)")
 
-    month = models.DateField(_("mois"), unique=True, help_text=_("Premier jour du mois."))
+    charge_month = models.ForeignKey(
+        ChargeMonth, verbose_name=_("mois"), on_delete=models.PROTECT, related_name="landlords"
+    )
+    landlord = models.ForeignKey(
+        Organisation,
+        verbose_name=_("bailleur"),
+        on_delete=models.PROTECT,
+        related_name="charge_months",
+        limit_choices_to={"kind": Organisation.Kind.LANDLORD},
+    )
     status = models.CharField(_("état"), max_length=20, choices=Status.choices, default=Status.OPEN)
     exported_at = models.DateTimeField(_("exporté le"), null=True, blank=True)
     exported_by = models.ForeignKey(
@@ -272,27 +308,32 @@ class ChargeMonth(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("mois facturé")
-        verbose_name_plural = _("mois facturés")
-        ordering = ["-month"]
+        verbose_name = _("mois facturé d'un bailleur")
+        verbose_name_plural = _("mois facturés des bailleurs")
+        ordering = ["-charge_month__month", "landlord__name"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["charge_month", "landlord"],
+                name="landlordmonth_one_per_landlord_and_month",
+                violation_error_message=_("Ce bailleur a déjà ce mois."),
+            ),
             models.CheckConstraint(
                 condition=~Q(status="exported") | Q(exported_at__isnull=False),
-                name="chargemonth_exported_has_date",
+                name="landlordmonth_exported_has_date",
                 violation_error_message=_("Un mois exporté a une date d'export."),
             ),
         ]
 
     def __str__(self):
-        return f"{self.month:%m/%Y}"
+        return f"{self.charge_month} – {self.landlord}"
+
+    @property
+    def month(self):
+        return self.charge_month.month
 
     @property
     def is_locked(self):
         return self.status == self.Status.EXPORTED
-
-    @property
-    def slug(self):
-        return f"{self.month:%Y-%m}"
 
 
 class ChargeRun(models.Model):
@@ -309,6 +350,15 @@ class ChargeRun(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    landlord = models.ForeignKey(
+        Organisation,
+        verbose_name=_("pour le bailleur"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Vide : tous les bailleurs dont le mois n'est pas verrouillé."),
     )
     tariff = models.ForeignKey(
         Tariff, verbose_name=_("tarif"), on_delete=models.PROTECT, related_name="runs"
@@ -393,7 +443,12 @@ class Charge(AppendOnly):
 
 
 class Adjustment(AppendOnly):
-    """A correction of a billed month (credit or debit), with its reason: nothing is deleted."""
+    """A correction of a billed month (credit or debit), with its reason: nothing is deleted.
+
+    It belongs to the month of its neighbourhood's landlord (`LandlordMonth`), which
+    `services.adjustment_create` requires and locks: one landlord's corrections never wait for,
+    nor touch, another's month.
+    """
 
     class Kind(models.TextChoices):
         CREDIT = "credit", _("Avoir (crédit)")

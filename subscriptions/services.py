@@ -17,7 +17,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from neighborhoods.models import Dwelling, Household, Meeting, Neighbourhood, Occupancy, User
+from neighborhoods.models import (
+    Dwelling,
+    Household,
+    Meeting,
+    Neighbourhood,
+    Occupancy,
+    Organisation,
+    User,
+)
 
 from . import billing_sql
 from .models import (
@@ -25,6 +33,7 @@ from .models import (
     Charge,
     ChargeMonth,
     ChargeRun,
+    LandlordMonth,
     Offer,
     Payer,
     Subscription,
@@ -344,14 +353,42 @@ def check_billable_month(month: datetime.date) -> None:
         )
 
 
-def charges_generate(*, month, by: User | None) -> ChargeRun:
+def _landlord_months(charge_month: ChargeMonth, landlord_ids) -> list[LandlordMonth]:
+    """The landlords' rows of the month, created when missing, locked (a few landlords)."""
+    for landlord_id in landlord_ids:
+        if not LandlordMonth.objects.filter(
+            charge_month=charge_month, landlord_id=landlord_id
+        ).exists():
+            LandlordMonth.objects.create(charge_month=charge_month, landlord_id=landlord_id)
+    return list(
+        LandlordMonth.objects.select_for_update()
+        .filter(charge_month=charge_month, landlord_id__in=landlord_ids)
+        .select_related("landlord")
+        .order_by("landlord__name")
+    )
+
+
+def _locked_message(month: datetime.date, lm: LandlordMonth) -> str:
+    return _(
+        "Le mois %(m)s de %(landlord)s a été exporté le %(at)s : il est verrouillé. "
+        "Corrigez-le par des lignes d'ajustement."
+    ) % {
+        "m": _label(month),
+        "landlord": lm.landlord,
+        "at": _fmt(timezone.localtime(lm.exported_at)),
+    }
+
+
+def charges_generate(*, month, by: User | None, landlord: Organisation | None = None) -> ChargeRun:
     """Bill month `month`: one line per dwelling of every neighbourhood running on its 1st.
 
-    The lines are written by one INSERT … SELECT (`billing_sql.insert_charges`); a dwelling
-    already billed for the month is skipped, so a second run adds nothing (and costs little),
-    and two simultaneous runs give one set of lines (the month's row is locked). Refused for an
-    exported (locked) month, a future month, a month before any launch, or a day without a
-    tariff in force. Returns the recorded run.
+    Only the dwellings of landlords whose month is not exported (locked) are billed; with
+    `landlord`, only that landlord's. The lines are written by one INSERT … SELECT
+    (`billing_sql.insert_charges`); a dwelling already billed for the month is skipped, so a
+    second run adds nothing (and costs little), and two simultaneous runs give one set of lines
+    (the month's row is locked). Refused when every landlord concerned has exported the month,
+    for a future month, a month before any launch, or a day without a tariff in force. Returns
+    the recorded run; `run.locked` lists the landlord months left out because exported.
     """
     month = parse_month(month)
     check_billable_month(month)
@@ -366,17 +403,20 @@ def charges_generate(*, month, by: User | None) -> ChargeRun:
         billing_sql.disable_jit()
         charge_month, _created = ChargeMonth.objects.get_or_create(month=month)
         # Two runs of the same month queue here; the second one then finds every line written.
+        # An export locks its landlord's row (below) and so waits for a run in progress.
         charge_month = ChargeMonth.objects.select_for_update().get(pk=charge_month.pk)
-        if charge_month.is_locked:
-            raise ChargeError(
-                _(
-                    "Le mois %(m)s a été exporté le %(at)s : il est verrouillé. "
-                    "Corrigez-le par des lignes d'ajustement."
-                )
-                % {"m": _label(month), "at": _fmt(timezone.localtime(charge_month.exported_at))}
-            )
-        run = ChargeRun.objects.create(charge_month=charge_month, run_by=by, tariff=tariff)
-        neighbourhoods = Neighbourhood.objects.running_on(month)
+        running = Neighbourhood.objects.running_on(month)
+        if landlord is not None:
+            running = running.filter(landlord=landlord)
+        landlord_ids = sorted(set(running.values_list("landlord", flat=True)))
+        months = _landlord_months(charge_month, landlord_ids)
+        locked = [lm for lm in months if lm.is_locked]
+        if locked and len(locked) == len(months):
+            raise ChargeError(" ".join(_locked_message(month, lm) for lm in locked))
+        neighbourhoods = running.exclude(landlord__in=[lm.landlord_id for lm in locked])
+        run = ChargeRun.objects.create(
+            charge_month=charge_month, run_by=by, tariff=tariff, landlord=landlord
+        )
         # Under the month's lock nobody else writes its lines, so these checks stay true until
         # the INSERT: a month without any line yet takes the plain INSERT (no conflict to look
         # for); a month already billed is only written again if a dwelling lacks its line (a
@@ -401,27 +441,36 @@ def charges_generate(*, month, by: User | None) -> ChargeRun:
             duration_ms=int((time.monotonic() - started) * 1000),
         )
         run.refresh_from_db()
+        run.locked = locked
         return run
 
 
-def charge_month_export(*, month, by: User | None) -> ChargeMonth:
-    """Lock a generated month for its export (no-op when already exported)."""
+def charge_month_export(*, month, landlord: Organisation, by: User | None) -> LandlordMonth:
+    """Lock a landlord's generated month for its export (no-op when already exported).
+
+    The other landlords' months stay open: the run goes on billing their dwellings.
+    """
     month = parse_month(month)
     with transaction.atomic():
-        charge_month = ChargeMonth.objects.select_for_update().filter(month=month).first()
-        if charge_month is None:
+        lm = (
+            LandlordMonth.objects.select_for_update()
+            .filter(charge_month__month=month, landlord=landlord)
+            .select_related("charge_month", "landlord")
+            .first()
+        )
+        if lm is None:
             raise ChargeError(
-                _("Le mois %(m)s n'a pas encore été généré : rien à exporter.")
-                % {"m": _label(month)}
+                _("Le mois %(m)s n'a pas encore été généré pour %(landlord)s : rien à exporter.")
+                % {"m": _label(month), "landlord": landlord}
             )
-        if charge_month.is_locked:
-            return charge_month
-        charge_month.status = ChargeMonth.Status.EXPORTED
-        charge_month.exported_at = timezone.now()
-        charge_month.exported_by = by
-        charge_month._history_user = by
-        charge_month.save(update_fields=["status", "exported_at", "exported_by"])
-        return charge_month
+        if lm.is_locked:
+            return lm
+        lm.status = LandlordMonth.Status.EXPORTED
+        lm.exported_at = timezone.now()
+        lm.exported_by = by
+        lm._history_user = by
+        lm.save(update_fields=["status", "exported_at", "exported_by"])
+        return lm
 
 
 def adjustment_create(
@@ -436,7 +485,8 @@ def adjustment_create(
 ) -> Adjustment:
     """Correct a billed month for one dwelling with a credit or a debit and its reason.
 
-    The payer defaults to the one of the dwelling's line of that month.
+    The adjustment belongs to the month of the landlord of the line's neighbourhood (else the
+    dwelling's), which must have been billed. The payer defaults to the one of the line.
     """
     month = parse_month(month)
     reason = (reason or "").strip()
@@ -451,20 +501,29 @@ def adjustment_create(
     if amount <= 0:
         raise ChargeError(_("Le montant d'un ajustement est positif."))
     with transaction.atomic():
-        charge_month = ChargeMonth.objects.select_for_update().filter(month=month).first()
-        if charge_month is None:
-            raise ChargeError(
-                _("Le mois %(m)s n'a pas été facturé : rien à corriger.") % {"m": _label(month)}
-            )
         line = Charge.objects.filter(month=month, dwelling=dwelling).first()
+        nbh_id = line.neighbourhood_id if line else dwelling.neighbourhood_id
+        landlord_id = Neighbourhood.objects.filter(pk=nbh_id).values_list("landlord", flat=True)
+        # The landlord's month, locked: its adjustments are written one after the other.
+        lm = (
+            LandlordMonth.objects.select_for_update()
+            .filter(charge_month__month=month, landlord_id__in=landlord_id)
+            .select_related("charge_month")
+            .first()
+        )
+        if lm is None:
+            raise ChargeError(
+                _("Le mois %(m)s n'a pas été facturé pour ce logement : rien à corriger.")
+                % {"m": _label(month)}
+            )
         if payer is None:
             payer = line.payer if line else Payer.LANDLORD
         if payer not in Payer.values:
             raise ChargeError(_("Payeur inconnu."))
         return Adjustment.objects.create(
-            charge_month=charge_month,
+            charge_month=lm.charge_month,
             dwelling=dwelling,
-            neighbourhood_id=line.neighbourhood_id if line else dwelling.neighbourhood_id,
+            neighbourhood_id=nbh_id,
             kind=kind,
             amount=amount,
             payer=payer,

@@ -14,11 +14,12 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from neighborhoods.access import CENTRE, COORDINATOR, LANDLORD, role_required
-from neighborhoods.models import Neighbourhood
+from neighborhoods.models import Neighbourhood, Organisation
 
 from . import exports, services, stats
 from .forms import (
@@ -30,7 +31,7 @@ from .forms import (
     SubscriptionFilterForm,
     SubscriptionRequestForm,
 )
-from .models import Adjustment, Charge, ChargeMonth, ChargeRun, Subscription
+from .models import Adjustment, Charge, ChargeMonth, ChargeRun, LandlordMonth, Subscription
 
 VIEWERS = (COORDINATOR, LANDLORD, CENTRE)
 MANAGERS = (COORDINATOR, LANDLORD)
@@ -261,6 +262,14 @@ def _month_or_404(value):
         raise Http404(str(exc)) from exc
 
 
+def _landlords(user):
+    """The landlords whose months `user` handles: all for coordinators, their own for staff."""
+    landlords = Organisation.objects.filter(kind=Organisation.Kind.LANDLORD)
+    if user.is_coordinator:
+        return landlords
+    return landlords.filter(pk=user.organisation_id)
+
+
 @role_required(*MANAGERS)
 @require_GET
 def charges_index(request):
@@ -272,8 +281,14 @@ def charges_index(request):
         .order_by()
         .annotate(lines=Count("id"), amount=Sum("amount"))
     }
-    months = [(cm, totals.get(cm.month)) for cm in ChargeMonth.objects.order_by("-month")[:120]]
-    runs = ChargeRun.objects.select_related("charge_month", "run_by", "tariff")[:10]
+    charge_months = list(ChargeMonth.objects.order_by("-month")[:120])
+    states = {}
+    for lm in LandlordMonth.objects.filter(
+        charge_month__in=charge_months, landlord__in=_landlords(request.user)
+    ).select_related("landlord"):
+        states.setdefault(lm.charge_month_id, []).append(lm)
+    months = [(cm, totals.get(cm.month), states.get(cm.pk, [])) for cm in charge_months]
+    runs = ChargeRun.objects.select_related("charge_month", "run_by", "tariff", "landlord")[:10]
     today = timezone.localdate()
     form = GenerateForm(initial={"month": today.strftime("%Y-%m")})
     return render(
@@ -289,8 +304,12 @@ def charges_generate(request):
     form = GenerateForm(request.POST)
     month = request.POST.get("month", "")
     if form.is_valid():
+        # The landlord's staff bill their own dwellings; coordinators every landlord's.
+        landlord = None if request.user.is_coordinator else request.user.organisation
         try:
-            run = services.charges_generate(month=form.cleaned_data["month"], by=request.user)
+            run = services.charges_generate(
+                month=form.cleaned_data["month"], by=request.user, landlord=landlord
+            )
         except services.ChargeError as exc:
             messages.error(request, str(exc))
         else:
@@ -303,6 +322,12 @@ def charges_generate(request):
                     "a": exports.money(run.amount_added),
                 },
             )
+            for lm in run.locked:
+                messages.info(
+                    request,
+                    _("%(landlord)s : mois déjà exporté (verrouillé), non refacturé.")
+                    % {"landlord": lm.landlord},
+                )
             return redirect("subscriptions:charges_month", month=run.charge_month.slug)
     else:
         messages.error(request, _("Indiquez le mois sous la forme AAAA-MM (%(v)s).") % {"v": month})
@@ -313,11 +338,26 @@ def _charge_month_for(month):
     return get_object_or_404(ChargeMonth, month=_month_or_404(month))
 
 
+def _selected_landlord(request, landlords):
+    """The landlord whose lines the page shows: the staff's own, or the one a coordinator chose."""
+    if not request.user.is_coordinator:
+        return get_object_or_404(landlords)
+    try:
+        pk = int(request.GET.get("bailleur", ""))
+    except ValueError:
+        return None
+    return get_object_or_404(landlords, pk=pk)
+
+
 @role_required(*MANAGERS)
 @require_GET
 def charges_month(request, month):
     charge_month = _charge_month_for(month)
+    landlords = _landlords(request.user)
+    landlord = _selected_landlord(request, landlords)
     scope = _scope(request.user)
+    if landlord is not None:
+        scope = scope.filter(landlord=landlord)
     summary = stats.month_summary(charge_month.month, scope)
     totals = {
         "dwellings": sum(b.dwellings for b in summary),
@@ -334,12 +374,17 @@ def charges_month(request, month):
         .select_related("dwelling", "neighbourhood", "created_by")
         .order_by("-created_at")
     )
-    runs = charge_month.runs.select_related("run_by", "tariff")
+    landlord_months = charge_month.landlords.filter(landlord__in=landlords).select_related(
+        "landlord", "exported_by"
+    )
+    runs = charge_month.runs.select_related("run_by", "tariff", "landlord")
     return render(
         request,
         "subscriptions/charges_month.html",
         {
             "cm": charge_month,
+            "landlord": landlord,
+            "landlord_months": landlord_months,
             "summary": summary,
             "totals": totals,
             "figures": figures,
@@ -352,14 +397,30 @@ def charges_month(request, month):
 @role_required(*MANAGERS)
 @require_POST
 def charges_export(request, month):
-    """Lock the month (nothing can be regenerated after) and stream its lines as CSV."""
+    """Lock one landlord's month (its lines can no longer be regenerated) and stream them as CSV.
+
+    The landlord's staff export their own month; coordinators say which landlord's.
+    """
     charge_month = _charge_month_for(month)
-    services.charge_month_export(month=charge_month.month, by=request.user)
+    try:
+        pk = int(request.POST.get("landlord", ""))
+    except ValueError:
+        pk = None if request.user.is_coordinator else request.user.organisation_id
+    if pk is None:
+        messages.error(request, _("Choisissez le bailleur dont le mois est exporté."))
+        return redirect("subscriptions:charges_month", month=charge_month.slug)
+    landlord = get_object_or_404(_landlords(request.user), pk=pk)
+    try:
+        services.charge_month_export(month=charge_month.month, landlord=landlord, by=request.user)
+    except services.ChargeError as exc:
+        messages.error(request, str(exc))
+        return redirect("subscriptions:charges_month", month=charge_month.slug)
     response = StreamingHttpResponse(
-        exports.charge_csv(charge_month.month, _scope(request.user)),
+        exports.charge_csv(charge_month.month, _scope(request.user).filter(landlord=landlord)),
         content_type="text/csv; charset=utf-8",
     )
-    response["Content-Disposition"] = f'attachment; filename="charges-{charge_month.slug}.csv"'
+    name = f"charges-{charge_month.slug}-{slugify(landlord.name)}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

@@ -56,6 +56,17 @@ def _forget_month(month) -> None:
             f"WHERE {sql.col(ChargeRun, 'charge_month')} IN ({months})",
             [month],
         )
+        try:  # per-landlord month states (subscriptions 0004), when present
+            from subscriptions.models import LandlordMonth
+        except ImportError:
+            LandlordMonth = None  # noqa: N806
+        if LandlordMonth is not None:
+            for model in (LandlordMonth.history.model, LandlordMonth):
+                sql.execute(
+                    f"DELETE FROM {sql.table(model)} "
+                    f"WHERE {sql.col(model, 'charge_month')} IN ({months})",
+                    [month],
+                )
         history = ChargeMonth.history.model
         sql.execute(
             f"DELETE FROM {sql.table(history)} WHERE {sql.col(history, 'month')} >= %s", [month]

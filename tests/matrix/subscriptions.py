@@ -128,6 +128,7 @@ ROWS = [
         get=access(*MANAGERS, **dict.fromkeys(MANAGERS, NOT_ALLOWED)),
         post=manager_post,
         kwargs=month_kwargs,
+        data=lambda w: {"landlord": w.nbh.landlord_id},
     ),
     Row(
         "subscriptions:adjustment_create",

@@ -8,7 +8,15 @@ from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 
 from neighborhoods.models import Dwelling, Neighbourhood
-from subscriptions.models import Adjustment, Charge, ChargeMonth, ChargeRun, Payer, Tariff
+from subscriptions.models import (
+    Adjustment,
+    Charge,
+    ChargeMonth,
+    ChargeRun,
+    LandlordMonth,
+    Payer,
+    Tariff,
+)
 from subscriptions.services import (
     ChargeError,
     adjustment_create,
@@ -42,7 +50,8 @@ def test_every_dwelling_of_a_running_neighbourhood_gets_one_line(billed, landlor
     lines = Charge.objects.filter(month=D(2012, 4, 1))
     assert set(lines.values_list("dwelling", flat=True)) == {d.pk for d in billed.dwellings}
     assert all(line.amount == Decimal("1.00") for line in lines)
-    assert ChargeMonth.objects.get(month=D(2012, 4, 1)).status == ChargeMonth.Status.OPEN
+    state = LandlordMonth.objects.get(charge_month__month=D(2012, 4, 1))
+    assert (state.landlord, state.status) == (billed.nbh.landlord, LandlordMonth.Status.OPEN)
 
 
 def test_the_run_is_one_insert_statement(billed):
@@ -176,20 +185,65 @@ def test_charge_lines_are_append_only(billed):
 
 def test_an_exported_month_is_locked(billed, landlord_user):
     charges_generate(month="2012-08", by=None)
-    charge_month_export(month="2012-08", by=landlord_user)
+    charge_month_export(month="2012-08", landlord=billed.nbh.landlord, by=landlord_user)
     f.DwellingFactory(neighbourhood=billed.nbh)
     with pytest.raises(ChargeError, match="verrouillé"):
         charges_generate(month="2012-08", by=None)
     assert Charge.objects.filter(month=D(2012, 8, 1)).count() == 3
-    cm = ChargeMonth.objects.get(month=D(2012, 8, 1))
-    assert cm.exported_by == landlord_user
+    lm = LandlordMonth.objects.get(charge_month__month=D(2012, 8, 1))
+    assert lm.exported_by == landlord_user
     # Exporting again changes nothing.
-    assert charge_month_export(month="2012-08", by=None).exported_by == landlord_user
+    again = charge_month_export(month="2012-08", landlord=billed.nbh.landlord, by=None)
+    assert again.exported_by == landlord_user
+
+
+def test_one_landlords_export_leaves_the_month_open_for_the_others(billed, landlord_user):
+    launch(billed.other_nbh, D(2012, 4, 1))
+    charges_generate(month="2012-08", by=None)
+    charge_month_export(month="2012-08", landlord=billed.nbh.landlord, by=landlord_user)
+    new_locked = f.DwellingFactory(neighbourhood=billed.nbh)
+    new_open = f.DwellingFactory(neighbourhood=billed.other_nbh)
+    run = charges_generate(month="2012-08", by=None)
+    assert run.lines_added == 1
+    assert [lm.landlord for lm in run.locked] == [billed.nbh.landlord]
+    billed_now = set(Charge.objects.filter(month=D(2012, 8, 1)).values_list("dwelling", flat=True))
+    assert new_open.pk in billed_now
+    assert new_locked.pk not in billed_now
+    states = dict(
+        LandlordMonth.objects.filter(charge_month__month=D(2012, 8, 1)).values_list(
+            "landlord", "status"
+        )
+    )
+    assert states == {
+        billed.nbh.landlord_id: LandlordMonth.Status.EXPORTED,
+        billed.other_nbh.landlord_id: LandlordMonth.Status.OPEN,
+    }
+
+
+def test_a_landlords_run_bills_only_its_own_dwellings(billed):
+    launch(billed.other_nbh, D(2012, 4, 1))
+    run = charges_generate(month="2012-08", by=None, landlord=billed.nbh.landlord)
+    assert run.lines_added == 3
+    assert set(Charge.objects.values_list("neighbourhood", flat=True)) == {billed.nbh.pk}
+    assert charges_generate(month="2012-08", by=None).lines_added == 1
+
+
+def test_database_refuses_two_states_for_a_landlord_and_month(billed):
+    charges_generate(month="2012-08", by=None)
+    lm = LandlordMonth.objects.get()
+    with pytest.raises(IntegrityError):
+        LandlordMonth.objects.create(charge_month=lm.charge_month, landlord=lm.landlord)
+
+
+def test_database_refuses_an_exported_month_without_date(billed):
+    charges_generate(month="2012-08", by=None)
+    with pytest.raises(IntegrityError):
+        LandlordMonth.objects.update(status=LandlordMonth.Status.EXPORTED)
 
 
 def test_exporting_a_month_never_generated_is_refused(billed):
     with pytest.raises(ChargeError, match="pas encore été généré"):
-        charge_month_export(month="2012-08", by=None)
+        charge_month_export(month="2012-08", landlord=billed.nbh.landlord, by=None)
 
 
 @pytest.mark.parametrize(
@@ -208,6 +262,7 @@ def test_bad_months_are_refused_and_change_nothing(billed, month, message):
         charges_generate(month=month, by=None)
     assert not Charge.objects.exists()
     assert not ChargeMonth.objects.exists()
+    assert not LandlordMonth.objects.exists()
 
 
 def test_the_current_month_can_be_billed(billed):
@@ -217,7 +272,7 @@ def test_the_current_month_can_be_billed(billed):
 
 def test_adjustments_correct_a_locked_month(billed, landlord_user):
     charges_generate(month="2012-08", by=None)
-    charge_month_export(month="2012-08", by=None)
+    charge_month_export(month="2012-08", landlord=billed.nbh.landlord, by=None)
     credit = adjustment_create(
         month="2012-08",
         dwelling=billed.dwelling,
@@ -296,3 +351,39 @@ def test_a_household_that_moved_out_before_the_first_leaves_the_line_to_the_land
     charges_generate(month="2012-07", by=None)
     line = Charge.objects.get(dwelling=billed.dwelling, month=D(2012, 7, 1))
     assert (line.payer, line.household) == (Payer.LANDLORD, None)
+
+
+def test_an_adjustment_needs_its_landlords_month(billed):
+    launch(billed.other_nbh, D(2012, 9, 1))
+    charges_generate(month="2012-08", by=None)  # other_nbh not running yet: not billed
+    with pytest.raises(ChargeError, match="pas été facturé pour ce logement"):
+        adjustment_create(
+            month="2012-08",
+            dwelling=billed.other_dwelling,
+            kind="debit",
+            amount="1",
+            reason="Oubli",
+            by=None,
+        )
+
+
+def test_export_command_exports_one_landlords_month(billed, tmp_path):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    launch(billed.other_nbh, D(2012, 4, 1))
+    charges_generate(month="2012-08", by=None)
+    target = tmp_path / "charges.csv"
+    args = ["export_charges", "--month", "2012-08", "--output", str(target)]
+    with pytest.raises(CommandError, match="Indiquez --landlord"):
+        call_command(*args, stdout=io.StringIO())
+    with pytest.raises(CommandError, match="Aucun bailleur"):
+        call_command(*args, "--landlord", "Inconnu", stdout=io.StringIO())
+    assert not LandlordMonth.objects.filter(status=LandlordMonth.Status.EXPORTED).exists()
+    call_command(*args, "--landlord", billed.other_nbh.landlord.name, stdout=io.StringIO())
+    rows = target.read_text(encoding="utf-8").strip().split("\n")[1:]
+    assert len(rows) == 1
+    assert billed.other_nbh.name in rows[0]
+    exported = LandlordMonth.objects.get(status=LandlordMonth.Status.EXPORTED)
+    assert exported.landlord == billed.other_nbh.landlord

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from neighborhoods.models import Dwelling, Neighbourhood
-from subscriptions.models import Adjustment, ChargeMonth, Subscription
+from subscriptions.models import Adjustment, LandlordMonth, Subscription
 from subscriptions.services import charges_generate
 from tests import factories as f
 
@@ -264,11 +264,48 @@ def test_export_streams_the_lines_and_locks_the_month(running, tariff, landlord_
     assert {r[2] for r in rows} == {running.nbh.name}
     assert sum(Decimal(r[4].replace(",", ".")) for r in rows) == Decimal("3.00")
     assert {r[3] for r in rows} == {"Locataire", "Bailleur"}
-    assert ChargeMonth.objects.get(month=D(2013, 2, 1)).is_locked
+    states = LandlordMonth.objects.filter(charge_month__month=D(2013, 2, 1))
+    assert states.get(landlord=running.nbh.landlord).is_locked
+    assert not states.get(landlord=running.other_nbh.landlord).is_locked
     response = client.post(
         reverse("subscriptions:charges_generate"), {"month": "2013-02"}, follow=True
     )
     assert "verrouillé" in response.content.decode()
+
+
+def test_landlord_staff_cannot_export_another_landlords_month(
+    running, tariff, landlord_user, client_for
+):
+    Neighbourhood.objects.filter(pk=running.other_nbh.pk).update(launched_on=D(2012, 4, 1))
+    charges_generate(month="2013-02", by=None)
+    url = reverse("subscriptions:charges_export", args=["2013-02"])
+    response = client_for(landlord_user).post(url, {"landlord": running.other_nbh.landlord_id})
+    assert response.status_code == 404
+    assert not LandlordMonth.objects.filter(status=LandlordMonth.Status.EXPORTED).exists()
+
+
+def test_coordinator_chooses_the_landlord_to_export(running, tariff, coordinator, client_for):
+    Neighbourhood.objects.filter(pk=running.other_nbh.pk).update(launched_on=D(2012, 4, 1))
+    charges_generate(month="2013-02", by=None)
+    client = client_for(coordinator)
+    url = reverse("subscriptions:charges_export", args=["2013-02"])
+    response = client.post(url, follow=True)
+    assert "Choisissez le bailleur" in response.content.decode()
+    assert not LandlordMonth.objects.filter(status=LandlordMonth.Status.EXPORTED).exists()
+    response = client.post(url, {"landlord": running.other_nbh.landlord_id})
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert running.other_nbh.name in body
+    assert running.nbh.name not in body
+    exported = LandlordMonth.objects.get(status=LandlordMonth.Status.EXPORTED)
+    assert exported.landlord == running.other_nbh.landlord
+    # The month page, for one landlord, then for all.
+    page = client.get(
+        reverse("subscriptions:charges_month", args=["2013-02"]),
+        {"bailleur": running.nbh.landlord_id},
+    )
+    assert [b.name for b in page.context["summary"]] == [running.nbh.name]
+    page = client.get(reverse("subscriptions:charges_month", args=["2013-02"]))
+    assert len(page.context["landlord_months"]) == 2
 
 
 def test_adjustment_form_adds_a_signed_row_to_the_export(

@@ -1,0 +1,88 @@
+"""The data migration that moved each month's export state to its landlords (0005)."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BEFORE = [("subscriptions", "0004_landlord_month")]
+AFTER = [("subscriptions", "0005_landlord_month_state")]
+MONTH = datetime.date(2013, 2, 1)
+
+
+def migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return MigrationExecutor(connection).loader.project_state(targets).apps
+
+
+def bill(apps, landlord_names, exported_at):
+    """One month billed for every landlord given, exported for everybody as before 0005."""
+    Organisation = apps.get_model("neighborhoods", "Organisation")
+    Neighbourhood = apps.get_model("neighborhoods", "Neighbourhood")
+    Dwelling = apps.get_model("neighborhoods", "Dwelling")
+    Offer = apps.get_model("subscriptions", "Offer")
+    Tariff = apps.get_model("subscriptions", "Tariff")
+    ChargeMonth = apps.get_model("subscriptions", "ChargeMonth")
+    ChargeRun = apps.get_model("subscriptions", "ChargeRun")
+    Charge = apps.get_model("subscriptions", "Charge")
+    operator = Organisation.objects.create(name="Numericable", kind="operator")
+    tariff = Tariff.objects.create(
+        offer=Offer.objects.create(operator=operator, name="NUMERISUN"),
+        amount=1,
+        starts_on=datetime.date(2010, 1, 1),
+    )
+    cm = ChargeMonth.objects.create(month=MONTH, status="exported", exported_at=exported_at)
+    ChargeMonth.objects.create(month=datetime.date(2013, 3, 1), status="open")
+    run = ChargeRun.objects.create(charge_month=cm, tariff=tariff)
+    for i, name in enumerate(landlord_names):
+        landlord = Organisation.objects.create(name=name, kind="landlord")
+        nbh = Neighbourhood.objects.create(name=f"Q{i}", slug=f"q{i}", landlord=landlord)
+        for j in range(2):
+            dwelling = Dwelling.objects.create(
+                neighbourhood=nbh, reference=f"R{i}-{j}", address="rue"
+            )
+            Charge.objects.create(
+                dwelling=dwelling,
+                neighbourhood=nbh,
+                month=MONTH,
+                amount=1,
+                payer="landlord",
+                tariff=tariff,
+                run=run,
+            )
+
+
+def test_each_landlord_of_an_exported_month_gets_it_locked_and_back():
+    exported_at = timezone.now()
+    try:
+        apps = migrate(BEFORE)
+        bill(apps, ["Bmh", "Armorique Habitat"], exported_at)
+        apps = migrate(AFTER)
+        LandlordMonth = apps.get_model("subscriptions", "LandlordMonth")
+        rows = LandlordMonth.objects.filter(charge_month__month=MONTH).order_by("landlord__name")
+        assert [(lm.landlord.name, lm.status) for lm in rows] == [
+            ("Armorique Habitat", "exported"),
+            ("Bmh", "exported"),
+        ]
+        assert {lm.exported_at for lm in rows} == {exported_at}
+        # A month without lines has no landlord to lock.
+        assert not LandlordMonth.objects.filter(charge_month__month=datetime.date(2013, 3, 1))
+        history = apps.get_model("subscriptions", "HistoricalLandlordMonth")
+        assert history.objects.count() == 2
+
+        # Reversed: the month is exported again as a whole.
+        apps = migrate(BEFORE)
+        ChargeMonth = apps.get_model("subscriptions", "ChargeMonth")
+        cm = ChargeMonth.objects.get(month=MONTH)
+        assert (cm.status, cm.exported_at) == ("exported", exported_at)
+        assert ChargeMonth.objects.get(month=datetime.date(2013, 3, 1)).status == "open"
+        assert not apps.get_model("subscriptions", "LandlordMonth").objects.exists()
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
