@@ -130,3 +130,58 @@ class RegisterUploadForm(forms.Form):
                 _("Type de fichier non accepté : envoyez un fichier CSV (.csv) ou Excel (.xlsx).")
             )
         return upload
+
+
+class NeighbourhoodCreateForm(forms.ModelForm):
+    """A new candidate neighbourhood, as chosen by the landlord, the metropolis and the city."""
+
+    class Meta:
+        model = Neighbourhood
+        fields = [
+            "name",
+            "landlord",
+            "centre",
+            "planned_year",
+            "expected_dwellings",
+            "associations",
+            "partners",
+        ]
+        widgets = {
+            "associations": forms.CheckboxSelectMultiple,
+            "partners": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["planned_year"].widget.attrs.update(min=2000, max=2100)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Créer le quartier candidat")))
+
+    def clean_name(self):
+        from django.utils.text import slugify
+
+        name = self.cleaned_data["name"].strip()
+        if not slugify(name):
+            raise forms.ValidationError(
+                _("Le nom doit contenir au moins une lettre ou un chiffre.")
+            )
+        return name
+
+    def clean_planned_year(self):
+        year = self.cleaned_data.get("planned_year")
+        if year is not None and not 2000 <= year <= 2100:
+            raise forms.ValidationError(_("Indiquez une année entre 2000 et 2100."))
+        return year
+
+    def unique_slug(self):
+        """A slug from the name, made unique with a number if another neighbourhood has it."""
+        from django.utils.text import slugify
+
+        base = slugify(self.cleaned_data["name"])[:110]
+        taken = set(
+            Neighbourhood.objects.filter(slug__startswith=base).values_list("slug", flat=True)
+        )
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        return slug

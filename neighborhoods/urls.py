@@ -6,6 +6,7 @@ app_name = "neighborhoods"
 
 urlpatterns = [
     path("", views.NeighbourhoodListView.as_view(), name="list"),
+    path("nouveau/", views.neighbourhood_create, name="create"),
     path("entonnoir/", views.funnel, name="funnel"),
     path("registre/import/", views.register_import, name="register_import"),
     path(

@@ -5,6 +5,7 @@ coordinators and go through the transition functions of `neighborhoods.pipeline`
 """
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +19,7 @@ from .access import ALL_ROLES, COORDINATOR, LANDLORD, RoleRequiredMixin, role_re
 from .forms import (
     AdvanceForm,
     MeetingForm,
+    NeighbourhoodCreateForm,
     NeighbourhoodFilter,
     ReasonForm,
     RegisterUploadForm,
@@ -138,6 +140,35 @@ def neighbourhood_context(nbh, user, **forms):
                 initial={"expected_stage": nbh.stage}
             )
     return context
+
+
+@role_required(COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def neighbourhood_create(request):
+    """A new candidate neighbourhood, through `pipeline.create_candidate` (first history row)."""
+    form = NeighbourhoodCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            nbh = pipeline.create_candidate(
+                by=request.user,
+                name=data["name"],
+                slug=form.unique_slug(),
+                landlord=data["landlord"],
+                centre=data["centre"],
+                planned_year=data["planned_year"],
+                expected_dwellings=data["expected_dwellings"],
+            )
+            nbh.associations.set(data["associations"])
+            nbh.partners.set(data["partners"])
+        messages.success(request, _("Quartier candidat créé : %(name)s.") % {"name": nbh.name})
+        return redirect(nbh)
+    return render(
+        request,
+        "neighborhoods/neighbourhood_form.html",
+        {"form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @role_required(COORDINATOR)

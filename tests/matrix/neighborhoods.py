@@ -37,6 +37,16 @@ ROWS = [
         kwargs=_slug,
     ),
     Row(
+        "neighborhoods:create",
+        get=access("coordinator"),
+        post=access("coordinator"),
+        data=lambda w: {
+            "name": "Quartier de la matrice",
+            "landlord": w.orgs.landlord.pk,
+            "expected_dwellings": "120",
+        },
+    ),
+    Row(
         "neighborhoods:funnel",
         get=access("coordinator"),
         post=access(coordinator=NOT_ALLOWED),
