@@ -296,14 +296,29 @@ def tariff_create(
 def tariff_close(*, tariff: Tariff, ends_on: datetime.date, by: User | None = None) -> Tariff:
     """Give an open-ended tariff its last day (no-op when it already ends that day).
 
-    Refused when months already billed at this tariff fall after `ends_on`.
+    Refused when months already billed at this tariff fall after `ends_on`, or when the new
+    period would overlap another tariff.
     """
     with transaction.atomic():
+        # The same lock as tariff_create: the overlap check sees every committed tariff.
+        list(Offer.objects.select_for_update().filter(pk=tariff.offer_id))
         tariff = Tariff.objects.select_for_update().get(pk=tariff.pk)
         if tariff.ends_on == ends_on:
             return tariff
         if ends_on < tariff.starts_on:
             raise ChargeError(_("La fin d'un tarif ne peut précéder son début."))
+        clash = (
+            Tariff.objects.exclude(pk=tariff.pk)
+            .filter(starts_on__lte=ends_on)
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=tariff.starts_on))
+            .order_by("starts_on")
+            .first()
+        )
+        if clash is not None:
+            raise ChargeError(
+                _("Ce tarif chevauche celui de %(amount)s € en vigueur à partir du %(start)s.")
+                % {"amount": clash.amount, "start": _fmt(clash.starts_on)}
+            )
         if tariff.charges.filter(month__gt=ends_on).exists():
             raise ChargeError(
                 _("Des mois ont déjà été facturés à ce tarif après le %(day)s.")
