@@ -129,3 +129,15 @@ class BallotForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choisissez oui, non ou blanc.")},
     )
+
+    def clean_code(self):
+        # Checked here too (the service checks it again) so that a badly typed code and a
+        # missing choice are reported together, not one after the other (RGAA 11.10).
+        from .services import CODE_LENGTH, normalise_code
+
+        code = self.cleaned_data["code"]
+        if len(normalise_code(code)) != CODE_LENGTH:
+            raise forms.ValidationError(
+                _("Un code compte %(n)d caractères (lettres et chiffres).") % {"n": CODE_LENGTH}
+            )
+        return code
