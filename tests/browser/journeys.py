@@ -47,7 +47,8 @@ def focused(page):
         "({id: document.activeElement.id, name: document.activeElement.name || '',"
         " type: document.activeElement.type || '', tag: document.activeElement.tagName,"
         " text: (document.activeElement.textContent || '').trim(),"
-        " value: document.activeElement.value || ''})"
+        " value: document.activeElement.value || '',"
+        " href: document.activeElement.getAttribute('href') || ''})"
     )
 
 
