@@ -15,7 +15,7 @@ from django.db import connection
 
 from neighborhoods.models import Dwelling, Occupancy
 
-from .models import Charge, Payer
+from .models import Charge, MonthTotal, Payer
 
 CHARGE_FIELDS = (
     "dwelling",
@@ -140,9 +140,55 @@ def insert_charges(
     sql = f"INSERT INTO {qn(c.db_table)} ({columns}) SELECT {select} FROM {source} WHERE 1 = 1"
     if skip_existing:
         sql += f" ON CONFLICT ({col(Charge, 'month')}, {col(Charge, 'dwelling')}) DO NOTHING"
+    nbh, payer, amount_col = (col(Charge, f) for f in ("neighbourhood", "payer", "amount"))
+    if connection.vendor == "postgresql":
+        # One statement: the lines, and their totals from the rows it returns.
+        added = (
+            f"SELECT {nbh} AS nbh, count(*) AS n, sum({amount_col}) AS amount, "
+            f"sum(CASE WHEN {payer} = %s THEN {amount_col} ELSE 0 END) AS tenants "
+            f"FROM ins GROUP BY {nbh}"
+        )
+        totals = "SELECT %s AS m, nbh AS n, n AS l, amount AS a, tenants AS t FROM added"
+        sql = (
+            f"WITH ins AS ({sql} RETURNING {nbh}, {payer}, {amount_col}), "
+            f"added AS ({added}), "
+            f"totals AS ({_add_totals_sql(totals)}) "
+            "SELECT coalesce(sum(n), 0) FROM added"
+        )
+        params += [Payer.TENANT.value, day]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return int(cursor.fetchone()[0])
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return max(cursor.rowcount, 0)
+        count = max(cursor.rowcount, 0)
+        if count:
+            # SQLite has no INSERT in a WITH: the run's own lines, found by their run's index.
+            by_run = (
+                f"SELECT %s AS m, {nbh} AS n, count(*) AS l, sum({amount_col}) AS a, "
+                f"sum(CASE WHEN {payer} = %s THEN {amount_col} ELSE 0 END) AS t "
+                f"FROM {qn(c.db_table)} WHERE {col(Charge, 'run')} = %s GROUP BY {nbh}"
+            )
+            cursor.execute(_add_totals_sql(by_run), [day, Payer.TENANT.value, run_id])
+        return count
+
+
+def _add_totals_sql(select: str) -> str:
+    """INSERT … SELECT adding to MonthTotal; `select` gives month m, neighbourhood n, lines l,
+    amount a and the tenants' part t."""
+    t = table(MonthTotal)
+    month, nbh = col(MonthTotal, "month"), col(MonthTotal, "neighbourhood")
+    lines, amount, tenants, landlord = (
+        col(MonthTotal, f) for f in ("lines", "amount", "tenants", "landlord")
+    )
+    return (
+        f"INSERT INTO {t} ({month}, {nbh}, {lines}, {amount}, {tenants}, {landlord}) "
+        f"SELECT m, n, l, a, t, a - t FROM ({select}) s WHERE 1 = 1 "
+        f"ON CONFLICT ({month}, {nbh}) DO UPDATE SET {lines} = {t}.{lines} + excluded.{lines}, "
+        f"{amount} = {t}.{amount} + excluded.{amount}, "
+        f"{tenants} = {t}.{tenants} + excluded.{tenants}, "
+        f"{landlord} = {t}.{landlord} + excluded.{landlord}"
+    )
 
 
 def any_dwelling_unbilled(*, month: datetime.date, neighbourhoods) -> bool:

@@ -15,7 +15,7 @@ from django.db.models import Count, Q, Sum
 
 from neighborhoods.models import Dwelling
 
-from .models import Adjustment, Charge, Payer, Subscription
+from .models import Adjustment, Charge, MonthTotal, Subscription
 
 
 def month_starts(start: datetime.date, end: datetime.date) -> list[datetime.date]:
@@ -179,6 +179,7 @@ class NeighbourhoodBill:
     tenants: Decimal
     landlord: Decimal
     adjustments: Decimal = Decimal("0.00")
+    neighbourhood: object = None
 
     @property
     def total(self) -> Decimal:
@@ -186,25 +187,24 @@ class NeighbourhoodBill:
 
 
 def month_summary(month: datetime.date, neighbourhoods) -> list[NeighbourhoodBill]:
-    """Per neighbourhood: dwellings billed, amount, borne by tenants / by the landlord."""
+    """Per neighbourhood: dwellings billed, amount, borne by tenants / by the landlord.
+
+    Read from the totals the run keeps (`MonthTotal`, a row per neighbourhood), plus the
+    adjustments: two small queries, whatever the number of lines.
+    """
     rows = (
-        Charge.objects.filter(month=month, neighbourhood__in=neighbourhoods)
-        .values("neighbourhood", "neighbourhood__name")
+        MonthTotal.objects.filter(month=month, neighbourhood__in=neighbourhoods)
+        .select_related("neighbourhood")
         .order_by("neighbourhood__name")
-        .annotate(
-            dwellings=Count("id"),
-            billed=Sum("amount"),
-            tenants=Sum("amount", filter=Q(payer=Payer.TENANT), default=Decimal(0)),
-            landlord=Sum("amount", filter=Q(payer=Payer.LANDLORD), default=Decimal(0)),
-        )
     )
     bills = {
-        row["neighbourhood"]: NeighbourhoodBill(
-            row["neighbourhood__name"],
-            row["dwellings"],
-            row["billed"],
-            row["tenants"],
-            row["landlord"],
+        row.neighbourhood_id: NeighbourhoodBill(
+            row.neighbourhood.name,
+            row.lines,
+            row.amount,
+            row.tenants,
+            row.landlord,
+            neighbourhood=row.neighbourhood,
         )
         for row in rows
     }
@@ -219,3 +219,14 @@ def month_summary(month: datetime.date, neighbourhoods) -> list[NeighbourhoodBil
             sign = -1 if row["kind"] == Adjustment.Kind.CREDIT else 1
             bill.adjustments += sign * row["total"]
     return list(bills.values())
+
+
+def month_figures(month: datetime.date, bills: list[NeighbourhoodBill]) -> list[MonthFigures]:
+    """For the neighbourhoods of a month's summary: billed (lines and adjustments), active
+    subscribers at the end of the month, amount per subscriber. One query more."""
+    neighbourhoods = [b.neighbourhood for b in bills]
+    counts = active_counts_on(neighbourhoods, [month_end(month)])
+    return [
+        MonthFigures(b.neighbourhood, month, b.total, counts.get((b.neighbourhood.pk, 0), 0))
+        for b in bills
+    ]

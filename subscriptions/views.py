@@ -9,7 +9,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,7 +31,14 @@ from .forms import (
     SubscriptionFilterForm,
     SubscriptionRequestForm,
 )
-from .models import Adjustment, Charge, ChargeMonth, ChargeRun, LandlordMonth, Subscription
+from .models import (
+    Adjustment,
+    ChargeMonth,
+    ChargeRun,
+    LandlordMonth,
+    MonthTotal,
+    Subscription,
+)
 
 VIEWERS = (COORDINATOR, LANDLORD, CENTRE)
 MANAGERS = (COORDINATOR, LANDLORD)
@@ -54,32 +61,40 @@ def _scope(user):
 # --- Subscriptions ---------------------------------------------------------------------------
 
 
-def _filtered(request):
+def _filters(request):
+    """The list's filter form and its conditions, as a Q (empty when unfiltered)."""
     form = SubscriptionFilterForm(request.GET or None, user=request.user)
-    qs = Subscription.objects.visible_to(request.user)
+    condition = Q()
     if form.is_valid():
         if form.cleaned_data["neighbourhood"]:
-            qs = qs.filter(dwelling__neighbourhood=form.cleaned_data["neighbourhood"])
+            condition &= Q(dwelling__neighbourhood=form.cleaned_data["neighbourhood"])
         if form.cleaned_data["status"]:
-            qs = qs.filter(status=form.cleaned_data["status"])
-    return form, qs
+            condition &= Q(status=form.cleaned_data["status"])
+    return form, condition
 
 
 @role_required(*VIEWERS)
 @require_GET
 def subscription_list(request):
-    form, qs = _filtered(request)
-    qs = qs.select_related("dwelling__neighbourhood", "household").order_by("-requested_on", "-id")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    form, condition = _filters(request)
+    scoped = Subscription.objects.visible_to(request.user)
+    requested = Q(status=Subscription.Status.REQUESTED)
+    # One pass over the scope counts the rows listed and the requests still to send (the
+    # paginator would otherwise run a COUNT of its own over the same join).
+    counts = scoped.aggregate(
+        listed=Count("id", filter=condition) if condition else Count("id"),
+        pending=Count("id", filter=requested),
+        last=Max("id", filter=requested),
+    )
+    qs = scoped.filter(condition).select_related("dwelling__neighbourhood", "household")
+    paginator = Paginator(qs.order_by("-requested_on", "-id"), PAGE_SIZE)
+    paginator.count = counts["listed"]
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     pending = None
     if request.user.has_role(*MANAGERS):
-        pending = (
-            Subscription.objects.visible_to(request.user)
-            .filter(status=Subscription.Status.REQUESTED)
-            .aggregate(n=Count("id"), last=Max("id"))
-        )
+        pending = {"n": counts["pending"], "last": counts["last"]}
     return render(
         request,
         "subscriptions/subscription_list.html",
@@ -274,14 +289,16 @@ def _landlords(user):
 @require_GET
 def charges_index(request):
     scope = _scope(request.user)
+    charge_months = list(ChargeMonth.objects.order_by("-month")[:120])
     totals = {
         row["month"]: row
-        for row in Charge.objects.filter(neighbourhood__in=scope)
+        for row in MonthTotal.objects.filter(
+            neighbourhood__in=scope, month__in=[cm.month for cm in charge_months]
+        )
         .values("month")
         .order_by()
-        .annotate(lines=Count("id"), amount=Sum("amount"))
+        .annotate(lines=Sum("lines"), amount=Sum("amount"))
     }
-    charge_months = list(ChargeMonth.objects.order_by("-month")[:120])
     states = {}
     for lm in LandlordMonth.objects.filter(
         charge_month__in=charge_months, landlord__in=_landlords(request.user)
@@ -367,8 +384,7 @@ def charges_month(request, month):
         "adjustments": sum(b.adjustments for b in summary),
         "total": sum(b.total for b in summary),
     }
-    billed_nbh = scope.filter(charges__month=charge_month.month).distinct().order_by("name")
-    figures = stats.billed_per_subscriber(billed_nbh, charge_month.month, charge_month.month)
+    figures = stats.month_figures(charge_month.month, summary)
     adjustments = (
         Adjustment.objects.filter(charge_month=charge_month, neighbourhood__in=scope)
         .select_related("dwelling", "neighbourhood", "created_by")

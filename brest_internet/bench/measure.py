@@ -56,6 +56,15 @@ def _forget_month(month) -> None:
             f"WHERE {sql.col(ChargeRun, 'charge_month')} IN ({months})",
             [month],
         )
+        try:  # per-neighbourhood totals (subscriptions 0008), when present
+            from subscriptions.models import MonthTotal
+        except ImportError:
+            MonthTotal = None  # noqa: N806
+        if MonthTotal is not None:
+            sql.execute(
+                f"DELETE FROM {sql.table(MonthTotal)} WHERE {sql.col(MonthTotal, 'month')} >= %s",
+                [month],
+            )
         try:  # per-landlord month states (subscriptions 0004), when present
             from subscriptions.models import LandlordMonth
         except ImportError:

@@ -13,7 +13,7 @@ import pytest
 from django.db import connection, connections
 
 from neighborhoods.models import Neighbourhood, Organisation
-from subscriptions.models import Charge, ChargeRun, Offer, Tariff
+from subscriptions.models import Charge, ChargeRun, MonthTotal, Offer, Tariff
 from subscriptions.services import charges_generate
 from tests import factories as f
 
@@ -54,3 +54,4 @@ def test_two_simultaneous_runs_give_one_set_of_lines():
     assert sorted(results) == [0, 0, 0, 200]
     assert Charge.objects.filter(month=datetime.date(2013, 1, 1)).count() == 200
     assert ChargeRun.objects.count() == 4
+    assert MonthTotal.objects.get(month=datetime.date(2013, 1, 1)).lines == 200

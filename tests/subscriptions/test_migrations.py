@@ -86,3 +86,56 @@ def test_each_landlord_of_an_exported_month_gets_it_locked_and_back():
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_month_totals_are_filled_from_the_lines_billed_before():
+    before = [("subscriptions", "0008_month_totals")]
+    try:
+        apps = migrate(before)
+        Organisation = apps.get_model("neighborhoods", "Organisation")
+        Neighbourhood = apps.get_model("neighborhoods", "Neighbourhood")
+        Dwelling = apps.get_model("neighborhoods", "Dwelling")
+        Household = apps.get_model("neighborhoods", "Household")
+        Offer = apps.get_model("subscriptions", "Offer")
+        Tariff = apps.get_model("subscriptions", "Tariff")
+        ChargeMonth = apps.get_model("subscriptions", "ChargeMonth")
+        ChargeRun = apps.get_model("subscriptions", "ChargeRun")
+        Charge = apps.get_model("subscriptions", "Charge")
+        landlord = Organisation.objects.create(name="Bmh", kind="landlord")
+        nbh = Neighbourhood.objects.create(name="Q", slug="q", landlord=landlord)
+        tariff = Tariff.objects.create(
+            offer=Offer.objects.create(
+                operator=Organisation.objects.create(name="Op", kind="operator"), name="N"
+            ),
+            amount=1,
+            starts_on=datetime.date(2010, 1, 1),
+        )
+        run = ChargeRun.objects.create(
+            charge_month=ChargeMonth.objects.create(month=MONTH), tariff=tariff
+        )
+        household = Household.objects.create(name="Foyer")
+        for i, payer in enumerate(["tenant", "landlord", "landlord"]):
+            Charge.objects.create(
+                dwelling=Dwelling.objects.create(neighbourhood=nbh, reference=f"R{i}", address="r"),
+                neighbourhood=nbh,
+                month=MONTH,
+                amount=1,
+                payer=payer,
+                household=household if payer == "tenant" else None,
+                tariff=tariff,
+                run=run,
+            )
+        apps = migrate([("subscriptions", "0009_fill_month_totals")])
+        total = apps.get_model("subscriptions", "MonthTotal").objects.get()
+        assert (total.month, total.lines, total.amount, total.tenants, total.landlord) == (
+            MONTH,
+            3,
+            3,
+            1,
+            2,
+        )
+        apps = migrate(before)
+        assert not apps.get_model("subscriptions", "MonthTotal").objects.exists()
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())

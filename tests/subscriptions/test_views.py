@@ -342,3 +342,18 @@ def test_adjustment_form_adds_a_signed_row_to_the_export(
     )
     assert "Aucun logement de référence" in response.content.decode()
     assert Adjustment.objects.count() == 1
+
+
+def test_list_counts_its_rows_and_pending_requests_in_one_query(
+    running, landlord_user, client_for, sub
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(landlord_user)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("subscriptions:list"), {"status": "active"})
+    counts = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1
+    assert response.context["page"].paginator.count == 0
+    assert response.context["pending"] == {"n": 1, "last": sub.pk}
