@@ -80,3 +80,26 @@ def test_landlord_moves_a_subscription_and_bills_a_month(
     page.get_by_role("button", name="Enregistrer l'ajustement").click()
     page.wait_for_load_state()
     assert_accessible(page)
+
+
+def test_coordinator_chooses_a_landlord_on_the_month_page(
+    page, login, assert_accessible, world, coordinator
+):
+    setup_running(world)
+    Neighbourhood.objects.filter(pk=world.other_nbh.pk).update(
+        stage=Neighbourhood.Stage.RUNNING, launched_on=D(2012, 4, 1)
+    )
+    charges_generate(month="2013-01", by=None)
+    login(page, coordinator)
+    page.goto(page.base_url + "/abonnements/charges/2013-01/")
+    assert "État du mois par bailleur" in page.inner_text("main")
+    assert_accessible(page)
+    page.get_by_label("Bailleur").select_option(str(world.nbh.landlord_id))
+    page.get_by_role("button", name="Afficher").click()
+    page.wait_for_load_state()
+    main = page.inner_text("main")
+    assert world.nbh.name in main
+    assert world.other_nbh.landlord.name in main  # still listed in the landlords' states
+    assert_accessible(page)
+    page.goto(page.base_url + "/abonnements/charges/")
+    assert_accessible(page)
