@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-from . import audit, views
+from . import accessibility, audit, views
 
 admin.site.site_header = _("Internet pour tous – administration")
 admin.site.site_title = _("Internet pour tous")
@@ -23,6 +23,7 @@ urlpatterns = [
     path("comptes/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("langue/", set_language, name="set_language"),
     path("journal/", audit.audit_log, name="audit_log"),
+    path("accessibilite/", accessibility.statement, name="accessibility"),
     path("donnees-personnelles/", include("brest_internet.privacy_urls")),
     path("quartiers/", include("neighborhoods.urls")),
     path("votes/", include("votes.urls")),

@@ -19,6 +19,7 @@ ROWS = [
         post=access("coordinator", others=FORBIDDEN) | {"coordinator": NOT_ALLOWED},
     ),
     Row("gdpr:notice", get=everyone(OK), post=everyone(NOT_ALLOWED)),
+    Row("accessibility", get=everyone(OK), post=everyone(NOT_ALLOWED)),
     Row(
         "gdpr:households",
         get=access("coordinator"),

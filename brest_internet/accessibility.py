@@ -1,0 +1,22 @@
+"""The accessibility statement (déclaration d'accessibilité), public, in the RGAA 4.1 format."""
+
+import datetime
+
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+# The figures of the self-assessment in docs/accessibility/rgaa-autoevaluation.md: keep both
+# in step when the assessment is redone.
+ASSESSED_ON = datetime.date(2026, 11, 26)
+CRITERIA = {"met": 61, "not_met": 6, "not_applicable": 39}
+
+
+@require_GET
+def statement(request):
+    applicable = CRITERIA["met"] + CRITERIA["not_met"]
+    rate = round(100 * CRITERIA["met"] / applicable, 1)
+    return render(
+        request,
+        "accessibility/statement.html",
+        {"assessed_on": ASSESSED_ON, "criteria": CRITERIA, "applicable": applicable, "rate": rate},
+    )

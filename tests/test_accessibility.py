@@ -1,0 +1,45 @@
+"""The accessibility statement: public, in French, and in step with the self-assessment."""
+
+import re
+from pathlib import Path
+
+from django.urls import reverse
+
+from brest_internet.accessibility import CRITERIA
+
+ASSESSMENT = Path(__file__).resolve().parent.parent / "docs/accessibility/rgaa-autoevaluation.md"
+
+
+def assessment_counts():
+    rows = re.findall(
+        r"^\| \d+\.\d+ .*?\| (?:\*\*)?(C|NC|NA)(?:\*\*)? \|", ASSESSMENT.read_text(), re.M
+    )
+    return {
+        "met": rows.count("C"),
+        "not_met": rows.count("NC"),
+        "not_applicable": rows.count("NA"),
+    }
+
+
+def test_the_self_assessment_covers_the_106_criteria_and_matches_the_statement():
+    counts = assessment_counts()
+    assert sum(counts.values()) == 106
+    assert counts == CRITERIA
+
+
+def test_the_statement_is_public_and_honest(client, db):
+    response = client.get(reverse("accessibility"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "partiellement conforme" in page
+    assert "Défenseur des droits" in page
+    assert "91,0 %" in page  # 61 met of 67 applicable
+    for criterion in ("8.2", "11.10", "11.12", "12.1", "13.1", "13.3"):
+        assert f"Critère {criterion}" in page
+    assert "lecteur d'écran" in page
+
+
+def test_every_page_links_to_the_statement(client, db):
+    page = client.get(reverse("login")).content.decode()
+    assert reverse("accessibility") in page
+    assert "Accessibilité : partiellement conforme" in page
