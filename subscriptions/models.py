@@ -388,14 +388,10 @@ class Payer(models.TextChoices):
 class Charge(AppendOnly):
     """The €1 line of one dwelling for one month, written by `services.charges_generate`."""
 
-    # No index of its own: the unique (month, dwelling) index serves every lookup the app makes,
-    # and each index whose entries for a new month land all over the b-tree slows the run.
+    # Its own index stays: deleting any dwelling makes the database (and PROTECT) look for its
+    # lines by dwelling, a scan of every line without it.
     dwelling = models.ForeignKey(
-        Dwelling,
-        verbose_name=_("logement"),
-        on_delete=models.PROTECT,
-        related_name="charges",
-        db_index=False,
+        Dwelling, verbose_name=_("logement"), on_delete=models.PROTECT, related_name="charges"
     )
     # Kept on the line so that a month's summary and export do not depend on later moves.
     neighbourhood = models.ForeignKey(
