@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 # The figures of the self-assessment in docs/accessibility/rgaa-autoevaluation.md: keep both
 # in step when the assessment is redone.
 ASSESSED_ON = datetime.date(2026, 11, 26)
-CRITERIA = {"met": 61, "not_met": 6, "not_applicable": 39}
+CRITERIA = {"met": 64, "not_met": 5, "not_applicable": 37}
 
 
 @require_GET
@@ -20,3 +20,9 @@ def statement(request):
         "accessibility/statement.html",
         {"assessed_on": ASSESSED_ON, "criteria": CRITERIA, "applicable": applicable, "rate": rate},
     )
+
+
+@require_GET
+def sitemap(request):
+    """The site map (RGAA 12.1, 12.3): the same entries as the menu, for the visitor's role."""
+    return render(request, "accessibility/sitemap.html")

@@ -24,6 +24,7 @@ urlpatterns = [
     path("langue/", set_language, name="set_language"),
     path("journal/", audit.audit_log, name="audit_log"),
     path("accessibilite/", accessibility.statement, name="accessibility"),
+    path("plan-du-site/", accessibility.sitemap, name="sitemap"),
     path("donnees-personnelles/", include("brest_internet.privacy_urls")),
     path("quartiers/", include("neighborhoods.urls")),
     path("votes/", include("votes.urls")),

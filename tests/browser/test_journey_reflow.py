@@ -92,7 +92,7 @@ def test_main_pages_reflow_at_320_px_and_200_percent(
 ):
     vote, half_day = _world(world)
     visits = {
-        None: ["/comptes/connexion/", "/votes/voter/", "/accessibilite/", "/donnees-personnelles/"],
+        None: ["/comptes/connexion/", "/votes/voter/", "/accessibilite/", "/plan-du-site/"],
         coordinator: [
             "/",
             "/quartiers/",
@@ -103,6 +103,7 @@ def test_main_pages_reflow_at_320_px_and_200_percent(
             "/votes/nouveau/",
             vote.get_absolute_url(),
             "/tableau-de-bord/bilans/",
+            "/plan-du-site/",
         ],
         landlord_user: ["/", "/votes/", vote.get_absolute_url(), "/abonnements/charges/"],
         centre_user: [
@@ -114,9 +115,16 @@ def test_main_pages_reflow_at_320_px_and_200_percent(
     }
     # The public pages of the footer pass axe too (the journeys check the others).
     public = page_at(1280)
-    for path in ("/accessibilite/", "/donnees-personnelles/"):
+    for path in ("/accessibilite/", "/plan-du-site/", "/donnees-personnelles/"):
         public.goto(public.base_url + path)
         assert_accessible(public)
+    # The skip link is the first stop of Tab, shows itself on focus, and leads to the content.
+    public.keyboard.press("Tab")
+    skip = public.get_by_role("link", name="Aller au contenu")
+    assert skip.evaluate("a => a === document.activeElement")
+    assert skip.bounding_box()["width"] > 10
+    public.keyboard.press("Enter")
+    public.wait_for_function("document.activeElement.id === 'contenu'")
     for user, paths in visits.items():
         page = page_at(**NARROW)
         if user is not None:

@@ -20,6 +20,7 @@ ROWS = [
     ),
     Row("gdpr:notice", get=everyone(OK), post=everyone(NOT_ALLOWED)),
     Row("accessibility", get=everyone(OK), post=everyone(NOT_ALLOWED)),
+    Row("sitemap", get=everyone(OK), post=everyone(NOT_ALLOWED)),
     Row(
         "gdpr:households",
         get=access("coordinator"),
