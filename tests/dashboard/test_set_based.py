@@ -1,0 +1,98 @@
+"""The dashboard's set-based counts agree with the definitions they replace.
+
+`stats.SubscriptionEvents` (one grouped pass, running sums) must give, on every day, what
+`subscriptions.stats.active_counts_on` (one conditional COUNT per day) gives, and the launch
+year's subscriptions what a plain count of the activations of that year gives; the charges
+billed are read from the run's month totals, which must equal the sum of the lines.
+"""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db.models import Sum
+
+from brest_internet.dashboard import stats
+from brest_internet.templatetags.figures import euros, num, pct, trend_cells
+from neighborhoods.models import Neighbourhood
+from subscriptions import stats as subscription_stats
+from subscriptions.models import Charge, MonthTotal, Subscription
+
+from .builders import dwellings, subscription
+
+D = datetime.date
+
+
+@pytest.fixture
+def awkward(small):
+    """Edge cases on Beta: activated and cancelled the same month, cancelled on a month's last
+    day, activated on a month's last day, requested but never activated, cancelled before
+    activation, and an activation after the last day asked for."""
+    dw = dwellings(small.beta, 6, "X")
+    subscription(dw[0], requested=D(2013, 7, 1), activated=D(2013, 7, 5), cancelled=D(2013, 7, 20))
+    subscription(dw[1], requested=D(2013, 7, 1), activated=D(2013, 7, 2), cancelled=D(2013, 8, 31))
+    subscription(dw[2], requested=D(2013, 8, 1), activated=D(2013, 8, 31))
+    subscription(dw[3], requested=D(2013, 9, 1))
+    subscription(dw[4], requested=D(2013, 9, 1), cancelled=D(2013, 9, 3))
+    subscription(dw[5], requested=D(2013, 12, 1), activated=D(2014, 1, 15))
+    return small
+
+
+def test_active_counts_match_one_conditional_count_per_day(awkward):
+    launched = list(Neighbourhood.objects.exclude(launched_on=None).order_by("name"))
+    for days in (
+        [
+            subscription_stats.month_end(m)
+            for m in subscription_stats.month_starts(D(2012, 1, 1), D(2014, 2, 1))
+        ],
+        [D(2013, 7, 20), D(2013, 8, 30), D(2013, 8, 31), D(2013, 11, 15)],
+        [D(2014, 2, 28)],
+    ):
+        expected = subscription_stats.active_counts_on(launched, days)
+        events = stats.SubscriptionEvents(launched, days)
+        got = {
+            (n.pk, i): events.active_on(n.pk, day) for n in launched for i, day in enumerate(days)
+        }
+        assert got == {key: expected.get(key, 0) for key in got}, days
+
+
+def test_active_counts_take_one_query(awkward, django_assert_num_queries):
+    launched = list(Neighbourhood.objects.exclude(launched_on=None))
+    days = [
+        subscription_stats.month_end(m)
+        for m in subscription_stats.month_starts(D(2010, 1, 1), D(2014, 2, 1))
+    ]
+    with django_assert_num_queries(1):
+        stats.SubscriptionEvents(launched, days)
+
+
+def test_launch_year_counts_match_a_plain_count(awkward):
+    rows = stats.neighbourhood_figures(
+        Neighbourhood.objects.all(), stats.Period.of(2013, D(2014, 2, 28))
+    )
+    for nbh in rows:
+        expected = 0
+        if nbh.launched_on:
+            expected = Subscription.objects.filter(
+                dwelling__neighbourhood=nbh, activated_on__year=nbh.launched_on.year
+            ).count()
+        assert nbh.subscribed_launch_year == expected, nbh.name
+
+
+def test_month_totals_equal_the_sum_of_the_lines(small):
+    for total in MonthTotal.objects.all():
+        lines = Charge.objects.filter(month=total.month, neighbourhood=total.neighbourhood)
+        assert lines.aggregate(s=Sum("amount"))["s"] == total.amount
+        assert lines.count() == total.lines
+
+
+def test_memoised_figures_keep_types_apart():
+    assert num(40) == "40"
+    assert pct(Decimal("57.5")) == "57,5\u00a0%" and pct(Decimal("57.50")) == "57,5\u00a0%"
+    assert pct(40.0) == pct(40) == "40\u00a0%"
+    assert euros(Decimal("40")) == euros(Decimal("40.00")) == "40,00\u00a0€"
+    assert num(None) == pct(None) == "—"
+    assert trend_cells([(None, None), (Decimal("11.6"), 1052)]) == (
+        '<td class="text-end">—</td>'
+        '<td class="text-end">11,6\u00a0% <span class="small">(1\u00a0052)</span></td>'
+    )
