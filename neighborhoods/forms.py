@@ -5,6 +5,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from .models import Meeting, Neighbourhood, Organisation
@@ -132,6 +133,32 @@ class RegisterUploadForm(forms.Form):
         return upload
 
 
+def _pk_in_range(field, value):
+    """Refuse an id no database key can hold: SQLite raises OverflowError, not a form error."""
+    try:
+        in_range = 0 < int(value) < 2**63
+    except (TypeError, ValueError):
+        return
+    if not in_range:
+        raise forms.ValidationError(
+            field.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
+
+
+class BoundedModelChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):
+        if value not in self.empty_values:
+            _pk_in_range(self, value)
+        return super().to_python(value)
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for pk in value:
+            _pk_in_range(self, pk)
+        return super()._check_values(value)
+
+
 class NeighbourhoodCreateForm(forms.ModelForm):
     """A new candidate neighbourhood, as chosen by the landlord, the metropolis and the city."""
 
@@ -150,10 +177,21 @@ class NeighbourhoodCreateForm(forms.ModelForm):
             "associations": forms.CheckboxSelectMultiple,
             "partners": forms.CheckboxSelectMultiple,
         }
+        field_classes = {
+            "landlord": BoundedModelChoiceField,
+            "centre": BoundedModelChoiceField,
+            "associations": BoundedModelMultipleChoiceField,
+            "partners": BoundedModelMultipleChoiceField,
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["planned_year"].widget.attrs.update(min=2000, max=2100)
+        # The largest neighbourhoods of the programme have a few thousand dwellings.
+        dwellings = self.fields["expected_dwellings"]
+        dwellings.max_value = 100_000
+        dwellings.widget.attrs["max"] = 100_000
+        dwellings.validators.append(MaxValueValidator(100_000))
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Créer le quartier candidat")))
 

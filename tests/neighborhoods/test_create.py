@@ -89,3 +89,23 @@ def test_the_list_links_to_the_page_for_coordinators_only(
 ):
     assert URL in client_for(coordinator).get(reverse("neighborhoods:list")).content.decode()
     assert URL not in client_for(landlord_user).get(reverse("neighborhoods:list")).content.decode()
+
+
+def test_an_absurd_number_of_dwellings_is_refused(client_for, coordinator, orgs):
+    response = client_for(coordinator).post(URL, _data(orgs, expected_dwellings=str(10**20)))
+    assert response.status_code == 400
+    assert not Neighbourhood.objects.filter(name="Queliverzan").exists()
+
+
+def test_ids_too_large_for_the_database_are_refused_as_bad_choices(client_for, coordinator, orgs):
+    huge = str(2**63)
+    response = client_for(coordinator).post(
+        URL, _data(orgs, landlord=huge, centre=huge, associations=[huge], partners=[huge])
+    )
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {
+        "landlord",
+        "centre",
+        "associations",
+        "partners",
+    }
