@@ -27,9 +27,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from itertools import accumulate
 
 from django.db.models import (
-    Case,
     Count,
     DecimalField,
+    Expression,
     F,
     FloatField,
     IntegerField,
@@ -40,7 +40,6 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Cast, Coalesce, NullIf, TruncMonth
 from django.utils import timezone
@@ -277,26 +276,19 @@ SUPPORT_FIGURES = (
 
 def support_expressions(period: Period) -> dict:
     """The support figures of the outer neighbourhood over `period`, as correlated subqueries
-    (no join that would multiply rows): sessions held, their sign-ups, waiting list and
-    attendance; visits at the launch half-days; home-help and legal-advice requests made;
-    computers sold (paid) and what they brought in."""
-    registrations = Registration.objects.filter(period.q("session__starts_at__date"))
-    status, attendance = Registration.Status, Registration.Attendance
+    (no join that would multiply rows): sessions held; visits at the launch half-days;
+    home-help and legal-advice requests made; computers sold (paid) and what they brought in.
+    The sign-ups are counted apart (`add_registrations`)."""
     sold = ComputerOrder.objects.filter(
         period.q("paid_on"),
         status__in=[ComputerOrder.Status.PAID, ComputerOrder.Status.HANDED_OVER],
     )
     help_requests = HomeHelpRequest.objects.filter(period.q("requested_on"))
     advice = AdviceRequest.objects.filter(period.q("requested_on"))
-    by_session = "session__neighbourhood"
     return {
         "sessions": _count(
             WorkshopSession.objects.filter(period.q("starts_at__date")), "neighbourhood"
         ),
-        "registered": _count(registrations.filter(status=status.REGISTERED), by_session),
-        "waiting": _count(registrations.filter(status=status.WAITING), by_session),
-        "attended": _count(registrations.filter(attendance=attendance.ATTENDED), by_session),
-        "absent": _count(registrations.filter(attendance=attendance.ABSENT), by_session),
         "visits": _count(
             HalfDayVisit.objects.filter(period.q("half_day__held_on")), "half_day__neighbourhood"
         ),
@@ -313,8 +305,37 @@ def support_expressions(period: Period) -> dict:
     }
 
 
-def _support_rows(neighbourhoods, period: Period):
-    return neighbourhoods.annotate(**support_expressions(period))
+REGISTRATION_FIGURES = ("registered", "waiting", "attended", "absent")
+
+
+def add_registrations(rows, period: Period) -> None:
+    """Set the sign-ups of the period's sessions on `rows` (registered, waiting list, present,
+    absent): one query, a single pass over the sign-ups grouped by neighbourhood, rather than
+    four correlated subqueries per neighbourhood."""
+    status, attendance = Registration.Status, Registration.Attendance
+    counts = {
+        row.pop("session__neighbourhood"): row
+        for row in Registration.objects.filter(session__neighbourhood__in=[n.pk for n in rows])
+        .filter(period.q("session__starts_at__date"))
+        .order_by()
+        .values("session__neighbourhood")
+        .annotate(
+            registered=Count("pk", filter=Q(status=status.REGISTERED)),
+            waiting=Count("pk", filter=Q(status=status.WAITING)),
+            attended=Count("pk", filter=Q(attendance=attendance.ATTENDED)),
+            absent=Count("pk", filter=Q(attendance=attendance.ABSENT)),
+        )
+    }
+    none = dict.fromkeys(REGISTRATION_FIGURES, 0)
+    for nbh in rows:
+        for name, value in counts.get(nbh.pk, none).items():
+            setattr(nbh, name, value)
+
+
+def _support_rows(neighbourhoods, period: Period) -> list[Neighbourhood]:
+    rows = list(neighbourhoods.annotate(**support_expressions(period)))
+    add_registrations(rows, period)
+    return rows
 
 
 def launch_year_days(launched) -> list[datetime.date]:
@@ -339,8 +360,9 @@ def add_launch_year(rows, events: SubscriptionEvents) -> None:
 def _figure_rows(neighbourhoods, period: Period) -> list[Neighbourhood]:
     from brest_internet.models import with_review_status
 
-    qs = _support_rows(neighbourhoods, period).annotate(dwelling_count=_dwelling_count())
+    qs = neighbourhoods.annotate(**support_expressions(period), dwelling_count=_dwelling_count())
     rows = list(with_review_status(qs).order_by("name"))
+    add_registrations(rows, period)
     for nbh in rows:
         nbh.known_dwellings = known(nbh)
         nbh.attendance_rate = ratio(nbh.attended, nbh.attended + nbh.absent)
@@ -351,9 +373,10 @@ def neighbourhood_figures(neighbourhoods, period: Period) -> list[Neighbourhood]
     """One row per neighbourhood, by name: dwellings, support figures of the period,
     subscriptions of the launch year, review status.
 
-    Two queries whatever the number of rows behind them: the neighbourhoods with their figures
-    as correlated subqueries (each one an index lookup of that neighbourhood's rows; the
-    register counted once), then the subscriptions' events (`SubscriptionEvents`). Ratios are
+    Three queries whatever the number of rows behind them: the neighbourhoods with their
+    figures as correlated subqueries (each one an index lookup of that neighbourhood's rows;
+    the register counted once), their sign-ups grouped by neighbourhood, then the
+    subscriptions' events (`SubscriptionEvents`). Ratios are
     worked out on the rows, from those counts.
     """
     rows = _figure_rows(neighbourhoods, period)
@@ -371,8 +394,8 @@ def totals_of(rows) -> dict:
 
 
 def support_totals(neighbourhoods, period: Period) -> dict:
-    """The same support figures summed over `neighbourhoods`: one query."""
-    return totals_of(list(_support_rows(neighbourhoods, period)))
+    """The same support figures summed over `neighbourhoods`: two queries."""
+    return totals_of(_support_rows(neighbourhoods, period))
 
 
 # --- Workshops by month ------------------------------------------------------------------------
@@ -437,25 +460,41 @@ def attendance_by_month(neighbourhoods, period: Period) -> list[MonthAttendance]
 # --- Subscriptions -----------------------------------------------------------------------------
 
 
-def _first_day_on_or_after(field_name: str, days, lo: int, hi: int):
-    """SQL: the index of the first of `days[lo:hi]` (ascending) on or after the row's
-    `field_name`, NULL when there is none (or the field is NULL). A binary search written as
-    nested CASEs: about log2(len(days)) comparisons per row instead of len(days)."""
-    if hi - lo == 1:
-        return Case(
-            When(**{f"{field_name}__lte": days[lo]}, then=Value(lo)),
-            default=None,
-            output_field=IntegerField(),
-        )
-    mid = (lo + hi) // 2
-    return Case(
-        When(
-            **{f"{field_name}__lte": days[mid - 1]},
-            then=_first_day_on_or_after(field_name, days, lo, mid),
-        ),
-        default=_first_day_on_or_after(field_name, days, mid, hi),
-        output_field=IntegerField(),
-    )
+class FirstDayOnOrAfter(Expression):
+    """SQL: the index of the first of `days` (ascending) on or after the date in `column`, NULL
+    when there is none or the date is NULL. A binary search written as nested CASEs, about
+    log2(len(days)) comparisons per row instead of len(days); its text is written here, in one
+    go, rather than compiled from a tree of a hundred Case and When objects."""
+
+    output_field = IntegerField()
+
+    def __init__(self, column, days):
+        super().__init__()
+        self.column = F(column) if isinstance(column, str) else column
+        self.days = list(days)
+
+    def get_source_expressions(self):
+        return [self.column]
+
+    def set_source_expressions(self, exprs):
+        (self.column,) = exprs
+
+    def as_sql(self, compiler, connection):
+        column, column_params = compiler.compile(self.column)
+        days = [connection.ops.adapt_datefield_value(day) for day in self.days]
+
+        def search(lo: int, hi: int) -> tuple[str, list]:
+            if hi - lo == 1:
+                return f"CASE WHEN {column} <= %s THEN {lo} END", [*column_params, days[lo]]
+            mid = (lo + hi) // 2
+            left, left_params = search(lo, mid)
+            right, right_params = search(mid, hi)
+            return (
+                f"CASE WHEN {column} <= %s THEN {left} ELSE {right} END",
+                [*column_params, days[mid - 1], *left_params, *right_params],
+            )
+
+        return search(0, len(days))
 
 
 class SubscriptionEvents:
@@ -484,12 +523,12 @@ class SubscriptionEvents:
             return
         last = self.days[-1]
 
-        def bucket(field_name):
-            return _first_day_on_or_after(field_name, self.days, 0, len(self.days))
-
         rows = (
             Subscription.objects.filter(dwelling__neighbourhood__in=ids, activated_on__lte=last)
-            .annotate(a=bucket("activated_on"), c=bucket("cancelled_on"))
+            .annotate(
+                a=FirstDayOnOrAfter("activated_on", self.days),
+                c=FirstDayOnOrAfter("cancelled_on", self.days),
+            )
             .order_by()
             .values("dwelling__neighbourhood", "a", "c")
             .annotate(n=Count("*"))

@@ -5,7 +5,8 @@ import functools
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.defaultfilters import floatformat
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -61,18 +62,32 @@ def euros(value):
     return f"{floatformat(value, '2g')}{NBSP}€"
 
 
-@memoized
+_TREND_CELLS: dict = {}
+
+
 def _trend_cell(rate, count) -> str:
     if rate is None:
-        return NONE
-    return format_html('{} <span class="small">({})</span>', pct(rate), num(count))
+        return f'<td class="text-end">{NONE}</td>'
+    return (
+        f'<td class="text-end">{escape(pct(rate))} '
+        f'<span class="small">({escape(num(count))})</span></td>'
+    )
 
 
 @register.filter
 def trend_cells(cells):
     """The `<td>` cells of one row of a subscription-rate table, from its (rate, count) pairs:
     "11,6 % (69)", or "—" before the launch. Written here in one go rather than cell by cell in
-    the template, since a dashboard at national size holds thousands of them."""
-    return format_html_join(
-        "", '<td class="text-end">{}</td>', ((_trend_cell(rate, count),) for rate, count in cells)
-    )
+    the template, and remembered per language, since a dashboard at national size holds
+    thousands of them."""
+    language = get_language()
+    if len(_TREND_CELLS) > 4 * MEMO_SIZE:
+        _TREND_CELLS.clear()
+    parts = []
+    for rate, count in cells:
+        key = (language, type(rate), str(rate), count)
+        cell = _TREND_CELLS.get(key)
+        if cell is None:
+            cell = _TREND_CELLS[key] = _trend_cell(rate, count)
+        parts.append(cell)
+    return mark_safe("".join(parts))  # noqa: S308 — every figure above is escaped
