@@ -68,11 +68,14 @@ messages: install
 		--ignore='.venv/*' --ignore='tests/*' --ignore='static/*' --ignore='staticfiles/*'
 	$(BIN)/python manage.py compilemessages --ignore='.venv/*'
 
-# Copy the browser tests' screenshots shown in the README.
+# Refresh the screenshots shown in the README from a run of the journeys.
+README_SCREENSHOTS := journey1-neighbourhood-running journey2-charges-month \
+	journey3-ballot-confirm-phone journey4-half-day-desk-768 journey5-vote-result
 screenshots:
-	REQUIRE_BROWSER=1 $(BIN)/python -m pytest tests/browser -q
+	REQUIRE_BROWSER=1 $(BIN)/python -m pytest tests/browser -q -k journey
 	mkdir -p docs/screenshots
-	cp test-results/screenshots/*.png docs/screenshots/
+	for name in $(README_SCREENSHOTS); do \
+		cp test-results/screenshots/$$name.png docs/screenshots/; done
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache

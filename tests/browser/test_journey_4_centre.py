@@ -103,7 +103,7 @@ def test_centre_staff_at_a_launch_half_day_on_a_tablet_with_the_keyboard_alone(
     assert Subscription.objects.filter(half_day=half_day, household=world.household).count() == 1
     assert Registration.objects.get(half_day=half_day).session == session
     assert ComputerOrder.objects.get(half_day=half_day).price == 40
-    assert "1 demandes de connexion" in " ".join(page.inner_text(".half-day-totals").split())
+    assert "1 demande de connexion" in " ".join(page.inner_text(".half-day-totals").split())
     assert no_horizontal_scroll(page)
     assert_accessible(page)
     screenshot(page, "journey4-half-day-desk-768")

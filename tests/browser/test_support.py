@@ -126,7 +126,7 @@ def test_half_day_desk_with_the_keyboard_alone_on_a_tablet(
     assert Registration.objects.filter(half_day=half_day).count() == 1
     assert ComputerOrder.objects.get(half_day=half_day).price == 40
     totals = page.inner_text(".half-day-totals")
-    assert "1 demandes de connexion" in " ".join(totals.split())
+    assert "1 demande de connexion" in " ".join(totals.split())
     # No horizontal scrolling on the tablet.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert_accessible(page)
