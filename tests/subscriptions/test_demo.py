@@ -147,8 +147,7 @@ def test_full_demo_command_bills_march_2014(db):
     """With every app's loader: `load_brest_demo` then `generate_charges --month 2014-03`."""
     call_command("load_brest_demo", stdout=io.StringIO())
     running = Neighbourhood.objects.running_on(D(2014, 3, 1))
-    if Dwelling.objects.filter(neighbourhood__in=running).count() != 2043:
-        pytest.skip("the neighbourhoods/votes demo loaders do not build the register yet")
+    assert Dwelling.objects.filter(neighbourhood__in=running).count() == 2043
     call_command("generate_charges", "--month", "2014-03", stdout=io.StringIO())
     lines = Charge.objects.filter(month=D(2014, 3, 1))
     assert lines.count() == 2043
