@@ -656,17 +656,13 @@ class Billing:
         return (self.last_billed / self.last_subscribers).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-def billed_per_subscriber(
-    launched, start: datetime.date, end: datetime.date, events: SubscriptionEvents | None = None
-):
-    """Per neighbourhood and month: amount billed (charges and adjustments) and active
-    subscribers at the end of the month, as `subscriptions.stats.billed_per_subscriber` defines
-    them. The charges are read from the totals the run keeps per month and neighbourhood
-    (`MonthTotal`, written in the same statement as the lines), not summed over every line:
-    three small queries (two when `events` holds the month ends), whatever the number of lines."""
+def billed_by_month(launched, months: list[datetime.date]) -> dict:
+    """{(neighbourhood id, month): amount billed (charges and adjustments)}. The charges are
+    read from the totals the run keeps per month and neighbourhood (`MonthTotal`, written in the
+    same statement as the lines), not summed over every line: two small queries, whatever the
+    number of lines."""
     from subscriptions.models import Adjustment, MonthTotal
 
-    months = subscription_stats.month_starts(start, end)
     billed = {
         (nbh, month): amount
         for nbh, month, amount in MonthTotal.objects.filter(
@@ -686,6 +682,17 @@ def billed_per_subscriber(
         key = (row["neighbourhood"], row["charge_month__month"])
         sign = -1 if row["kind"] == Adjustment.Kind.CREDIT else 1
         billed[key] = billed.get(key, Decimal(0)) + sign * row["total"]
+    return billed
+
+
+def billed_per_subscriber(
+    launched, start: datetime.date, end: datetime.date, events: SubscriptionEvents | None = None
+):
+    """Per neighbourhood and month: amount billed (charges and adjustments) and active
+    subscribers at the end of the month, as `subscriptions.stats.billed_per_subscriber` defines
+    them (`billed_by_month`, and `SubscriptionEvents` unless `events` holds the month ends)."""
+    months = subscription_stats.month_starts(start, end)
+    billed = billed_by_month(launched, months)
     ends = [subscription_stats.month_end(m) for m in months]
     events = events or SubscriptionEvents(launched, ends)
     return [
@@ -733,22 +740,35 @@ def billing(
     bounds = bounds or billing_bounds(launched, period)
     if bounds["first"] is None:
         return [Billing(n) for n in launched], total
-    rows = billed_per_subscriber(launched, bounds["first"], bounds["last"], events)
-    per_nbh = {n.pk: Billing(n, last_month=bounds["last"]) for n in launched}
+    months = subscription_stats.month_starts(bounds["first"], bounds["last"])
+    ends = [subscription_stats.month_end(m) for m in months]
+    billed = billed_by_month(launched, months)
+    events = events or SubscriptionEvents(launched, ends)
+    at = [events.index[day] for day in ends]
+    last = len(months) - 1
+    bills = []
+    # Per neighbourhood and billed month (`billed_per_subscriber`'s rows, without building them).
+    for nbh in launched:
+        bill = Billing(nbh, last_month=bounds["last"])
+        active = events.active.get(nbh.pk)
+        for i, month in enumerate(months):
+            amount = billed.get((nbh.pk, month))
+            subscribers = active[at[i]] if active else 0
+            if amount:
+                bill.billed += amount
+                bill.subscriber_months += subscribers
+                bill.months += 1
+            if i == last:
+                bill.last_billed += amount or 0
+                bill.last_subscribers += subscribers
+        total.billed += bill.billed
+        total.subscriber_months += bill.subscriber_months
+        total.last_billed += bill.last_billed
+        total.last_subscribers += bill.last_subscribers
+        bills.append(bill)
     total.last_month = bounds["last"]
-    for row in rows:
-        bill = per_nbh[row.neighbourhood.pk]
-        for target in (bill, total):
-            if row.billed:
-                target.billed += row.billed
-                target.subscriber_months += row.subscribers
-                if target is bill:
-                    target.months += 1
-            if row.month == bounds["last"]:
-                target.last_billed += row.billed
-                target.last_subscribers += row.subscribers
-    total.months = len(subscription_stats.month_starts(bounds["first"], bounds["last"]))
-    return list(per_nbh.values()), total
+    total.months = len(months)
+    return bills, total
 
 
 # --- The dashboard -------------------------------------------------------------------------------
