@@ -4,7 +4,11 @@ Every function here takes a queryset of neighbourhoods (the scope and the filter
 applied) and a `Period`, and returns figures made by aggregates, conditional counts and
 correlated subqueries: the number of queries does not depend on the number of neighbourhoods,
 dwellings, subscriptions, sessions or months. The subscription series and the amounts billed
-come from `subscriptions.stats` (the subscriptions app owns their definitions).
+follow the definitions of `subscriptions.stats` (the subscriptions app owns them), computed
+set-based for national size (100 000 dwellings and more): subscriptions read once per page as
+activation and cancellation events grouped by neighbourhood and day, then running sums
+(`SubscriptionEvents`); amounts billed from the run's per-month totals, never from every line;
+each neighbourhood's register counted once, and the programme's totals summed over those rows.
 
 Definitions, so that a printed figure can be explained:
 - dwellings of a neighbourhood: those of its register; before the register is imported, the
@@ -613,16 +617,18 @@ def subscription_trend(
     events = events or SubscriptionEvents(launched, days)
     dwellings = dwellings_of(launched)
     trend = Trend(days, [month_label(d) for d in days], by_quarter=by_quarter)
+    at = [events.index[day] for day in days]
     for nbh in launched:
+        launch_month = nbh.launched_on.replace(day=1)
+        counts = events.active.get(nbh.pk)
+        n = dwellings.get(nbh.pk, 0)
         rates, actives = [], []
-        for day in days:
-            if day < nbh.launched_on.replace(day=1):
+        for day, i in zip(days, at, strict=True):
+            if day < launch_month:
                 rates.append(None)
                 actives.append(None)
                 continue
-            point = subscription_stats.Point(
-                day, events.active_on(nbh.pk, day), dwellings.get(nbh.pk, 0)
-            )
+            point = subscription_stats.Point(day, counts[i] if counts else 0, n)
             rates.append(point.rate)
             actives.append(point.active)
         trend.series.append((nbh, rates, actives))
