@@ -1,13 +1,29 @@
 """The votes pages in a real browser: axe on every page, the online ballot on a phone with the
 keyboard only."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from neighborhoods.models import Neighbourhood
 from tests.votes.conftest import sign_in
 from tests.votes.factories import VoteFactory, occupied_dwellings
 from votes import services
 from votes.models import Vote
+
+from .journeys import follow, submit
+
+
+def signed_in(page, login, user):
+    """Log in and wait until the login form's answer has loaded.
+
+    `login` clicks "Se connecter" then waits for the load state, which the login page itself
+    already satisfies when the POST has not started yet: the next `goto` could then cancel the
+    login and land on the login form.
+    """
+    login(page, user)
+    expect(page).not_to_have_url(re.compile(r"/comptes/connexion/"))
 
 
 @pytest.fixture
@@ -21,6 +37,9 @@ def open_vote(world):
 def test_organising_pages_are_accessible(
     page, login, assert_accessible, screenshot, open_vote, landlord_user, coordinator
 ):
+    # Every click that loads a page waits for that load before anything is read or checked:
+    # under load, reading the page (or running axe) right after a click read the page being
+    # left, or ran while it was replaced.
     sign_in(open_vote, 3)
     services.count_enter(
         vote=open_vote,
@@ -29,23 +48,24 @@ def test_organising_pages_are_accessible(
         figures=services.Figures(2, 1, 0, 0),
         by=coordinator,
     )
-    login(page, landlord_user)
+    signed_in(page, login, landlord_user)
     page.goto(page.base_url + "/votes/")
     assert_accessible(page)
-    page.get_by_role("link", name="Organiser un vote").click()
-    page.get_by_role("button", name="Créer le vote").click()  # empty: errors
-    assert page.locator(".invalid-feedback").first.is_visible()
+    follow(page, "Organiser un vote")
+    submit(page, "Créer le vote")  # empty: errors
+    expect(page.locator(".invalid-feedback").first).to_be_visible()
     assert_accessible(page)
     page.goto(page.base_url + open_vote.get_absolute_url())
-    assert open_vote.roll_fingerprint in page.inner_text("main")
-    assert "masqué jusqu'à la seconde saisie" in page.inner_text("main")
+    main = page.locator("main")
+    expect(main).to_contain_text(open_vote.roll_fingerprint)
+    expect(main).to_contain_text("masqué jusqu'à la seconde saisie")
     assert_accessible(page)
     # A mismatching second entry: the message is shown, the page still passes.
     form = page.locator("form", has_text="Seconde saisie")
     for label, value in (("Oui", "2"), ("Non", "0"), ("Blancs", "1"), ("Nuls", "0")):
         form.get_by_label(label, exact=True).fill(value)
-    form.get_by_role("button", name="Confirmer ce dépouillement").click()
-    assert "ne concordent pas" in page.inner_text("main")
+    submit(page, "Confirmer ce dépouillement", scope=form)
+    expect(main).to_contain_text("ne concordent pas")
     assert_accessible(page)
     screenshot(page, "votes-detail")
 
