@@ -5,6 +5,7 @@ neighbourhood, a dwelling or a household defined here.
 """
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -319,8 +320,36 @@ class Household(models.Model):
         return self.name
 
 
+class OccupancyQuerySet(models.QuerySet):
+    def current(self):
+        """The occupancies of households still living in their dwelling (no move-out yet)."""
+        return self.filter(moved_out__isnull=True)
+
+    def overlapping(self, moved_in, moved_out=None):
+        """Occupancies sharing at least one day with the period [moved_in, moved_out).
+
+        A period runs from the move-in day included to the move-out day excluded, as the
+        monthly charge reads it (the household that leaves on the 1st does not pay that month):
+        one household may move out on the day the next one moves in. An occupancy whose
+        move-out is its move-in day (a mistake cancelled by correcting its dates) spans no day
+        and overlaps nothing.
+        """
+        if moved_out is not None and moved_out <= moved_in:
+            return self.none()
+        qs = self.exclude(moved_out=models.F("moved_in")).filter(
+            Q(moved_out__isnull=True) | Q(moved_out__gt=moved_in)
+        )
+        if moved_out is not None:
+            qs = qs.filter(moved_in__lt=moved_out)
+        return qs
+
+
 class Occupancy(models.Model):
-    """A household living in a dwelling from move-in to move-out."""
+    """A household living in a dwelling from move-in (included) to move-out (excluded).
+
+    Written by `neighborhoods.moves` (move-in, move-out, correction), the register's admin and
+    the launch half-day desk; never deleted: a wrong one is corrected, and its history kept.
+    """
 
     household = models.ForeignKey(
         Household, verbose_name=_("foyer"), on_delete=models.PROTECT, related_name="occupancies"
@@ -332,6 +361,7 @@ class Occupancy(models.Model):
     moved_out = models.DateField(_("sortie"), null=True, blank=True)
 
     history = HistoricalRecords()
+    objects = OccupancyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("occupation")
@@ -353,6 +383,42 @@ class Occupancy(models.Model):
 
     def __str__(self):
         return f"{self.household} – {self.dwelling}"
+
+    def clean(self):
+        """Refuse a period that overlaps another household's in the same dwelling (the admin's
+        forms call this; `neighborhoods.moves` checks the same under the dwelling's lock)."""
+        super().clean()
+        if self.dwelling_id is None or self.moved_in is None:
+            return
+        if self.moved_out is not None and self.moved_out < self.moved_in:
+            return  # the constraint's own message says it
+        other = (
+            Occupancy.objects.filter(dwelling_id=self.dwelling_id)
+            .exclude(pk=self.pk)
+            .overlapping(self.moved_in, self.moved_out)
+            .select_related("household")
+            .order_by("moved_in")
+            .first()
+        )
+        if other is not None:
+            raise ValidationError(overlap_message(other))
+
+
+def overlap_message(other: Occupancy) -> str:
+    """ "The household X lived here from … to …": why a period is refused."""
+    if other.moved_out is None:
+        return _(
+            "Ces dates chevauchent l'occupation du foyer %(household)s, en place depuis le "
+            "%(moved_in)s."
+        ) % {"household": other.household, "moved_in": f"{other.moved_in:%d/%m/%Y}"}
+    return _(
+        "Ces dates chevauchent l'occupation du foyer %(household)s, du %(moved_in)s au "
+        "%(moved_out)s."
+    ) % {
+        "household": other.household,
+        "moved_in": f"{other.moved_in:%d/%m/%Y}",
+        "moved_out": f"{other.moved_out:%d/%m/%Y}",
+    }
 
 
 class StageChange(models.Model):
