@@ -450,6 +450,8 @@ def charges_generate(*, month, by: User | None, landlord: Organisation | None = 
                 created_at=timezone.now(),
                 skip_existing=started_before,
             )
+            if added:
+                billing_sql.refresh_statistics()
         ChargeRun.objects.filter(pk=run.pk).update(
             lines_added=added,
             amount_added=tariff.amount * added,

@@ -362,6 +362,20 @@ def test_a_rerun_of_a_fully_billed_month_writes_no_line(billed):
     assert not [q for q in ctx.captured_queries if q["sql"].startswith(into)]
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the planner's statistics are PostgreSQL's"
+)
+def test_a_run_that_adds_lines_refreshes_the_planners_statistics(billed):
+    # Otherwise the planner believes the new month empty, and a re-run's probe could rescan the
+    # whole month for every dwelling (seen at 1 000 000 dwellings).
+    charges_generate(month="2012-07", by=None)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [Charge._meta.db_table]
+        )
+        assert cursor.fetchone()[0] == Charge.objects.count() > 0
+
+
 def test_a_dwelling_moved_away_does_not_hide_a_new_one_from_the_rerun(billed):
     # Same number of dwellings as lines, yet one dwelling lacks its line: counts would miss it.
     charges_generate(month="2012-07", by=None)
