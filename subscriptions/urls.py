@@ -32,6 +32,11 @@ urlpatterns = [
     path("charges/", views.charges_index, name="charges"),
     path("charges/generer/", views.charges_generate, name="charges_generate"),
     path("charges/<month:month>/", views.charges_month, name="charges_month"),
+    path(
+        "charges/<month:month>/exporter/",
+        views.charges_export_confirm,
+        name="charges_export_confirm",
+    ),
     path("charges/<month:month>/export.csv", views.charges_export, name="charges_export"),
     path("charges/<month:month>/ajustement/", views.adjustment_create, name="adjustment_create"),
 ]

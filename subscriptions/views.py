@@ -410,12 +410,58 @@ def charges_month(request, month):
     )
 
 
+def _month_confirm_url(charge_month, landlord):
+    url = reverse("subscriptions:charges_export_confirm", args=[charge_month.slug])
+    return f"{url}?bailleur={landlord.pk}"
+
+
+@role_required(*MANAGERS)
+@require_GET
+def charges_export_confirm(request, month):
+    """The step before an export locks a landlord's month (RGAA 11.12: a financial action that
+    cannot be undone is confirmed): the month, the landlord, its lines and amount, and the button
+    that exports. The landlord's staff confirm their own month; coordinators choose the landlord.
+    """
+    charge_month = _charge_month_for(month)
+    landlord = _selected_landlord(request, _landlords(request.user))
+    if landlord is None:
+        messages.error(request, _("Choisissez le bailleur dont le mois est exporté."))
+        return redirect("subscriptions:charges_month", month=charge_month.slug)
+    landlord_month = get_object_or_404(
+        charge_month.landlords.select_related("landlord", "exported_by"), landlord=landlord
+    )
+    scope = _scope(request.user).filter(landlord=landlord)
+    summary = stats.month_summary(charge_month.month, scope)
+    totals = {
+        "lines": sum(b.dwellings for b in summary),
+        "amount": sum(b.amount for b in summary),
+        "adjustments": sum(b.adjustments for b in summary),
+        "total": sum(b.total for b in summary),
+        "adjustment_count": Adjustment.objects.filter(
+            charge_month=charge_month, neighbourhood__in=scope
+        ).count(),
+    }
+    return render(
+        request,
+        "subscriptions/charges_export_confirm.html",
+        {
+            "cm": charge_month,
+            "landlord": landlord,
+            "lm": landlord_month,
+            "summary": summary,
+            "totals": totals,
+        },
+    )
+
+
 @role_required(*MANAGERS)
 @require_POST
 def charges_export(request, month):
     """Lock one landlord's month (its lines can no longer be regenerated) and stream them as CSV.
 
-    The landlord's staff export their own month; coordinators say which landlord's.
+    The landlord's staff export their own month; coordinators say which landlord's. Locking is
+    irreversible, so it needs `confirm=yes`, which only the confirmation page sends; the file of
+    a month already locked is downloaded again without it.
     """
     charge_month = _charge_month_for(month)
     try:
@@ -426,6 +472,19 @@ def charges_export(request, month):
         messages.error(request, _("Choisissez le bailleur dont le mois est exporté."))
         return redirect("subscriptions:charges_month", month=charge_month.slug)
     landlord = get_object_or_404(_landlords(request.user), pk=pk)
+    still_open = charge_month.landlords.filter(
+        landlord=landlord, status=LandlordMonth.Status.OPEN
+    ).exists()
+    if still_open and request.POST.get("confirm") != "yes":
+        messages.error(
+            request,
+            _(
+                "L'export verrouille le mois de %(landlord)s : vérifiez-le et confirmez-le "
+                "sur cette page. Rien n'a été exporté."
+            )
+            % {"landlord": landlord},
+        )
+        return redirect(_month_confirm_url(charge_month, landlord))
     try:
         services.charge_month_export(month=charge_month.month, landlord=landlord, by=request.user)
     except services.ChargeError as exc:

@@ -135,12 +135,19 @@ def test_landlord_staff_count_a_paper_vote_and_bill_a_month(
     assert "Récapitulatif par quartier" in main_text(page)
     assert running.name in main_text(page)
     assert_accessible(page)
+    # The export locks the month: it is confirmed on a summary page first (RGAA 11.12).
+    follow(page, "Exporter et verrouiller le mois (CSV)")
+    assert "Cette action est définitive" in main_text(page)
+    assert_accessible(page)
     with page.expect_download() as download:
-        page.get_by_role("button", name="Exporter et verrouiller le mois (CSV)").click()
+        page.get_by_role("button", name="Confirmer : exporter et verrouiller le mois").click()
     exported = Path(download.value.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(exported), delimiter=";"))
     assert len(rows) == 1 + 4, rows[:2]
     page.reload()
+    assert "est déjà exporté" in main_text(page)
+    assert_accessible(page)
+    follow(page, "Revenir au mois")
     assert "exporté le" in main_text(page)
     assert_accessible(page)
     screenshot(page, "journey2-charges-month")

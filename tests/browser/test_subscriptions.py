@@ -103,3 +103,37 @@ def test_coordinator_chooses_a_landlord_on_the_month_page(
     assert_accessible(page)
     page.goto(page.base_url + "/abonnements/charges/")
     assert_accessible(page)
+
+
+def test_export_is_confirmed_before_it_locks_the_month(
+    page, login, assert_accessible, world, landlord_user
+):
+    """RGAA 11.12: the month page leads to a summary; only its button exports and locks."""
+    from subscriptions.models import LandlordMonth
+
+    setup_running(world)
+    charges_generate(month="2013-01", by=None)
+    login(page, landlord_user)
+    page.goto(page.base_url + "/abonnements/charges/2013-01/")
+    page.get_by_role("link", name="Exporter et verrouiller le mois (CSV)").click()
+    page.wait_for_load_state()
+    main = " ".join(page.inner_text("main").split())
+    assert "Confirmer l'export des charges de janvier 2013" in main
+    assert world.nbh.landlord.name in main
+    assert "Cette action est définitive" in main
+    assert_accessible(page)
+    assert not LandlordMonth.objects.get(landlord=world.nbh.landlord).is_locked
+    # Cancelling goes back to the month, nothing locked.
+    page.get_by_role("link", name="Annuler et revenir au mois").click()
+    page.wait_for_load_state()
+    assert "Récapitulatif par quartier" in page.inner_text("main")
+    assert not LandlordMonth.objects.get(landlord=world.nbh.landlord).is_locked
+    page.go_back()
+    page.wait_for_load_state()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Confirmer : exporter et verrouiller le mois").click()
+    assert download.value.suggested_filename.startswith("charges-2013-01-")
+    assert LandlordMonth.objects.get(landlord=world.nbh.landlord).is_locked
+    page.goto(page.base_url + "/abonnements/charges/2013-01/")
+    assert "exporté le" in page.inner_text("main")
+    assert_accessible(page)

@@ -124,11 +124,18 @@ ROWS = [
         kwargs=month_kwargs,
     ),
     Row(
+        # A coordinator is sent back to the month page to choose the landlord.
+        "subscriptions:charges_export_confirm",
+        get=access(*MANAGERS),
+        post=access(*MANAGERS, **dict.fromkeys(MANAGERS, NOT_ALLOWED)),
+        kwargs=month_kwargs,
+    ),
+    Row(
         "subscriptions:charges_export",
         get=access(*MANAGERS, **dict.fromkeys(MANAGERS, NOT_ALLOWED)),
         post=manager_post,
         kwargs=month_kwargs,
-        data=lambda w: {"landlord": w.nbh.landlord_id},
+        data=lambda w: {"landlord": w.nbh.landlord_id, "confirm": "yes"},
     ),
     Row(
         "subscriptions:adjustment_create",

@@ -250,7 +250,9 @@ def test_export_streams_the_lines_and_locks_the_month(running, tariff, landlord_
     Neighbourhood.objects.filter(pk=running.other_nbh.pk).update(launched_on=D(2012, 4, 1))
     charges_generate(month="2013-02", by=None)
     client = client_for(landlord_user)
-    response = client.post(reverse("subscriptions:charges_export", args=["2013-02"]))
+    response = client.post(
+        reverse("subscriptions:charges_export", args=["2013-02"]), {"confirm": "yes"}
+    )
     assert response.streaming
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     body = b"".join(response.streaming_content).decode("utf-8")
@@ -279,7 +281,9 @@ def test_landlord_staff_cannot_export_another_landlords_month(
     Neighbourhood.objects.filter(pk=running.other_nbh.pk).update(launched_on=D(2012, 4, 1))
     charges_generate(month="2013-02", by=None)
     url = reverse("subscriptions:charges_export", args=["2013-02"])
-    response = client_for(landlord_user).post(url, {"landlord": running.other_nbh.landlord_id})
+    response = client_for(landlord_user).post(
+        url, {"landlord": running.other_nbh.landlord_id, "confirm": "yes"}
+    )
     assert response.status_code == 404
     assert not LandlordMonth.objects.filter(status=LandlordMonth.Status.EXPORTED).exists()
 
@@ -289,10 +293,10 @@ def test_coordinator_chooses_the_landlord_to_export(running, tariff, coordinator
     charges_generate(month="2013-02", by=None)
     client = client_for(coordinator)
     url = reverse("subscriptions:charges_export", args=["2013-02"])
-    response = client.post(url, follow=True)
+    response = client.post(url, {"confirm": "yes"}, follow=True)
     assert "Choisissez le bailleur" in response.content.decode()
     assert not LandlordMonth.objects.filter(status=LandlordMonth.Status.EXPORTED).exists()
-    response = client.post(url, {"landlord": running.other_nbh.landlord_id})
+    response = client.post(url, {"landlord": running.other_nbh.landlord_id, "confirm": "yes"})
     body = b"".join(response.streaming_content).decode("utf-8")
     assert running.other_nbh.name in body
     assert running.nbh.name not in body
@@ -327,7 +331,9 @@ def test_adjustment_form_adds_a_signed_row_to_the_export(
     assert response.status_code == 302
     adj = Adjustment.objects.get()
     assert adj.created_by == landlord_user
-    response = client.post(reverse("subscriptions:charges_export", args=["2013-02"]))
+    response = client.post(
+        reverse("subscriptions:charges_export", args=["2013-02"]), {"confirm": "yes"}
+    )
     body = b"".join(response.streaming_content).decode("utf-8")
     assert "-1,00;ajustement : Logement muré" in body
     # Another landlord's dwelling is not found.
