@@ -51,12 +51,32 @@ class VoteForm(forms.ModelForm):
         # The unique constraint involves the status, not a field of this form: Django would not
         # check it here, so say it in plain words before the database refuses.
         nbh = self.cleaned_data["neighbourhood"]
-        if nbh.votes.exclude(status=Vote.Status.CERTIFIED).exists():
+        if nbh.votes.in_progress().exists():
             constraint = next(
                 c for c in Vote._meta.constraints if c.name == "vote_one_open_per_neighbourhood"
             )
             raise forms.ValidationError(constraint.violation_error_message, code="open_vote")
         return nbh
+
+
+class VoteEditForm(forms.ModelForm):
+    """The draft's dates, method, minimum turnout and question (not its neighbourhood)."""
+
+    class Meta(VoteForm.Meta):
+        fields = list(Vote.DRAFT_FIELDS)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif de l'annulation"),
+        max_length=2000,
+        help_text=_(
+            "Obligatoire. Il reste affiché avec le vote, avec la date et le nom de la personne "
+            "qui l'a annulé."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Indiquez le motif de l'annulation.")},
+    )
 
 
 class ParticipationForm(forms.Form):

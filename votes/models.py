@@ -68,22 +68,32 @@ class VoteQuerySet(models.QuerySet):
     def certified(self):
         return self.filter(status=Vote.Status.CERTIFIED)
 
-    def open_online_on(self, day):
-        """Votes whose online ballot box is open on `day`."""
+    def in_progress(self):
+        """Votes neither certified nor cancelled: at most one per neighbourhood."""
+        return self.exclude(status__in=Vote.ENDED)
+
+    def online_on(self, day):
+        """Votes whose online ballot box is (or, cancelled since, was) open on `day`."""
         return self.filter(
-            status=Vote.Status.FROZEN,
+            status__in=[Vote.Status.FROZEN, Vote.Status.CANCELLED],
             method__in=[Vote.Method.ONLINE, Vote.Method.MIXED],
             opens_on__lte=day,
             closes_on__gte=day,
             codes_generated_at__isnull=False,
         )
 
+    def open_online_on(self, day):
+        """Votes whose online ballot box is open on `day`."""
+        return self.online_on(day).filter(status=Vote.Status.FROZEN)
+
 
 class Vote(models.Model):
     """A tenant vote of one neighbourhood, organised by its landlord.
 
     draft → roll frozen (the vote may open at its dates) → certified (closed, results public).
-    A neighbourhood may vote again after a rejection: one uncertified vote at a time.
+    Until certified, a vote may be cancelled, with its reason: it stays, read-only, and its
+    neighbourhood may organise another. A neighbourhood may vote again after a rejection too:
+    one vote in progress (neither certified nor cancelled) at a time.
     """
 
     class Method(models.TextChoices):
@@ -96,6 +106,12 @@ class Vote(models.Model):
         DRAFT = "draft", _("En préparation")
         FROZEN = "frozen", _("Liste électorale arrêtée")
         CERTIFIED = "certified", _("Certifié")
+        CANCELLED = "cancelled", _("Annulé")
+
+    # The states a vote never leaves.
+    ENDED = (Status.CERTIFIED, Status.CANCELLED)
+    # What may change while the vote is a draft (before its roll is frozen).
+    DRAFT_FIELDS = ("method", "roll_date", "opens_on", "closes_on", "minimum_turnout", "question")
 
     CHANNELS_OF = {
         Method.PAPER: {Channel.PAPER},
@@ -162,6 +178,16 @@ class Vote(models.Model):
         blank=True,
         related_name="+",
     )
+    cancelled_at = models.DateTimeField(_("annulé le"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        User,
+        verbose_name=_("annulé par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    cancel_reason = models.TextField(_("motif de l'annulation"), blank=True)
 
     history = HistoricalRecords()
     objects = VoteQuerySet.as_manager()
@@ -193,15 +219,16 @@ class Vote(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["neighbourhood"],
-                condition=~Q(status="certified"),
+                condition=~Q(status__in=["certified", "cancelled"]),
                 name="vote_one_open_per_neighbourhood",
                 violation_error_message=_(
                     "Ce quartier a déjà un vote en cours : "
-                    "certifiez-le avant d'en organiser un autre."
+                    "certifiez-le ou annulez-le avant d'en organiser un autre."
                 ),
             ),
             models.CheckConstraint(
-                condition=Q(status="draft") | ~Q(roll_fingerprint=""),
+                # A draft cancelled before its roll was frozen has no fingerprint either.
+                condition=Q(status__in=["draft", "cancelled"]) | ~Q(roll_fingerprint=""),
                 name="vote_frozen_has_fingerprint",
                 violation_error_message=_("Une liste arrêtée a une empreinte."),
             ),
@@ -215,6 +242,14 @@ class Vote(models.Model):
                 name="vote_certified_figures_add_up",
                 violation_error_message=_(
                     "Un vote certifié a une date, et ses bulletins égalent ses votants."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled")
+                | (Q(cancelled_at__isnull=False, certified_on__isnull=True) & ~Q(cancel_reason="")),
+                name="vote_cancelled_says_when_and_why",
+                violation_error_message=_(
+                    "Un vote annulé dit quand et pourquoi, et n'est pas certifié."
                 ),
             ),
         ]
@@ -244,8 +279,22 @@ class Vote(models.Model):
         return self.status == self.Status.CERTIFIED
 
     @property
+    def is_cancelled(self):
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def is_draft(self):
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_ended(self):
+        """Certified or cancelled: nothing about it changes any more."""
+        return self.status in self.ENDED
+
+    @property
     def is_frozen(self):
-        return self.status != self.Status.DRAFT
+        """Its roll is frozen (a vote cancelled while still a draft never had one)."""
+        return self.status != self.Status.DRAFT and bool(self.roll_fingerprint)
 
     @property
     def channels(self):

@@ -1,4 +1,5 @@
-"""State changes of a vote: freeze the roll, sign in, count, codes, online ballot, certify.
+"""State changes of a vote: edit the draft, freeze the roll, sign in, count, codes, online
+ballot, certify, or cancel.
 
 Each function runs in one transaction, locks the vote row (two staff members, or a voter and
 the coordinator, may act at the same moment), checks the state and raises `VoteError` with a
@@ -14,6 +15,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import BigIntegerField, Count, Exists, OuterRef, Q, Sum, Value
 from django.utils import timezone
@@ -66,6 +68,124 @@ def _check_not_certified(vote: Vote) -> None:
         )
 
 
+def _check_not_cancelled(vote: Vote) -> None:
+    if vote.is_cancelled:
+        raise VoteError(
+            _(
+                "Ce vote a été annulé le %(on)s : il n'accepte plus d'émargement, "
+                "de dépouillement, de bulletin ni de certification."
+            )
+            % {"on": _d(timezone.localdate(vote.cancelled_at))}
+        )
+
+
+def _check_in_progress(vote: Vote) -> None:
+    """Neither cancelled nor certified: the checks every change of a vote starts with."""
+    _check_not_cancelled(vote)
+    _check_not_certified(vote)
+
+
+# --- The vote itself: edit the draft, cancel ----------------------------------------------------
+
+
+def _check_editable(vote: Vote) -> None:
+    _check_in_progress(vote)
+    if not vote.is_draft:
+        raise VoteError(
+            _(
+                "La liste électorale est arrêtée : le vote ne peut plus être modifié. "
+                "Annulez-le s'il faut l'organiser autrement."
+            )
+        )
+
+
+def _check_cancellable(vote: Vote) -> None:
+    if vote.is_cancelled:
+        raise VoteError(
+            _("Ce vote a déjà été annulé le %(on)s.")
+            % {"on": _d(timezone.localdate(vote.cancelled_at))}
+        )
+    if vote.is_certified:
+        raise VoteError(
+            _("Ce vote est certifié depuis le %(on)s : un résultat certifié ne s'annule pas.")
+            % {"on": _d(vote.certified_on)}
+        )
+
+
+def _refusal(check, vote: Vote) -> str | None:
+    try:
+        check(vote)
+    except VoteError as exc:
+        return str(exc)
+    return None
+
+
+def vote_edit_refusal(vote: Vote) -> str | None:
+    """Why `vote` may not be edited any more (None: it may, being a draft)."""
+    return _refusal(_check_editable, vote)
+
+
+def vote_cancel_refusal(vote: Vote) -> str | None:
+    """Why `vote` may not be cancelled (None: it may, not being certified or cancelled)."""
+    return _refusal(_check_cancellable, vote)
+
+
+def vote_update(*, vote: Vote, by: User | None, changes: dict) -> Vote:
+    """Change the dates, method, minimum turnout or question of a vote still in draft.
+
+    Once the roll is frozen these are what the roll and the ballots were made for: refused.
+    Only the fields of `Vote.DRAFT_FIELDS` are taken from `changes`; the same values change
+    nothing (no history row).
+    """
+    with transaction.atomic():
+        vote = _lock(vote)
+        _check_manager(vote, by)
+        _check_editable(vote)
+        changed = [
+            name
+            for name in Vote.DRAFT_FIELDS
+            if name in changes and getattr(vote, name) != changes[name]
+        ]
+        if not changed:
+            return vote
+        for name in changed:
+            setattr(vote, name, changes[name])
+        try:
+            vote.validate_constraints()
+        except ValidationError as exc:
+            raise VoteError(" ".join(exc.messages)) from exc
+        vote._history_user = by
+        vote.save(update_fields=changed)
+        return vote
+
+
+def vote_cancel(
+    *, vote: Vote, by: User | None, reason: str, at: datetime.datetime | None = None
+) -> Vote:
+    """Cancel a vote not yet certified, with its reason: it stays, read-only, with who and when.
+
+    Its sign-ins, counts and ballots are kept as they are; nothing more is accepted, and the
+    neighbourhood may organise a new vote. Cancelling a cancelled vote changes nothing.
+    """
+    at = at or timezone.now()
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        vote = _lock(vote)
+        _check_manager(vote, by)
+        if vote.is_cancelled:
+            return vote
+        _check_cancellable(vote)
+        if not reason:
+            raise VoteError(_("Indiquez le motif de l'annulation."))
+        vote.status = Vote.Status.CANCELLED
+        vote.cancelled_at = at
+        vote.cancelled_by = by
+        vote.cancel_reason = reason
+        vote._history_user = by
+        vote.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason"])
+        return vote
+
+
 # --- Electoral roll ------------------------------------------------------------------------
 
 
@@ -87,6 +207,7 @@ def roll_freeze(*, vote: Vote, by: User | None, at: datetime.datetime | None = N
     with transaction.atomic():
         vote = _lock(vote)
         _check_manager(vote, by)
+        _check_not_cancelled(vote)
         if vote.is_frozen:
             return vote
         if vote.roll_date > timezone.localdate(at):
@@ -198,7 +319,7 @@ def participations_record(
 
 
 def _check_open(vote: Vote, on: datetime.date, *, for_channel: str) -> None:
-    _check_not_certified(vote)
+    _check_in_progress(vote)
     if not vote.is_frozen:
         raise VoteError(_("Arrêtez d'abord la liste électorale."))
     if for_channel not in vote.channels:
@@ -229,7 +350,7 @@ class Figures:
 
 
 def _check_count_open(vote: Vote, on: datetime.date) -> None:
-    _check_not_certified(vote)
+    _check_in_progress(vote)
     if not vote.is_frozen:
         raise VoteError(_("Arrêtez d'abord la liste électorale."))
     if on < vote.closes_on:
@@ -374,7 +495,7 @@ def codes_generate(*, vote: Vote, by: User | None) -> list[tuple[RollEntry, str]
     with transaction.atomic():
         vote = _lock(vote)
         _check_manager(vote, by)
-        _check_not_certified(vote)
+        _check_in_progress(vote)
         if not vote.is_frozen:
             raise VoteError(_("Arrêtez d'abord la liste électorale."))
         if not vote.has_online:
@@ -411,7 +532,8 @@ def code_find(code: str, *, today: datetime.date | None = None) -> VoteCode:
     """The code of a vote open online today, or VoteError; one query whatever the open votes.
 
     A code of a vote that is not open (another, closed, future) reads as unknown: the page says
-    nothing about other votes.
+    nothing about other votes. The holder of a code of a vote cancelled during its opening is
+    told so: the letter in their hands is void.
     """
     today = today or timezone.localdate()
     code = normalise_code(code)
@@ -419,7 +541,7 @@ def code_find(code: str, *, today: datetime.date | None = None) -> VoteCode:
         raise VoteError(
             _("Un code compte %(n)d caractères (lettres et chiffres).") % {"n": CODE_LENGTH}
         )
-    votes = list(Vote.objects.open_online_on(today).only("pk", "code_salt"))
+    votes = list(Vote.objects.online_on(today).only("pk", "code_salt"))
     hashes = {code_hash(v, code): v.pk for v in votes}
     found = (
         VoteCode.objects.filter(code_hash__in=hashes, vote_id__in=hashes.values())
@@ -428,6 +550,14 @@ def code_find(code: str, *, today: datetime.date | None = None) -> VoteCode:
     )
     if found is None or hashes.get(found.code_hash) != found.vote_id:
         raise VoteError(str(UNKNOWN_CODE))
+    if found.vote.is_cancelled:
+        raise VoteError(
+            _(
+                "Ce vote a été annulé le %(on)s par le bailleur : votre code ne sert plus. "
+                "Un nouveau vote pourra être organisé, avec un nouveau courrier."
+            )
+            % {"on": _d(timezone.localdate(found.vote.cancelled_at))}
+        )
     if found.spent_at is not None:
         raise VoteError(_("Ce code a déjà servi : un seul vote par logement."))
     return found
@@ -478,6 +608,9 @@ def certification_problems(vote: Vote, on: datetime.date | None = None) -> list[
     """What stops the certification of `vote` (empty: it may be certified)."""
     on = on or timezone.localdate()
     problems = []
+    if vote.is_cancelled:
+        problems.append(_("le vote est annulé"))
+        return problems
     if not vote.is_frozen:
         problems.append(_("la liste électorale n'est pas arrêtée"))
         return problems
@@ -520,6 +653,7 @@ def vote_certify(*, vote: Vote, by: User | None, on: datetime.date | None = None
         raise VoteError(_("Seule la coordination certifie un vote."))
     with transaction.atomic():
         vote = _lock(vote)
+        _check_not_cancelled(vote)
         if vote.is_certified:
             raise VoteError(
                 _("Ce vote a déjà été certifié le %(on)s : rien n'a changé.")
@@ -572,5 +706,7 @@ __all__ = [
     "count_enter",
     "participations_record",
     "roll_freeze",
+    "vote_cancel",
     "vote_certify",
+    "vote_update",
 ]

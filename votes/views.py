@@ -26,7 +26,16 @@ from neighborhoods.access import (
 )
 
 from . import services
-from .forms import BallotForm, CountForm, FiguresForm, ParticipationForm, VoteForm
+from .forms import (
+    BallotForm,
+    CancelForm,
+    CountForm,
+    FiguresForm,
+    ParticipationForm,
+    VoteEditForm,
+    VoteForm,
+)
+from .history import history_lines
 from .models import Channel, PaperCount, Vote
 
 MANAGERS = (COORDINATOR, LANDLORD)
@@ -113,8 +122,59 @@ def vote_detail(request, pk):
         "live_result": _live_result(vote, figures) if figures and vote.is_closed(today) else None,
         "participation_form": ParticipationForm(vote=vote) if vote.is_frozen else None,
         "count_form": CountForm(vote=vote) if vote.is_frozen else None,
+        "history": history_lines(vote),
     }
     return render(request, "votes/detail.html", context)
+
+
+@role_required(*MANAGERS)
+@require_http_methods(["GET", "POST"])
+def vote_edit(request, pk):
+    """The draft's dates, method, minimum turnout and question, until its roll is frozen."""
+    vote = get_vote_for_user(request.user, pk)
+    refusal = services.vote_edit_refusal(vote)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(vote)
+    form = VoteEditForm(request.POST or None, instance=vote)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.vote_update(vote=vote, by=request.user, changes=form.cleaned_data)
+        except services.VoteError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Vote modifié."))
+        return redirect(vote)
+    return render(request, "votes/form.html", {"form": form, "vote": vote})
+
+
+@role_required(*MANAGERS)
+@require_http_methods(["GET", "POST"])
+def vote_cancel(request, pk):
+    """Cancel a vote not yet certified: a page of its own, which says what it means, and the
+    reason, which is required."""
+    vote = get_vote_for_user(request.user, pk)
+    refusal = services.vote_cancel_refusal(vote)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(vote)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.vote_cancel(vote=vote, by=request.user, reason=form.cleaned_data["reason"])
+        except services.VoteError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, _("Vote annulé. Le quartier peut maintenant organiser un nouveau vote.")
+            )
+        return redirect(vote)
+    context = {
+        "vote": vote,
+        "form": form,
+        "signed_in": vote.participations.count() if vote.is_frozen else 0,
+    }
+    return render(request, "votes/cancel.html", context)
 
 
 def _live_result(vote, figures):

@@ -157,3 +157,43 @@ def test_online_ballot_on_a_phone_with_the_keyboard_only(
     page.get_by_role("button", name="Continuer").click()
     assert "déjà servi" in page.inner_text("#erreurs")
     assert_accessible(page)
+
+
+def test_editing_and_cancelling_pages_are_accessible(
+    page, login, assert_accessible, screenshot, world, landlord_user
+):
+    Neighbourhood.objects.filter(pk=world.nbh.pk).update(stage=Neighbourhood.Stage.VOTE)
+    draft = VoteFactory(neighbourhood=world.nbh)
+    signed_in(page, login, landlord_user)
+    page.goto(page.base_url + draft.get_absolute_url())
+    assert_accessible(page)
+    main = page.locator("main")
+
+    # Edit the draft: refused with the dates in the wrong order, then saved.
+    follow(page, "Modifier le vote")
+    assert_accessible(page)
+    closes = page.get_by_label("Clôture du vote")
+    closes.fill("2000-01-01")
+    submit(page, "Enregistrer les modifications")
+    expect(main).to_contain_text("La clôture ne peut précéder l'ouverture du vote.")
+    assert_accessible(page)
+    page.get_by_label("Clôture du vote").fill(draft.closes_on.isoformat())
+    page.get_by_label("Participation minimale (%)").fill("25")
+    submit(page, "Enregistrer les modifications")
+    expect(main).to_contain_text("Vote modifié.")
+    expect(main).to_contain_text("Participation minimale (%) : — → 25")
+
+    # Cancel it: the reason is required, then the cancelled vote says why, who and when.
+    follow(page, "Annuler le vote")
+    assert_accessible(page)
+    submit(page, "Annuler définitivement ce vote")
+    expect(main).to_contain_text("Indiquez le motif de l'annulation.")
+    assert_accessible(page)
+    page.get_by_label("Motif de l'annulation").fill("Dates à revoir avec le centre social")
+    submit(page, "Annuler définitivement ce vote")
+    expect(main).to_contain_text("Motif : Dates à revoir avec le centre social")
+    expect(main).to_contain_text(landlord_user.get_full_name() or landlord_user.username)
+    assert_accessible(page)
+    screenshot(page, "votes-cancelled")
+    draft.refresh_from_db()
+    assert (draft.status, draft.minimum_turnout) == (Vote.Status.CANCELLED, 25)

@@ -33,6 +33,13 @@ ROWS = [
         post=access(coordinator=NOT_ALLOWED, landlord=NOT_ALLOWED),
         kwargs=_vote,
     ),
+    Row(
+        "votes:edit",
+        get=access(*MANAGE),
+        post=access(*MANAGE),
+        kwargs=lambda w: {"pk": w.draft_vote.pk},
+    ),
+    Row("votes:cancel", get=access(*MANAGE), post=access(*MANAGE), kwargs=_vote),
     Row("votes:roll_freeze", **_post_only(*MANAGE), kwargs=_vote),
     Row("votes:participations", **_post_only(*MANAGE), kwargs=_vote),
     Row("votes:count_enter", **_post_only(*MANAGE), kwargs=_vote),
@@ -64,9 +71,10 @@ ROWS = [
 
 
 def populate(world):
-    """A certified vote and an open one (with a count awaiting confirmation) in `world.nbh`."""
-    from neighborhoods.models import User
-    from tests.factories import UserFactory
+    """A certified vote and an open one (with a count awaiting confirmation) in `world.nbh`,
+    and a draft in another neighbourhood of the same landlord."""
+    from neighborhoods.models import Neighbourhood, User
+    from tests.factories import NeighbourhoodFactory, UserFactory
     from votes.models import PaperCount, Vote
 
     today = datetime.date.today()
@@ -95,6 +103,17 @@ def populate(world):
         created_by=clerk,
         roll_size=3,
         roll_fingerprint="1" * 64,
+    )
+    world.draft_vote = Vote.objects.create(
+        neighbourhood=NeighbourhoodFactory(
+            name="Quartier au vote en préparation",
+            landlord=world.orgs.landlord,
+            stage=Neighbourhood.Stage.VOTE,
+        ),
+        roll_date=today + datetime.timedelta(days=10),
+        opens_on=today + datetime.timedelta(days=20),
+        closes_on=today + datetime.timedelta(days=22),
+        created_by=clerk,
     )
     world.vote_count = PaperCount.objects.create(
         vote=world.vote, station="Bureau 1", yes=1, no=0, blank=0, spoiled=0, entered_by=clerk
