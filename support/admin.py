@@ -53,8 +53,8 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
 
 @admin.register(WorkshopSession)
 class WorkshopSessionAdmin(ReadOnlyAdmin):
-    list_display = ["topic", "starts_at", "centre", "neighbourhood", "capacity"]
-    list_filter = ["centre", "topic"]
+    list_display = ["topic", "starts_at", "centre", "neighbourhood", "capacity", "cancelled_at"]
+    list_filter = ["centre", "topic", ("cancelled_at", admin.EmptyFieldListFilter)]
     list_select_related = ["topic", "centre", "neighbourhood"]
     date_hierarchy = "starts_at"
 

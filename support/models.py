@@ -46,6 +46,10 @@ class WorkshopSessionQuerySet(models.QuerySet):
             return self.filter(centre_id=user.organisation_id)
         return self.none()
 
+    def not_cancelled(self):
+        """Sessions that still take place (a cancelled session keeps its row, for the record)."""
+        return self.filter(cancelled_at__isnull=True)
+
     def with_counts(self):
         """Annotate `registered_count`, `waiting_count` and `attended_count` in one query."""
         status = Registration.Status
@@ -88,6 +92,17 @@ class WorkshopSession(models.Model):
     facilitator = models.CharField(_("animateur ou animatrice"), max_length=150)
     capacity = models.PositiveSmallIntegerField(_("places"))
     created_at = models.DateTimeField(_("créée le"), default=timezone.now)
+    # A cancelled session is never deleted: it stays listed as cancelled, with who, when, why.
+    cancelled_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("annulée par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    cancellation_reason = models.TextField(_("motif de l'annulation"), blank=True)
 
     history = HistoricalRecords()
     objects = WorkshopSessionQuerySet.as_manager()
@@ -108,6 +123,14 @@ class WorkshopSession(models.Model):
                 name="session_ends_after_start",
                 violation_error_message=_("La fin de la séance doit suivre son début."),
             ),
+            models.CheckConstraint(
+                condition=Q(cancelled_at__isnull=True, cancellation_reason="")
+                | (Q(cancelled_at__isnull=False) & ~Q(cancellation_reason="")),
+                name="session_cancelled_has_reason",
+                violation_error_message=_(
+                    "Une séance annulée porte sa date d'annulation et son motif, et seulement elle."
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -119,6 +142,10 @@ class WorkshopSession(models.Model):
 
     def has_started(self, now=None):
         return self.starts_at <= (now or timezone.now())
+
+    @property
+    def is_cancelled(self):
+        return self.cancelled_at is not None
 
 
 class Registration(models.Model):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_update_with_history
 
 from neighborhoods.models import Dwelling, Household, Meeting, Occupancy, User
@@ -31,7 +32,15 @@ from .models import (
 
 
 class SupportError(Exception):
-    """A refused support action, with a message for the person who asked (translated)."""
+    """A refused support action, with a message for the person who asked (translated).
+
+    `field` names the form field the refusal is about, when there is one, so that a form
+    shows the message beside that field.
+    """
+
+    def __init__(self, message, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def current_dwelling(household: Household) -> Dwelling | None:
@@ -44,6 +53,179 @@ def current_dwelling(household: Household) -> Dwelling | None:
 
 
 # --- Workshops ---------------------------------------------------------------------------------
+
+
+def _refuse_cancelled(session: WorkshopSession) -> None:
+    if session.is_cancelled:
+        raise SupportError(_("La séance « %(s)s » est annulée.") % {"s": session})
+
+
+# What a session's page may change once it is programmed. Its topic and neighbourhood are not
+# among them: the households signed up chose that workshop, in their neighbourhood; another
+# workshop is another session (cancel this one, programme the other).
+SESSION_EDITABLE = ("starts_at", "ends_at", "place", "facilitator", "capacity")
+
+
+@dataclass
+class SessionChange:
+    """What `session_update` did: the fields it changed, the households it gave a seat to."""
+
+    session: WorkshopSession
+    changed: list[str] = field(default_factory=list)
+    promoted: list[Registration] = field(default_factory=list)
+
+
+def session_update(
+    *,
+    session: WorkshopSession,
+    changes: Mapping[str, object],
+    by: User | None,
+    now: datetime.datetime | None = None,
+) -> SessionChange:
+    """Change the date, place, facilitator or number of places of a session.
+
+    The session row is locked, as for a sign-up, so the seats counted here are those taken.
+    Refused: a cancelled session; fewer places than households holding a seat; moving a
+    session whose attendance has been taken (it happened on its date), or moving a session
+    to come into the past. Places added go to the waiting list, first come first served.
+    Nothing changed is a no-op (no history row).
+    """
+    now = now or timezone.now()
+    unknown = set(changes) - set(SESSION_EDITABLE)
+    if unknown:
+        raise SupportError(
+            _("Ces champs d'une séance ne se modifient pas : %(f)s.")
+            % {"f": ", ".join(sorted(unknown))}
+        )
+    with transaction.atomic():
+        locked = WorkshopSession.objects.select_for_update().get(pk=session.pk)
+        _refuse_cancelled(locked)
+        changed = [name for name, value in changes.items() if getattr(locked, name) != value]
+        if not changed:
+            return SessionChange(session=locked)
+        new = {name: changes.get(name, getattr(locked, name)) for name in SESSION_EDITABLE}
+        if new["ends_at"] <= new["starts_at"]:
+            raise SupportError(_("La fin de la séance doit suivre son début."), field="ends_at")
+        registrations = Registration.objects.filter(session=locked)
+        moved = {"starts_at", "ends_at"} & set(changed)
+        if moved and locked.has_started(now):
+            if registrations.exclude(attendance=Registration.Attendance.UNKNOWN).exists():
+                raise SupportError(
+                    _(
+                        "La présence est notée pour cette séance : elle a eu lieu à sa date, "
+                        "qui ne se change plus."
+                    ),
+                    field="starts_at" if "starts_at" in moved else "ends_at",
+                )
+        elif "starts_at" in moved and new["starts_at"] <= now:
+            raise SupportError(
+                _("Une séance à venir ne se déplace pas dans le passé."), field="starts_at"
+            )
+        if new["capacity"] < 1:
+            raise SupportError(_("Une séance a au moins une place."), field="capacity")
+        taken = registrations.filter(status=Registration.Status.REGISTERED).count()
+        if new["capacity"] < taken:
+            raise SupportError(
+                ngettext(
+                    "%(n)d foyer est inscrit : la séance ne peut pas avoir moins de %(n)d place.",
+                    "%(n)d foyers sont inscrits : la séance ne peut pas avoir moins "
+                    "de %(n)d places.",
+                    taken,
+                )
+                % {"n": taken},
+                field="capacity",
+            )
+        for name in changed:
+            setattr(locked, name, new[name])
+        locked._history_user = by
+        locked.save(update_fields=changed)
+        result = SessionChange(session=locked, changed=changed)
+        free = locked.capacity - taken
+        if "capacity" in changed and free > 0 and not locked.has_started(now):
+            result.promoted = _promote_waiting(session=locked, seats=free, by=by, now=now)
+        return result
+
+
+def _promote_waiting(
+    *, session: WorkshopSession, seats: int, by: User | None, now: datetime.datetime
+) -> list[Registration]:
+    """Give up to `seats` free places to the first households of the waiting list."""
+    first = list(
+        Registration.objects.select_for_update()
+        .filter(session=session, status=Registration.Status.WAITING)
+        .order_by("registered_at", "id")[:seats]
+    )
+    for reg in first:
+        reg.status = Registration.Status.REGISTERED
+        reg.promoted_at = now
+    if first:
+        bulk_update_with_history(
+            first, Registration, ["status", "promoted_at"], default_user=by, batch_size=500
+        )
+    return first
+
+
+def session_cancel(
+    *,
+    session: WorkshopSession,
+    reason: str,
+    by: User | None,
+    expected: int | None = None,
+    now: datetime.datetime | None = None,
+) -> int:
+    """Cancel a session, with its reason, and every sign-up still open on it (seats and
+    waiting list) in the same transaction. The session stays, shown as cancelled.
+
+    `expected` is the number of sign-ups the person confirmed cancelling: when it no longer
+    matches (someone signed up meanwhile), nothing is done and the refusal says so.
+    A session whose attendance has been taken took place and is not cancelled.
+    Returns the number of sign-ups cancelled (0 when the session was already cancelled).
+    """
+    reason = reason.strip()
+    if not reason:
+        raise SupportError(_("Indiquez le motif de l'annulation."), field="reason")
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = WorkshopSession.objects.select_for_update().get(pk=session.pk)
+        if locked.is_cancelled:
+            return 0
+        registrations = Registration.objects.filter(session=locked)
+        if registrations.exclude(attendance=Registration.Attendance.UNKNOWN).exists():
+            raise SupportError(
+                _("La présence est notée pour cette séance : elle a eu lieu et ne s'annule plus.")
+            )
+        open_ = registrations.exclude(status=Registration.Status.CANCELLED)
+        ids = list(open_.select_for_update().values_list("pk", flat=True))
+        if expected is not None and expected != len(ids):
+            raise SupportError(
+                ngettext(
+                    "Les inscriptions ont changé entre-temps : %(n)d inscription serait "
+                    "annulée. Vérifiez, puis confirmez à nouveau.",
+                    "Les inscriptions ont changé entre-temps : %(n)d inscriptions seraient "
+                    "annulées. Vérifiez, puis confirmez à nouveau.",
+                    len(ids),
+                )
+                % {"n": len(ids)}
+            )
+        locked.cancelled_at = now
+        locked.cancelled_by = by
+        locked.cancellation_reason = reason
+        locked._history_user = by
+        locked.save(update_fields=["cancelled_at", "cancelled_by", "cancellation_reason"])
+        if ids:
+            # One UPDATE for all the sign-ups, then their history rows in one bulk insert
+            # (a session of a launch half-day can hold dozens of households).
+            cancelled = Registration.objects.filter(pk__in=ids)
+            cancelled.update(status=Registration.Status.CANCELLED, cancelled_at=now)
+            Registration.history.bulk_history_create(
+                list(cancelled),
+                batch_size=500,
+                update=True,
+                default_user=by,
+                default_change_reason=reason[:100],  # the history column's length
+                default_date=now,
+            )
+        return len(ids)
 
 
 def registration_create(
@@ -62,6 +244,7 @@ def registration_create(
     now = now or timezone.now()
     with transaction.atomic():
         locked = WorkshopSession.objects.select_for_update().get(pk=session.pk)
+        _refuse_cancelled(locked)
         if locked.has_started(now):
             raise SupportError(_("La séance « %(s)s » a déjà eu lieu.") % {"s": locked})
         active = Registration.objects.filter(session=locked).exclude(
@@ -152,6 +335,7 @@ def attendance_record(
     allowed = {Registration.Attendance.ATTENDED, Registration.Attendance.ABSENT, ""}
     with transaction.atomic():
         locked = WorkshopSession.objects.select_for_update().get(pk=session.pk)
+        _refuse_cancelled(locked)
         if not locked.has_started(now):
             raise SupportError(
                 _("La séance « %(s)s » n'a pas encore eu lieu : la présence se note après.")
