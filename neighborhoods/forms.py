@@ -1,4 +1,7 @@
-"""Forms of the neighborhoods app: meetings, pipeline actions, register files, list filters."""
+"""Forms of the neighborhoods app: meetings, pipeline actions, register files and moves, list
+filters."""
+
+import re
 
 import django_filters
 from crispy_forms.helper import FormHelper
@@ -6,9 +9,11 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Meeting, Neighbourhood, Organisation
+from .models import Dwelling, Household, Meeting, Neighbourhood, Occupancy, Organisation
 
 
 class NeighbourhoodFilter(django_filters.FilterSet):
@@ -223,3 +228,187 @@ class NeighbourhoodCreateForm(forms.ModelForm):
         while slug in taken:
             slug, n = f"{base}-{n}", n + 1
         return slug
+
+
+# The register, day to day ----------------------------------------------------------------
+
+
+class DwellingFilter(django_filters.FilterSet):
+    """A neighbourhood's register: by status, building, reference or household in place."""
+
+    status = django_filters.ChoiceFilter(
+        label=_("Statut"),
+        choices=Dwelling.Status.choices,
+        empty_label=_("Tous"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    building = django_filters.ChoiceFilter(
+        label=_("Bâtiment"),
+        choices=(),
+        empty_label=_("Tous"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    reference = django_filters.CharFilter(
+        label=_("Référence"),
+        lookup_expr="icontains",
+        max_length=40,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    household = django_filters.CharFilter(
+        label=_("Foyer en place"),
+        method="filter_household",
+        max_length=150,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+
+    class Meta:
+        model = Dwelling
+        fields = ["status", "building", "reference", "household"]
+
+    def __init__(self, *args, buildings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["building"].extra["choices"] = [(b, b) for b in buildings]
+
+    def filter_household(self, queryset, name, value):
+        # EXISTS rather than a join: a dwelling is listed once whatever its history.
+        living = Occupancy.objects.current().filter(
+            dwelling=OuterRef("pk"), household__name__icontains=value
+        )
+        return queryset.filter(Exists(living))
+
+
+class PastDateField(forms.DateField):
+    """A day that has come: the register says what a dwelling is today, not what it will be."""
+
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+    def validate(self, value):
+        super().validate(value)
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(
+                _("Cette date est dans le futur : enregistrez le changement le jour venu.")
+            )
+        if value and value.year < 1900:
+            raise forms.ValidationError(_("Indiquez une date après 1900."))
+
+
+PHONE = re.compile(r"^\+?[0-9][0-9 .\-()]{5,28}$")
+
+
+class MoveInForm(forms.Form):
+    """A new household: its name and, at most, one way to reach it (GDPR: nothing more)."""
+
+    name = forms.CharField(
+        label=_("Nom du foyer"),
+        max_length=Household._meta.get_field("name").max_length,
+        help_text=_("Par exemple « Famille Le Goff » ou le nom du ou de la titulaire du bail."),
+    )
+    phone = forms.CharField(
+        label=_("Téléphone (facultatif)"),
+        max_length=Household._meta.get_field("phone").max_length,
+        required=False,
+    )
+    email = forms.EmailField(
+        label=_("Courriel (facultatif)"),
+        max_length=Household._meta.get_field("email").max_length,
+        required=False,
+    )
+    moved_in = PastDateField(label=_("Entrée dans les lieux le"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].widget.attrs.update(autocomplete="off", inputmode="tel")
+        self.fields["email"].widget.attrs.update(autocomplete="off")
+        self.fields["name"].widget.attrs.update(autocomplete="off")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("Indiquez le nom du foyer."))
+        return name
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        if phone and (not PHONE.match(phone) or sum(c.isdigit() for c in phone) < 6):
+            raise forms.ValidationError(
+                _("Numéro de téléphone non reconnu : chiffres, espaces et « + » seulement.")
+            )
+        return phone
+
+    def clean(self):
+        data = super().clean()
+        if data.get("phone") and data.get("email"):
+            raise forms.ValidationError(
+                _(
+                    "Un seul moyen de contact : le téléphone ou le courriel (le programme ne "
+                    "garde que le nécessaire)."
+                )
+            )
+        return data
+
+
+class MoveOutForm(forms.Form):
+    occupancy = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
+    moved_out = PastDateField(label=_("Sortie le"))
+    vacate = forms.BooleanField(
+        label=_("Le logement devient vacant"),
+        required=False,
+        initial=True,
+        help_text=_("Décochez si le logement reste occupé (un autre foyer s'y installe)."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class DwellingStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Nouveau statut"), choices=Dwelling.Status.choices)
+    reason = forms.CharField(
+        label=_("Motif (facultatif)"),
+        required=False,
+        max_length=70,
+        help_text=_("Par exemple « travaux de réhabilitation »."),
+    )
+    expected_status = forms.ChoiceField(choices=Dwelling.Status.choices, widget=forms.HiddenInput)
+
+    def __init__(self, *args, current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if current is not None:
+            self.fields["status"].choices = [
+                choice for choice in Dwelling.Status.choices if choice[0] != current
+            ]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class OccupancyCorrectForm(forms.Form):
+    moved_in = PastDateField(label=_("Entrée dans les lieux le"))
+    moved_out = PastDateField(
+        label=_("Sortie le"),
+        required=False,
+        help_text=_(
+            "Vide : le foyer est toujours en place. Une occupation saisie par erreur s'annule "
+            "avec la même date d'entrée et de sortie."
+        ),
+    )
+    reason = forms.CharField(
+        label=_("Motif de la correction"),
+        max_length=80,
+        help_text=_("Gardé dans l'historique de l'occupation."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        data = super().clean()
+        moved_in, moved_out = data.get("moved_in"), data.get("moved_out")
+        if moved_in and moved_out and moved_out < moved_in:
+            self.add_error("moved_out", _("La sortie ne peut précéder l'entrée dans les lieux."))
+        return data

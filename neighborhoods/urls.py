@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_register
 
 app_name = "neighborhoods"
 
@@ -21,4 +21,19 @@ urlpatterns = [
     path("<slug:slug>/rouvrir/", views.reopen, name="reopen"),
     path("<slug:slug>/reunions/nouvelle/", views.meeting_edit, name="meeting_create"),
     path("<slug:slug>/reunions/<int:pk>/", views.meeting_edit, name="meeting_edit"),
+    # The register day to day: a neighbourhood's dwellings, one dwelling and its moves.
+    path("<slug:slug>/registre/", views_register.RegisterView.as_view(), name="register"),
+    path("<slug:slug>/registre/<int:pk>/", views_register.dwelling_detail, name="dwelling"),
+    path("<slug:slug>/registre/<int:pk>/entree/", views_register.move_in, name="move_in"),
+    path("<slug:slug>/registre/<int:pk>/sortie/", views_register.move_out, name="move_out"),
+    path(
+        "<slug:slug>/registre/<int:pk>/statut/",
+        views_register.dwelling_status,
+        name="dwelling_status",
+    ),
+    path(
+        "<slug:slug>/registre/<int:pk>/occupations/<int:occupancy>/",
+        views_register.occupancy_correct,
+        name="occupancy_correct",
+    ),
 ]

@@ -26,6 +26,7 @@ from .forms import (
     StopForm,
 )
 from .models import Dwelling, Meeting, Neighbourhood, Occupancy, RegisterImport
+from .views_register import register_neighbourhoods
 
 Stage = Neighbourhood.Stage
 
@@ -347,6 +348,9 @@ def register_import(request):
                 context.update(plan=plan, pending=pending, filename=upload.name)
                 status = 200 if plan.ok else 400
     context["recent"] = RegisterImport.objects.filter(uploaded_by=request.user).defer("content")[:5]
+    context["registers"] = (
+        register_neighbourhoods(request.user).with_dwelling_counts().order_by("name")
+    )
     return render(request, "neighborhoods/register_import.html", context, status=status)
 
 

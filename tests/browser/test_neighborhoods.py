@@ -98,3 +98,89 @@ def test_list_and_detail_on_a_phone_for_a_centre(
     assert page.get_by_role("heading", level=1).is_visible()
     assert page.get_by_role("button", name="Proposer aux partenaires").count() == 0
     assert_accessible(page)
+
+
+def test_keeping_the_register_day_to_day_is_accessible(
+    page, login, assert_accessible, screenshot, world, landlord_user
+):
+    """Landlord staff: the register, a dwelling, a move-in (refused, then recorded), a
+    move-out, a status change and a correction, each page passing axe."""
+    from neighborhoods.models import Dwelling
+
+    vacant = f.DwellingFactory(
+        neighbourhood=world.nbh, reference="KRR-B09-E1-0900", status=Dwelling.Status.VACANT
+    )
+    login(page, landlord_user)
+    page.goto(page.base_url + f"/quartiers/{world.nbh.slug}/")
+    page.get_by_role("link", name="Tenir le registre : entrées, sorties, statuts").click()
+    page.wait_for_load_state()
+    assert "Registre des logements – Kerourien de test" in page.inner_text("h1")
+    assert_accessible(page)
+
+    page.get_by_label("Statut").select_option("vacant")
+    page.get_by_role("button", name="Filtrer").click()
+    page.wait_for_load_state()
+    assert "1 logement" in page.inner_text("caption")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="KRR-B09-E1-0900").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Enregistrer l'entrée d'un foyer").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    page.get_by_label("Nom du foyer").fill("Famille Kerjean")
+    page.get_by_label("Téléphone (facultatif)").fill("02 98 00 00 01")
+    page.get_by_label("Courriel (facultatif)").fill("kerjean@example.org")
+    page.get_by_label("Entrée dans les lieux le").fill("2014-02-10")
+    page.get_by_role("button", name="Enregistrer l'entrée").click()
+    page.wait_for_load_state()
+    assert "Un seul moyen de contact" in page.inner_text("main")
+    assert_accessible(page)
+    page.get_by_label("Courriel (facultatif)").fill("")
+    page.get_by_role("button", name="Enregistrer l'entrée").click()
+    page.wait_for_load_state()
+    assert "Entrée du foyer Famille Kerjean le 10/02/2014 enregistrée" in page.inner_text("main")
+    assert_accessible(page)
+    screenshot(page, "register-dwelling")
+
+    page.get_by_role("link", name="Enregistrer la sortie du foyer").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    page.get_by_label("Sortie le").fill("2014-02-20")
+    page.get_by_role("button", name="Enregistrer la sortie").click()
+    page.wait_for_load_state()
+    assert "Le logement est vacant." in page.inner_text("main")
+
+    page.get_by_role("link", name="Changer le statut").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    page.get_by_label("Nouveau statut").select_option("out_of_service")
+    page.get_by_label("Motif (facultatif)").fill("Dégât des eaux")
+    page.get_by_role("button", name="Changer le statut").click()
+    page.wait_for_load_state()
+    assert "statut « Hors service »" in page.inner_text("main")
+
+    page.get_by_role("link", name="Corriger les dates – Famille Kerjean").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    page.get_by_label("Sortie le").fill("2014-02-18")
+    page.get_by_label("Motif de la correction").fill("Date de l'état des lieux")
+    page.get_by_role("button", name="Enregistrer la correction").click()
+    page.wait_for_load_state()
+    assert "Correction : Date de l'état des lieux" in page.inner_text("main")
+    assert_accessible(page)
+    vacant.refresh_from_db()
+    assert vacant.status == Dwelling.Status.OUT_OF_SERVICE
+
+
+def test_the_register_on_a_phone(page_at, login, assert_accessible, world, coordinator):
+    page = page_at(375)
+    login(page, coordinator)
+    page.goto(page.base_url + f"/quartiers/{world.nbh.slug}/registre/")
+    assert page.get_by_role("heading", level=1).is_visible()
+    assert_accessible(page)
+    page.goto(page.base_url + f"/quartiers/{world.nbh.slug}/registre/{world.dwelling.pk}/")
+    assert "Famille Le Goff" in page.inner_text("main")
+    assert_accessible(page)

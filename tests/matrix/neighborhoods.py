@@ -104,13 +104,67 @@ ROWS = [
         get=access("coordinator", "landlord"),
         post=access(coordinator=NOT_ALLOWED, landlord=NOT_ALLOWED),
     ),
+    # The register day to day: the landlord's staff and coordinators, as for the import.
+    Row(
+        "neighborhoods:register",
+        get=access("coordinator", "landlord"),
+        post=access(coordinator=NOT_ALLOWED, landlord=NOT_ALLOWED),
+        kwargs=lambda w: {"slug": w.register_nbh.slug},
+    ),
+    Row(
+        "neighborhoods:dwelling",
+        get=access("coordinator", "landlord"),
+        post=access(coordinator=NOT_ALLOWED, landlord=NOT_ALLOWED),
+        kwargs=lambda w: _dwelling(w, w.lived_dwelling),
+    ),
+    Row(
+        "neighborhoods:move_in",
+        get=access("coordinator", "landlord"),
+        post=access("coordinator", "landlord"),
+        kwargs=lambda w: _dwelling(w, w.free_dwelling),
+        data=lambda w: {"name": "Famille de la matrice", "moved_in": "2014-02-10"},
+    ),
+    Row(
+        "neighborhoods:move_out",
+        get=access("coordinator", "landlord"),
+        post=access("coordinator", "landlord"),
+        kwargs=lambda w: _dwelling(w, w.lived_dwelling),
+        data=lambda w: {
+            "occupancy": w.lived_occupancy.pk,
+            "moved_out": "2014-02-10",
+            "vacate": "on",
+        },
+    ),
+    Row(
+        "neighborhoods:dwelling_status",
+        get=access("coordinator", "landlord"),
+        post=access("coordinator", "landlord"),
+        kwargs=lambda w: _dwelling(w, w.free_dwelling),
+        data=lambda w: {
+            "status": "out_of_service",
+            "expected_status": "vacant",
+            "reason": "Travaux",
+        },
+    ),
+    Row(
+        "neighborhoods:occupancy_correct",
+        get=access("coordinator", "landlord"),
+        post=access("coordinator", "landlord"),
+        kwargs=lambda w: {**_dwelling(w, w.lived_dwelling), "occupancy": w.lived_occupancy.pk},
+        data=lambda w: {"moved_in": "2009-01-01", "reason": "Date du bail"},
+    ),
 ]
 
 
+def _dwelling(world, dwelling):
+    return {"slug": world.register_nbh.slug, "pk": dwelling.pk}
+
+
 def populate(world):
-    """A meeting of world.nbh, a candidate and a stopped neighbourhood, a pending import."""
+    """A meeting of world.nbh, a candidate and a stopped neighbourhood, a pending import, and
+    a register with a free dwelling and a lived-in one."""
     from neighborhoods import register
-    from neighborhoods.models import Meeting, Neighbourhood, User
+    from neighborhoods.models import Dwelling, Meeting, Neighbourhood, User
     from tests import factories as f
 
     world.meeting = f.MeetingFactory(
@@ -136,6 +190,21 @@ def populate(world):
         organisation=world.orgs.city,
         role=User.Role.COORDINATOR,
         is_staff=True,
+    )
+    # A register of its own (same landlord): other apps' populate() may add households to
+    # world.nbh's dwellings.
+    world.register_nbh = f.NeighbourhoodFactory(
+        name="Quartier du registre",
+        slug="quartier-du-registre",
+        landlord=world.orgs.landlord,
+        centre=world.orgs.centre,
+    )
+    world.free_dwelling = f.DwellingFactory(
+        neighbourhood=world.register_nbh, status=Dwelling.Status.VACANT
+    )
+    world.lived_dwelling = f.DwellingFactory(neighbourhood=world.register_nbh)
+    world.lived_occupancy = f.OccupancyFactory(
+        dwelling=world.lived_dwelling, moved_in=datetime.date(2008, 1, 1)
     )
     upload = _register_file(world)
     _plan, world.register_import = register.register_import_preview(

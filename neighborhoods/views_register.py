@@ -1,0 +1,438 @@
+"""The housing register day to day: a neighbourhood's dwellings, a dwelling's occupancy history,
+and the forms that record a move-in, a move-out, a status change or a correction.
+
+Who: landlord staff keep their own landlord's register, coordinators every register (as with
+the import); the other roles get a 403, a dwelling outside one's scope a 404. The changes go
+through `neighborhoods.moves`, which checks the register's rules under a row lock.
+"""
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.generic import ListView
+
+from . import moves
+from .access import COORDINATOR, LANDLORD, RoleRequiredMixin, role_required
+from .forms import (
+    DwellingFilter,
+    DwellingStatusForm,
+    MoveInForm,
+    MoveOutForm,
+    OccupancyCorrectForm,
+)
+from .models import Dwelling, Neighbourhood, Occupancy
+
+REGISTER_ROLES = (COORDINATOR, LANDLORD)
+Status = Dwelling.Status
+JOURNAL_ROWS = 200  # per kind of record; a dwelling changes a few times a year
+
+
+def register_neighbourhoods(user):
+    """The neighbourhoods whose register `user` keeps: all for coordinators, their landlord's
+    for landlord staff (the same scope as the register import)."""
+    scope = Neighbourhood.objects.visible_to(user)
+    if not user.is_coordinator:
+        scope = scope.filter(landlord_id=user.organisation_id)
+    return scope
+
+
+def get_dwelling_for_user(user, slug, pk):
+    """Dwelling `pk` of neighbourhood `slug` if its register is in `user`'s scope; else 404."""
+    return get_object_or_404(
+        Dwelling.objects.select_related("neighbourhood", "sector").filter(
+            neighbourhood__in=register_neighbourhoods(user)
+        ),
+        neighbourhood__slug=slug,
+        pk=pk,
+    )
+
+
+def _d(day):
+    return f"{day:%d/%m/%Y}" if day else "—"
+
+
+class RegisterView(RoleRequiredMixin, ListView):
+    """A neighbourhood's register: its dwellings with their status and household in place,
+    filtered and paginated (a constant number of queries whatever the register's size)."""
+
+    roles = REGISTER_ROLES
+    template_name = "neighborhoods/register.html"
+    context_object_name = "dwellings"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.nbh = get_object_or_404(
+            register_neighbourhoods(self.request.user), slug=self.kwargs["slug"]
+        )
+        dwellings = Dwelling.objects.filter(neighbourhood=self.nbh)
+        buildings = (
+            dwellings.exclude(building="")
+            .order_by("building")
+            .values_list("building", flat=True)
+            .distinct()
+        )
+        qs = (
+            dwellings.select_related("sector")
+            .prefetch_related(
+                Prefetch(
+                    "occupancies",
+                    queryset=Occupancy.objects.current().select_related("household"),
+                    to_attr="in_place",
+                )
+            )
+            .order_by("reference")
+        )
+        self.filterset = DwellingFilter(
+            self.request.GET or None, queryset=qs, buildings=list(buildings)
+        )
+        if not self.filterset.is_bound:
+            return qs
+        # A filter that cannot be read shows nothing rather than the whole register.
+        return self.filterset.qs if self.filterset.is_valid() else qs.none()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(nbh=self.nbh, filter=self.filterset)
+        for dwelling in context["dwellings"]:
+            dwelling.household_in_place = dwelling.in_place[0] if dwelling.in_place else None
+        return context
+
+
+def _changes(record, previous, fields):
+    """(label, before, after) for each of `fields` that differs between two history rows."""
+    changes = []
+    for name, label, show in fields:
+        after = show(getattr(record, name))
+        before = show(getattr(previous, name)) if previous is not None else None
+        if previous is None and after in ("", "—"):
+            continue  # a new row: its empty fields say nothing
+        if previous is None or before != after:
+            changes.append((label, before, after))
+    return changes
+
+
+def _status_label(value):
+    try:
+        return str(Status(value).label)
+    except ValueError:
+        return value or "—"
+
+
+def dwelling_journal(dwelling, occupancies):
+    """Every recorded change of the dwelling and of its occupancies, newest first: when, who,
+    what changed and why (from simple-history; two queries)."""
+    households = {o.pk: o.household for o in occupancies}
+    dwelling_fields = [
+        ("status", _("statut"), _status_label),
+        ("address", _("adresse"), str),
+        ("building", _("bâtiment"), str),
+        ("entrance", _("entrée"), str),
+        ("reference", _("référence"), str),
+    ]
+    occupancy_fields = [
+        ("moved_in", _("entrée dans les lieux"), _d),
+        ("moved_out", _("sortie"), _d),
+    ]
+    entries = []
+    sources = (
+        (dwelling.history.filter(id=dwelling.pk), dwelling_fields, "dwelling"),
+        (Occupancy.history.filter(dwelling_id=dwelling.pk), occupancy_fields, "occupancy"),
+    )
+    for records, fields, kind in sources:
+        rows = list(
+            records.select_related("history_user").order_by("-history_date", "-history_id")[
+                :JOURNAL_ROWS
+            ]
+        )
+        previous_of = {}
+        for record in reversed(rows):  # oldest first, to compare each row with the one before
+            previous = previous_of.get(record.id)
+            previous_of[record.id] = record
+            entry = {
+                "at": record.history_date,
+                "user": record.history_user,
+                "reason": record.history_change_reason or "",
+                "kind": kind,
+                "type": record.history_type,
+                "changes": [] if record.history_type == "-" else _changes(record, previous, fields),
+            }
+            if kind == "occupancy":
+                entry["household"] = households.get(record.id, "—")
+            if record.history_type == "~" and previous is not None and not entry["changes"]:
+                continue  # a save that changed none of the fields shown
+            entries.append(entry)
+    entries.sort(key=lambda e: e["at"], reverse=True)
+    return entries
+
+
+def dwelling_context(dwelling):
+    occupancies = list(
+        dwelling.occupancies.select_related("household").order_by("-moved_in", "-id")
+    )
+    current = next((o for o in occupancies if o.moved_out is None), None)
+    return {
+        "nbh": dwelling.neighbourhood,
+        "dwelling": dwelling,
+        "occupancies": occupancies,
+        "current": current,
+        "can_move_in": current is None and dwelling.status != Status.OUT_OF_SERVICE,
+        "journal": dwelling_journal(dwelling, occupancies),
+    }
+
+
+@role_required(*REGISTER_ROLES)
+@require_GET
+def dwelling_detail(request, slug, pk):
+    """A dwelling: its status, its household in place, every occupancy and every change."""
+    dwelling = get_dwelling_for_user(request.user, slug, pk)
+    return render(request, "neighborhoods/dwelling_detail.html", dwelling_context(dwelling))
+
+
+def _dwelling_url(dwelling):
+    return reverse(
+        "neighborhoods:dwelling",
+        kwargs={"slug": dwelling.neighbourhood.slug, "pk": dwelling.pk},
+    )
+
+
+def _form_page(request, dwelling, form, *, title, submit, intro="", blocked="", extra=None):
+    context = {
+        "nbh": dwelling.neighbourhood,
+        "dwelling": dwelling,
+        "form": form,
+        "title": title,
+        "submit": submit,
+        "intro": intro,
+        "blocked": blocked,
+        "field_errors": any(field.errors for field in form.visible_fields()),
+        **(extra or {}),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "neighborhoods/dwelling_form.html", context, status=status)
+
+
+@role_required(*REGISTER_ROLES)
+@require_http_methods(["GET", "POST"])
+def move_in(request, slug, pk):
+    """Record a new household moving into the dwelling (which becomes occupied)."""
+    dwelling = get_dwelling_for_user(request.user, slug, pk)
+    current = moves.current_occupancy(dwelling)
+    blocked = ""
+    if current is not None:
+        blocked = _(
+            "Le foyer %(household)s habite ce logement depuis le %(since)s : enregistrez "
+            "d'abord sa sortie."
+        ) % {"household": current.household, "since": _d(current.moved_in)}
+    elif dwelling.status == Status.OUT_OF_SERVICE:
+        blocked = _(
+            "Ce logement est hors service : personne ne peut y entrer. Changez d'abord son "
+            "statut s'il est de nouveau habitable."
+        )
+    form = MoveInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            occupancy, done = moves.household_move_in(
+                dwelling=dwelling,
+                name=data["name"],
+                phone=data["phone"],
+                email=data["email"],
+                moved_in=data["moved_in"],
+                by=request.user,
+            )
+        except moves.MoveError as error:
+            form.add_error(None, str(error))
+        else:
+            if done:
+                messages.success(
+                    request,
+                    _(
+                        "Entrée du foyer %(household)s le %(day)s enregistrée : le logement "
+                        "%(dwelling)s est occupé."
+                    )
+                    % {
+                        "household": occupancy.household,
+                        "day": _d(occupancy.moved_in),
+                        "dwelling": dwelling,
+                    },
+                )
+            else:
+                messages.info(request, _("Cette entrée était déjà enregistrée."))
+            return redirect(_dwelling_url(dwelling))
+    return _form_page(
+        request,
+        dwelling,
+        form,
+        title=_("Entrée d'un foyer"),
+        submit=_("Enregistrer l'entrée"),
+        intro=_(
+            "Le nom du foyer et, si le foyer le souhaite, un seul moyen de le joindre : le "
+            "programme ne garde rien de plus. Le logement devient occupé."
+        ),
+        blocked=blocked if request.method == "GET" else "",
+    )
+
+
+@role_required(*REGISTER_ROLES)
+@require_http_methods(["GET", "POST"])
+def move_out(request, slug, pk):
+    """Record the household in place moving out (the dwelling becomes vacant unless told)."""
+    dwelling = get_dwelling_for_user(request.user, slug, pk)
+    current = moves.current_occupancy(dwelling)
+    form = MoveOutForm(request.POST or None, initial={"occupancy": current.pk if current else None})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        occupancy = (
+            Occupancy.objects.filter(pk=data["occupancy"], dwelling=dwelling)
+            .select_related("household")
+            .first()
+        )
+        if occupancy is None:
+            form.add_error(None, _("Cette occupation n'est pas celle de ce logement."))
+        else:
+            try:
+                occupancy, done = moves.household_move_out(
+                    occupancy=occupancy,
+                    moved_out=data["moved_out"],
+                    vacate=data["vacate"],
+                    by=request.user,
+                )
+            except moves.MoveError as error:
+                form.add_error(None, str(error))
+            else:
+                if done:
+                    text = _("Sortie du foyer %(household)s le %(day)s enregistrée.") % {
+                        "household": occupancy.household,
+                        "day": _d(occupancy.moved_out),
+                    }
+                    if data["vacate"]:
+                        text += " " + _("Le logement est vacant.")
+                    messages.success(request, text)
+                else:
+                    messages.info(request, _("Cette sortie était déjà enregistrée."))
+                return redirect(_dwelling_url(dwelling))
+    blocked = ""
+    if current is None and request.method == "GET":
+        blocked = _("Aucun foyer n'est en place dans ce logement.")
+    title = _("Sortie d'un foyer")
+    if current is not None:
+        title = _("Sortie du foyer %(household)s") % {"household": current.household}
+    return _form_page(
+        request,
+        dwelling,
+        form,
+        title=title,
+        submit=_("Enregistrer la sortie"),
+        intro=_(
+            "Le jour de la sortie, le foyer ne vit plus dans le logement : la redevance du mois "
+            "suivant est à la charge du bailleur si personne n'y est entré d'ici le 1er."
+        ),
+        blocked=blocked,
+        extra={"current": current},
+    )
+
+
+@role_required(*REGISTER_ROLES)
+@require_http_methods(["GET", "POST"])
+def dwelling_status(request, slug, pk):
+    """Change the dwelling's status (occupied, vacant, out of service)."""
+    dwelling = get_dwelling_for_user(request.user, slug, pk)
+    form = DwellingStatusForm(
+        request.POST or None, current=dwelling.status, initial={"expected_status": dwelling.status}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            done = moves.dwelling_status_change(
+                dwelling=dwelling,
+                status=data["status"],
+                reason=data["reason"],
+                expected_status=data["expected_status"],
+                by=request.user,
+            )
+        except moves.MoveError as error:
+            form.add_error(None, str(error))
+        else:
+            label = Status(data["status"]).label
+            if done:
+                messages.success(
+                    request,
+                    _("Logement %(dwelling)s : statut « %(status)s ».")
+                    % {"dwelling": dwelling, "status": label},
+                )
+            else:
+                messages.info(
+                    request,
+                    _("Le logement %(dwelling)s était déjà « %(status)s ».")
+                    % {"dwelling": dwelling, "status": label},
+                )
+            return redirect(_dwelling_url(dwelling))
+    blocked = ""
+    current = moves.current_occupancy(dwelling) if request.method == "GET" else None
+    if current is not None:
+        blocked = _(
+            "Le foyer %(household)s habite ce logement : il reste occupé jusqu'à ce que sa "
+            "sortie soit enregistrée."
+        ) % {"household": current.household}
+    return _form_page(
+        request,
+        dwelling,
+        form,
+        title=_("Statut du logement"),
+        submit=_("Changer le statut"),
+        intro=_("Statut actuel : « %(status)s ».") % {"status": dwelling.get_status_display()},
+        blocked=blocked,
+    )
+
+
+@role_required(*REGISTER_ROLES)
+@require_http_methods(["GET", "POST"])
+def occupancy_correct(request, slug, pk, occupancy):
+    """Correct the dates of an occupancy recorded wrongly (never deleted), with a reason."""
+    dwelling = get_dwelling_for_user(request.user, slug, pk)
+    occupancy = get_object_or_404(
+        Occupancy.objects.select_related("household"), pk=occupancy, dwelling=dwelling
+    )
+    form = OccupancyCorrectForm(
+        request.POST or None,
+        initial={"moved_in": occupancy.moved_in, "moved_out": occupancy.moved_out},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            done = moves.occupancy_correct(
+                occupancy=occupancy,
+                moved_in=data["moved_in"],
+                moved_out=data["moved_out"],
+                reason=data["reason"],
+                by=request.user,
+            )
+        except moves.MoveError as error:
+            form.add_error(None, str(error))
+        else:
+            if done:
+                messages.success(
+                    request,
+                    _("Dates de l'occupation du foyer %(household)s corrigées.")
+                    % {"household": occupancy.household},
+                )
+            else:
+                messages.info(request, _("Ces dates étaient déjà enregistrées."))
+            return redirect(_dwelling_url(dwelling))
+    return _form_page(
+        request,
+        dwelling,
+        form,
+        title=_("Corriger l'occupation du foyer %(household)s")
+        % {"household": occupancy.household},
+        submit=_("Enregistrer la correction"),
+        intro=_(
+            "Une occupation n'est jamais supprimée : ses dates sont corrigées, et la correction "
+            "reste dans son historique avec son motif. Dates enregistrées : entrée le "
+            "%(moved_in)s, sortie le %(moved_out)s."
+        )
+        % {"moved_in": _d(occupancy.moved_in), "moved_out": _d(occupancy.moved_out)},
+    )
