@@ -2,8 +2,13 @@
 
 import datetime
 
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from .middleware import session_limits
 
 # The figures of the self-assessment in docs/accessibility/rgaa-autoevaluation.md: keep both
 # in step when the assessment is redone.
@@ -26,3 +31,15 @@ def statement(request):
 def sitemap(request):
     """The site map (RGAA 12.1, 12.3): the same entries as the menu, for the visitor's role."""
     return render(request, "accessibility/sitemap.html")
+
+
+@login_required
+@require_POST
+@never_cache
+def session_keepalive(request):
+    """The "Rester connecté" button of the session warning (RGAA 13.1): the request itself
+    restarts the idle timeout (the session is saved at every request). The absolute limit is
+    left as it is: the answer says how long both have left, and the page warns again in time."""
+    request.session.modified = True
+    limits = session_limits(request)
+    return JsonResponse({"idle_seconds": limits["idle"], "absolute_seconds": limits["absolute"]})

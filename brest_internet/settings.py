@@ -159,6 +159,9 @@ SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_MAX_HOURS = env.float("SESSION_MAX_HOURS", default=12)
+# The pages warn this long before the session ends, with a "Rester connecté" button that
+# restarts the idle timeout (RGAA 13.1; never the absolute limit).
+SESSION_WARNING_SECONDS = 120
 
 # Login lock-out (django-axes): per username *and* address, so that one person typing a wrong
 # password in a shared office does not lock out every colleague behind the same address.

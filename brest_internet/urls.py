@@ -21,6 +21,11 @@ urlpatterns = [
         name="login",
     ),
     path("comptes/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "comptes/session/prolonger/",
+        accessibility.session_keepalive,
+        name="session_keepalive",
+    ),
     path("langue/", set_language, name="set_language"),
     path("journal/", audit.audit_log, name="audit_log"),
     path("accessibilite/", accessibility.statement, name="accessibility"),

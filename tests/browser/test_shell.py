@@ -1,5 +1,7 @@
 """The login and home pages in a real browser: they work, in French, and pass axe."""
 
+import time
+
 import pytest
 
 from tests.browser.conftest import axe_violations
@@ -94,3 +96,65 @@ def test_each_role_sees_only_its_menus(page, login, association_user):
     assert nav.get_by_role("button", name="Accompagnement").is_visible()
     assert nav.get_by_role("button", name="Pilotage").count() == 0
     assert nav.get_by_role("button", name="Abonnements").count() == 0
+
+
+def _focused_text(page):
+    return page.evaluate("document.activeElement.textContent").strip()
+
+
+def test_session_warning_lets_the_user_stay_connected_with_the_keyboard(
+    page, login, assert_accessible, screenshot, coordinator, settings
+):
+    """RGAA 13.1: before the idle timeout, an alert dialog with "Rester connecté" (focused);
+    Enter keeps the session open past the time it would have closed."""
+    settings.SESSION_COOKIE_AGE = 12
+    settings.SESSION_WARNING_SECONDS = 8
+    login(page, coordinator)
+    loaded = time.monotonic()
+    dialog = page.get_by_role("alertdialog", name="Votre session va se fermer")
+    dialog.wait_for(state="visible", timeout=10000)
+    assert "Sans action de votre part" in dialog.inner_text()
+    assert _focused_text(page) == "Rester connecté"
+    assert_accessible(page)
+    screenshot(page, "session-warning")
+    page.keyboard.press("Enter")
+    dialog.wait_for(state="hidden")
+    assert page.locator("#session-status").inner_text() == "Votre session est prolongée."
+    # Past the time the session would have closed without the button, it is still open.
+    page.wait_for_timeout(max(0, (loaded + 13 - time.monotonic()) * 1000))
+    page.goto(page.base_url + "/")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Bonjour")
+
+
+def test_without_an_answer_the_session_closes_and_says_so(
+    page, login, assert_accessible, coordinator, settings
+):
+    settings.SESSION_COOKIE_AGE = 5
+    settings.SESSION_WARNING_SECONDS = 3
+    login(page, coordinator)
+    page.get_by_role("alertdialog", name="Votre session va se fermer").wait_for(timeout=10000)
+    closed = page.get_by_role("alertdialog", name="Votre session est fermée")
+    closed.wait_for(timeout=10000)
+    assert _focused_text(page) == "Se reconnecter"
+    assert_accessible(page)
+    page.goto(page.base_url + "/")
+    assert "/comptes/connexion/" in page.url
+
+
+def test_the_absolute_limit_is_announced_and_cannot_be_extended(
+    page, login, assert_accessible, coordinator, settings
+):
+    settings.SESSION_MAX_HOURS = 30 / 3600  # 30 seconds after the login
+    settings.SESSION_WARNING_SECONDS = 28
+    login(page, coordinator)
+    dialog = page.get_by_role("alertdialog", name="Votre session atteint sa durée maximale")
+    dialog.wait_for(timeout=10000)
+    assert "ne peut pas être prolongée" in dialog.inner_text()
+    assert dialog.get_by_role("button", name="Rester connecté").count() == 0
+    assert _focused_text(page) == "J'ai compris"
+    assert_accessible(page)
+    page.keyboard.press("Enter")
+    dialog.wait_for(state="hidden")
+    # Dismissed, it does not come back before the session closes.
+    page.wait_for_timeout(1500)
+    assert not dialog.is_visible()

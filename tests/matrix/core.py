@@ -12,6 +12,12 @@ ROWS = [
         get=everyone(NOT_ALLOWED),
         post=everyone(LOGIN),  # logging out lands on the login page
     ),
+    # "Rester connecté" (RGAA 13.1): any logged-in user, POST only; answers JSON.
+    Row(
+        "session_keepalive",
+        get=access(others=NOT_ALLOWED),
+        post=access(*STAFF_ROLES),
+    ),
     Row("set_language", get=everyone(OK), post=everyone(OK)),
     Row(
         "audit_log",

@@ -1,0 +1,116 @@
+"""The session warning (RGAA 13.1), server side: every page of a logged-in user carries the
+dialog and how long the session has left; "Rester connecté" posts to the keep-alive URL, which
+restarts the idle timeout and never the absolute limit. (The dialog itself is driven in a
+browser by tests/browser/test_shell.py.)"""
+
+import datetime
+import json
+import time
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from brest_internet.middleware import STARTED_KEY
+
+KEEPALIVE = reverse("session_keepalive")
+
+
+def data_attribute(html, name):
+    start = html.index(f'{name}="') + len(name) + 2
+    return html[start : html.index('"', start)]
+
+
+def session_row(client):
+    return Session.objects.get(session_key=client.session.session_key)
+
+
+def set_started(client, seconds_ago):
+    session = client.session
+    session[STARTED_KEY] = time.time() - seconds_ago
+    session.save()
+
+
+def test_every_page_of_a_logged_in_user_carries_the_warning(coordinator, client_for, settings):
+    settings.SESSION_MAX_HOURS = 12
+    html = client_for(coordinator).get(reverse("sitemap")).content.decode()
+    assert 'role="alertdialog"' in html
+    assert "Rester connecté" in html
+    assert data_attribute(html, "data-idle-seconds") == "1800"
+    assert data_attribute(html, "data-warning-seconds") == "120"
+    assert 43190 <= int(data_attribute(html, "data-absolute-seconds")) <= 43200
+    assert "js/session-timeout.js" in html
+    assert f'action="{KEEPALIVE}"' in html
+    assert "csrfmiddlewaretoken" in html.split('id="session-warning"')[1]
+
+
+def test_an_anonymous_page_has_no_warning(client, db):
+    html = client.get(reverse("login")).content.decode()
+    assert "session-warning" not in html
+    assert "session-timeout.js" not in html
+
+
+def test_the_absolute_limit_left_is_counted_from_the_login(coordinator, client_for):
+    client = client_for(coordinator)
+    client.get(reverse("sitemap"))
+    set_started(client, 11 * 3600)
+    html = client.get(reverse("sitemap")).content.decode()
+    assert 3590 <= int(data_attribute(html, "data-absolute-seconds")) <= 3600
+
+
+def test_staying_connected_restarts_the_idle_timeout(coordinator, client_for):
+    client = client_for(coordinator)
+    client.get(reverse("sitemap"))
+    # Two minutes before the idle timeout.
+    soon = timezone.now() + datetime.timedelta(minutes=2)
+    Session.objects.filter(pk=client.session.session_key).update(expire_date=soon)
+    response = client.post(KEEPALIVE)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert "no-cache" in response["Cache-Control"]
+    limits = json.loads(response.content)
+    assert limits["idle_seconds"] == 1800
+    assert session_row(client).expire_date > timezone.now() + datetime.timedelta(minutes=29)
+
+
+def test_staying_connected_never_extends_the_absolute_limit(coordinator, client_for, settings):
+    settings.SESSION_MAX_HOURS = 12
+    client = client_for(coordinator)
+    client.get(reverse("sitemap"))
+    set_started(client, 12 * 3600 - 60)  # one minute left
+    started = client.session[STARTED_KEY]
+    limits = json.loads(client.post(KEEPALIVE).content)
+    assert limits["absolute_seconds"] <= 60
+    assert client.session[STARTED_KEY] == started
+    # Past the limit, the keep-alive is answered by the login page, like any other page.
+    set_started(client, 12 * 3600 + 1)
+    response = client.post(KEEPALIVE)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert client.get(reverse("sitemap")).context["user"].is_anonymous
+
+
+def test_a_session_already_closed_is_not_reopened(coordinator, client_for):
+    client = client_for(coordinator)
+    client.get(reverse("sitemap"))
+    gone = timezone.now() - datetime.timedelta(seconds=1)
+    Session.objects.filter(pk=client.session.session_key).update(expire_date=gone)
+    response = client.post(KEEPALIVE)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_keepalive_needs_the_csrf_token(coordinator):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(coordinator, backend="django.contrib.auth.backends.ModelBackend")
+    html = client.get(reverse("sitemap")).content.decode()
+    assert client.post(KEEPALIVE).status_code == 403
+    token = data_attribute(html.split('id="session-warning"')[1], "value")
+    assert client.post(KEEPALIVE, {"csrfmiddlewaretoken": token}).status_code == 200
+
+
+@pytest.mark.parametrize("method", ["get", "put"])
+def test_the_keepalive_is_post_only(coordinator, client_for, method):
+    assert getattr(client_for(coordinator), method)(KEEPALIVE).status_code == 405
