@@ -1,10 +1,11 @@
 """Demo data of the votes app: the three votes of the source, certified at their dates.
 
 Kerourien 61 %, Keredern 57,5 % and Valy-Hir 54 % of votes cast. Each vote goes through the
-real services: roll frozen from the register (occupied dwellings at the roll date), sign-in of
-the voting dwellings at the ballot box, two polling stations counted by the landlord's clerk
-and confirmed by the coordinator (double entry), certification (→ launch), then the service
-starts at the launch date (→ running). Idempotent: a neighbourhood with its vote is skipped.
+real services: roll frozen from the register (occupied dwellings at the roll date), two polling
+stations, each with the sign-in of its voting dwellings and its count, entered by the
+landlord's clerk and confirmed by the coordinator (double entry), certification (→ launch),
+then the service starts at the launch date (→ running). Idempotent: a neighbourhood with its
+vote is skipped.
 """
 
 import datetime
@@ -73,17 +74,25 @@ def run_vote(nbh, dates, *, clerk, coordinator):
     rng = random.Random(f"vote-{nbh.slug}")  # noqa: S311 - demo data, not security
     references = sorted(vote.roll_entries.values_list("reference", flat=True))
     voting = rng.sample(references, plan["voters"])
-    services.participations_record(
-        vote=vote, references=voting, channel=Channel.PAPER, by=clerk, on=closes
-    )
 
     ballots = {k: plan[k] for k in ("yes", "no", "blank", "spoiled")}
     centre = nbh.centre.short_name or nbh.centre.name if nbh.centre else _("mairie de quartier")
     for number, figures in enumerate(_split(ballots), start=1):
+        station = _("Bureau %(n)d – %(place)s") % {"n": number, "place": centre}
         entered = services.Figures(**figures)
+        # Each station's sheet has as many signatures as its box has ballots.
+        signed, voting = voting[: entered.total], voting[entered.total :]
+        services.participations_record(
+            vote=vote,
+            references=signed,
+            channel=Channel.PAPER,
+            station=station,
+            by=clerk,
+            on=closes,
+        )
         count = services.count_enter(
             vote=vote,
-            station=_("Bureau %(n)d – %(place)s") % {"n": number, "place": centre},
+            station=station,
             channel=Channel.PAPER,
             figures=entered,
             by=clerk,

@@ -79,8 +79,26 @@ class CancelForm(forms.Form):
     )
 
 
+STATIONS_DATALIST = "bureaux-connus"
+
+
+def _station_field(help_text):
+    return forms.CharField(
+        label=_("Bureau de vote ou lot"),
+        max_length=120,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"list": STATIONS_DATALIST, "autocomplete": "off"}),
+    )
+
+
 class ParticipationForm(forms.Form):
     channel = forms.ChoiceField(label=_("Canal"))
+    station = _station_field(
+        _(
+            "Le bureau dont la feuille d'émargement a été signée (ou le lot de la "
+            "correspondance) : son dépouillement sera comparé à ces émargements."
+        )
+    )
     references = forms.CharField(
         label=_("Références des logements qui ont voté"),
         help_text=_("Une référence par ligne (ou séparées par des virgules)."),
@@ -114,13 +132,11 @@ class FiguresForm(forms.Form):
 
 
 class CountForm(FiguresForm):
-    station = forms.CharField(
-        label=_("Bureau de vote ou lot"),
-        max_length=120,
-        help_text=_(
-            "Par exemple « Bureau 1 – centre social » ou « Correspondance ». "
-            "Saisir à nouveau un bureau existant corrige ses chiffres."
-        ),
+    station = _station_field(
+        _(
+            "Le même nom qu'à l'émargement, par exemple « Bureau 1 – centre social » ou "
+            "« Correspondance ». Saisir à nouveau un bureau existant corrige ses chiffres."
+        )
     )
     channel = forms.ChoiceField(label=_("Canal"))
     field_order = ["station", "channel", "yes", "no", "blank", "spoiled"]

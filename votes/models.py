@@ -382,7 +382,14 @@ class RollEntry(models.Model):
 
 
 class Participation(models.Model):
-    """The sign-in list: this dwelling has voted, by this channel. Says nothing of the choice."""
+    """The sign-in list: this dwelling has voted, by this channel (and, at a ballot box or in a
+    postal batch, at this station). Says nothing of the choice.
+
+    The station is what lets a station's count be checked against its own sign-in sheet, as at
+    any polling station: no more ballots in the box than signatures on the sheet. Sign-ins
+    recorded before stations were asked for have none; their channel is then checked as a
+    whole (see `votes.services.tallies`).
+    """
 
     vote = models.ForeignKey(
         Vote, verbose_name=_("vote"), on_delete=models.PROTECT, related_name="participations"
@@ -391,6 +398,10 @@ class Participation(models.Model):
         Dwelling, verbose_name=_("logement"), on_delete=models.PROTECT, related_name="+"
     )
     channel = models.CharField(_("canal"), max_length=10, choices=Channel.choices)
+    # db_default: rows written by plain SQL (the benchmark's INSERT … SELECT) get one too.
+    station = models.CharField(
+        _("bureau ou lot"), max_length=120, blank=True, default="", db_default=""
+    )
     recorded_on = models.DateField(_("date"), default=timezone.localdate)
     recorded_by = models.ForeignKey(
         User,
@@ -411,7 +422,12 @@ class Participation(models.Model):
                 fields=["vote", "dwelling"],
                 name="participation_one_per_dwelling",
                 violation_error_message=_("Ce logement a déjà voté."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=~Q(channel="online") | Q(station=""),
+                name="participation_online_has_no_station",
+                violation_error_message=_("Un vote en ligne n'a pas de bureau."),
+            ),
         ]
         indexes = [models.Index(fields=["vote", "channel"], name="participation_vote_channel")]
 

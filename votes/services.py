@@ -265,25 +265,36 @@ def _insert_roll(vote: Vote) -> None:
 # --- Sign-in list ----------------------------------------------------------------------------
 
 
+def normalise_station(station: str) -> str:
+    """A station's name as kept: spaces trimmed and single, so that the name typed on the
+    sign-in and the one typed on the count match."""
+    return " ".join((station or "").split())
+
+
 def participations_record(
     *,
     vote: Vote,
     references: list[str],
     channel: str,
+    station: str,
     by: User | None,
     on: datetime.date | None = None,
 ) -> int:
-    """Sign in the dwellings of `references` as having voted by `channel` (paper or postal).
+    """Sign in the dwellings of `references` as having voted by `channel` (paper or postal) at
+    `station` (the polling station, or the postal batch, whose sheet they signed).
 
     All or nothing: an unknown reference, a dwelling not on the roll or one that already voted
     (by any channel) refuses the whole batch. Returns how many were signed in.
     """
     on = on or timezone.localdate()
     references = list(dict.fromkeys(r.strip() for r in references if r.strip()))
+    station = normalise_station(station)
     if not references:
         raise VoteError(_("Indiquez au moins une référence de logement."))
     if channel not in (Channel.PAPER, Channel.POSTAL):
         raise VoteError(_("Le vote en ligne est émargé par le code, pas à la main."))
+    if not station:
+        raise VoteError(_("Indiquez le bureau de vote ou le lot où ces logements ont émargé."))
     try:
         with transaction.atomic():
             vote = _lock(vote)
@@ -308,7 +319,12 @@ def participations_record(
                 raise VoteError(_("Ont déjà voté : %(refs)s.") % {"refs": ", ".join(already)})
             Participation.objects.bulk_create(
                 Participation(
-                    vote=vote, dwelling_id=d, channel=channel, recorded_on=on, recorded_by=by
+                    vote=vote,
+                    dwelling_id=d,
+                    channel=channel,
+                    station=station,
+                    recorded_on=on,
+                    recorded_by=by,
                 )
                 for d in entries.values()
             )
@@ -372,7 +388,7 @@ def count_enter(
 ) -> PaperCount:
     """First entry of a station's count, or its correction (which asks for a new confirmation)."""
     at = at or timezone.now()
-    station = station.strip()
+    station = normalise_station(station)
     if not station:
         raise VoteError(_("Indiquez le bureau de vote ou le lot."))
     if channel not in (Channel.PAPER, Channel.POSTAL):
@@ -401,6 +417,7 @@ def count_enter(
                 )
                 % {"n": others + figures.total, "roll": vote.roll_size}
             )
+        _check_count_within_sign_ins(vote, count, station, channel, figures)
         kind = CountEntry.Kind.ENTRY
         if count is None:
             count = PaperCount(vote=vote, station=station)
@@ -418,6 +435,50 @@ def count_enter(
             count=count, kind=kind, entered_by=by, entered_at=at, **_figures_dict(figures)
         )
         return count
+
+
+def _check_count_within_sign_ins(
+    vote: Vote, count: PaperCount | None, station: str, channel: str, figures: Figures
+) -> None:
+    """No more ballots in a station's box than dwellings signed in on its sheet.
+
+    Sign-ins recorded without a station (before stations were asked for) cannot be told
+    apart: their channel is then checked as a whole, all its stations together.
+    """
+    signed = vote.participations.filter(channel=channel)
+    if signed.filter(station="").exists():
+        in_channel = vote.paper_counts.filter(channel=channel).exclude(
+            pk=count.pk if count else None
+        )
+        total = in_channel.aggregate(n=Sum("yes") + Sum("no") + Sum("blank") + Sum("spoiled"))
+        ballots = figures.total + (total["n"] or 0)
+        n_signed = signed.count()
+        if ballots > n_signed:
+            raise VoteError(
+                _(
+                    "%(channel)s : %(ballots)d bulletins dépouillés pour %(signed)d logements "
+                    "émargés. Il ne peut y avoir plus de bulletins que d'émargements : "
+                    "vérifiez le décompte et l'émargement."
+                )
+                % {"channel": Channel(channel).label, "ballots": ballots, "signed": n_signed}
+            )
+        return
+    n_signed = signed.filter(station=station).count()
+    if figures.total > n_signed:
+        raise VoteError(
+            _(
+                "« %(station)s » (%(channel)s) : %(ballots)d bulletins pour %(signed)d "
+                "logements émargés à ce bureau. Il ne peut y avoir plus de bulletins que "
+                "d'émargements : vérifiez le décompte, ou le nom du bureau indiqué à "
+                "l'émargement."
+            )
+            % {
+                "station": station,
+                "channel": Channel(channel).label.lower(),
+                "ballots": figures.total,
+                "signed": n_signed,
+            }
+        )
 
 
 def count_confirm(
@@ -601,6 +662,80 @@ def ballot_cast(*, code: str, choice: str, today: datetime.date | None = None) -
     return vote
 
 
+# --- Sign-ins against ballots ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Dwellings signed in and ballots counted at one station (or for a whole channel)."""
+
+    channel: str
+    station: str  # "": the whole channel (online, or sign-ins recorded without a station)
+    signed: int
+    counted: int | None  # None: no count entered for it
+
+    @property
+    def agrees(self) -> bool:
+        return self.signed == (self.counted or 0)
+
+    @property
+    def place(self) -> str:
+        label = Channel(self.channel).label
+        if self.channel == Channel.ONLINE:
+            return label
+        if not self.station:
+            return _("%(channel)s, tous bureaux ou lots") % {"channel": label}
+        return _("%(station)s (%(channel)s)") % {
+            "station": self.station,
+            "channel": label.lower(),
+        }
+
+
+def tallies(vote: Vote) -> list[Tally]:
+    """Sign-ins against ballots, per station of the ballot box and of the postal vote, and for
+    the online box; three queries whatever the number of stations.
+
+    A channel with sign-ins recorded without a station is compared as a whole.
+    """
+    signed = {
+        (channel, station): n
+        for channel, station, n in vote.participations.order_by()
+        .values_list("channel", "station")
+        .annotate(n=Count("id"))
+    }
+    counted = {
+        (channel, station): n
+        for channel, station, n in vote.paper_counts.order_by()
+        .values_list("channel", "station")
+        .annotate(n=Sum("yes") + Sum("no") + Sum("blank") + Sum("spoiled"))
+    }
+    rows = []
+    for channel in Channel:
+        if channel not in vote.channels:
+            continue
+        if channel == Channel.ONLINE:
+            n_online = vote.online_ballots.count()
+            rows.append(Tally(channel, "", signed.get((channel, ""), 0), n_online))
+            continue
+        stations = sorted({st for ch, st in [*signed, *counted] if ch == channel})
+        if "" in stations:
+            in_channel = [n for (ch, _st), n in counted.items() if ch == channel]
+            rows.append(
+                Tally(
+                    channel,
+                    "",
+                    sum(n for (ch, _st), n in signed.items() if ch == channel),
+                    sum(in_channel) if in_channel else None,
+                )
+            )
+            continue
+        rows.extend(
+            Tally(channel, st, signed.get((channel, st), 0), counted.get((channel, st)))
+            for st in stations
+        )
+    return rows
+
+
 # --- Certification ----------------------------------------------------------------------------
 
 
@@ -623,22 +758,18 @@ def certification_problems(vote: Vote, on: datetime.date | None = None) -> list[
         problems.append(
             _("%(n)d dépouillement(s) sans seconde saisie concordante") % {"n": pending}
         )
-    signed = dict(vote.participations.values_list("channel").annotate(n=Count("id")))
-    counted = dict(
-        vote.paper_counts.values_list("channel").annotate(
-            n=Sum("yes") + Sum("no") + Sum("blank") + Sum("spoiled")
-        )
-    )
-    counted[Channel.ONLINE] = vote.online_ballots.count()
-    for channel in Channel:
-        if signed.get(channel, 0) != counted.get(channel, 0):
+    for tally in tallies(vote):
+        if tally.agrees:
+            continue
+        if tally.counted is None:
             problems.append(
-                _("%(channel)s : %(ballots)d bulletins pour %(signed)d émargements")
-                % {
-                    "channel": channel.label,
-                    "ballots": counted.get(channel, 0),
-                    "signed": signed.get(channel, 0),
-                }
+                _("%(place)s : %(signed)d émargements, aucun dépouillement saisi")
+                % {"place": tally.place, "signed": tally.signed}
+            )
+        else:
+            problems.append(
+                _("%(place)s : %(ballots)d bulletins pour %(signed)d émargements")
+                % {"place": tally.place, "ballots": tally.counted, "signed": tally.signed}
             )
     return problems
 
@@ -696,6 +827,7 @@ def vote_certify(*, vote: Vote, by: User | None, on: datetime.date | None = None
 
 __all__ = [
     "Figures",
+    "Tally",
     "VoteError",
     "ballot_cast",
     "certification_problems",
@@ -706,6 +838,7 @@ __all__ = [
     "count_enter",
     "participations_record",
     "roll_freeze",
+    "tallies",
     "vote_cancel",
     "vote_certify",
     "vote_update",

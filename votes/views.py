@@ -27,6 +27,7 @@ from neighborhoods.access import (
 
 from . import services
 from .forms import (
+    STATIONS_DATALIST,
     BallotForm,
     CancelForm,
     CountForm,
@@ -36,7 +37,7 @@ from .forms import (
     VoteForm,
 )
 from .history import history_lines
-from .models import Channel, PaperCount, Vote
+from .models import PaperCount, Vote
 
 MANAGERS = (COORDINATOR, LANDLORD)
 
@@ -100,22 +101,13 @@ def vote_detail(request, pk):
     for count in counts:
         # Unique ids per form; the second person types the figures without seeing the first.
         count.confirm_form = FiguresForm(auto_id=f"id_c{count.pk}_%s")
-    counted = dict.fromkeys((Channel.PAPER, Channel.POSTAL), 0)
-    for count in counts:
-        counted[count.channel] += count.total
-    channels = [
-        {
-            "label": channel.label,
-            "signed": (figures or {}).get("participation", {}).get(channel, 0),
-            "counted": counted.get(channel),
-        }
-        for channel in Channel
-        if channel in vote.channels
-    ]
+    tallies = services.tallies(vote) if vote.is_frozen else []
     context = {
         "vote": vote,
         "figures": figures,
-        "channels": channels,
+        "tallies": tallies,
+        "stations": sorted({t.station for t in tallies if t.station}),
+        "stations_datalist": STATIONS_DATALIST,
         "counts": counts,
         "closed": vote.is_closed(today),
         "problems": services.certification_problems(vote, today) if vote.is_frozen else [],
@@ -217,7 +209,10 @@ def participations_record(request, pk):
     vote = get_vote_for_user(request.user, pk)
     form = ParticipationForm(request.POST, vote=vote)
     if not form.is_valid():
-        messages.error(request, _("Émargement : choisissez le canal et indiquez les références."))
+        messages.error(
+            request,
+            _("Émargement : choisissez le canal, indiquez le bureau ou le lot et les références."),
+        )
         return redirect(vote)
     _act(
         request,
@@ -225,6 +220,7 @@ def participations_record(request, pk):
             vote=vote,
             references=form.reference_list(),
             channel=form.cleaned_data["channel"],
+            station=form.cleaned_data["station"],
             by=request.user,
         ),
         _("Émargement enregistré."),

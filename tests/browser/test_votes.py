@@ -40,7 +40,7 @@ def test_organising_pages_are_accessible(
     # Every click that loads a page waits for that load before anything is read or checked:
     # under load, reading the page (or running axe) right after a click read the page being
     # left, or ran while it was replaced.
-    sign_in(open_vote, 3)
+    sign_in(open_vote, 3, station="Bureau 1 – centre social")
     services.count_enter(
         vote=open_vote,
         station="Bureau 1 – centre social",

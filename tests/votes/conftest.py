@@ -36,15 +36,25 @@ def vote(make_vote):
     return make_vote()
 
 
-def sign_in(vote, n, channel="paper", by=None):
-    """Sign in the first `n` dwellings of the roll (not yet signed in) by `channel`."""
+DEFAULT_STATION = {"paper": "Bureau 1", "postal": "Correspondance"}
+
+
+def sign_in(vote, n, channel="paper", by=None, station=None):
+    """Sign in the first `n` dwellings of the roll (not yet signed in) by `channel`, at
+    `station` ("Bureau 1" for the ballot box, "Correspondance" for the postal vote)."""
     signed = vote.participations.values_list("dwelling_id", flat=True)
     refs = list(
         vote.roll_entries.exclude(dwelling_id__in=signed)
         .order_by("reference")
         .values_list("reference", flat=True)[:n]
     )
-    return services.participations_record(vote=vote, references=refs, channel=channel, by=by)
+    return services.participations_record(
+        vote=vote,
+        references=refs,
+        channel=channel,
+        station=station or DEFAULT_STATION[channel],
+        by=by,
+    )
 
 
 @pytest.fixture

@@ -87,7 +87,11 @@ def test_a_code_of_another_vote_reads_as_unknown(online_vote, codes, world, land
 def test_a_dwelling_that_voted_on_paper_cannot_vote_online(online_vote, codes, landlord_user):
     entry, code = codes[0]
     services.participations_record(
-        vote=online_vote, references=[entry.reference], channel="paper", by=landlord_user
+        vote=online_vote,
+        references=[entry.reference],
+        channel="paper",
+        station="Bureau 1",
+        by=landlord_user,
     )
     with pytest.raises(services.VoteError, match="déjà voté"):
         services.ballot_cast(code=code, choice="yes")

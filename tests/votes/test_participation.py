@@ -12,7 +12,7 @@ from .conftest import sign_in
 def test_sign_in_by_references(vote, landlord_user):
     refs = list(vote.roll_entries.values_list("reference", flat=True)[:3])
     n = services.participations_record(
-        vote=vote, references=refs, channel="paper", by=landlord_user
+        vote=vote, references=refs, channel="paper", station="Bureau 1", by=landlord_user
     )
     assert n == 3
     assert vote.participations.filter(channel="paper").count() == 3
@@ -41,11 +41,17 @@ def test_the_same_dwelling_may_vote_in_another_vote(vote, make_vote, nbh):
 def test_a_second_vote_by_the_same_dwelling_is_refused_with_a_message(make_vote, landlord_user):
     vote = make_vote(method=Vote.Method.MIXED)
     ref = vote.roll_entries.order_by("reference").first().reference
-    services.participations_record(vote=vote, references=[ref], channel="paper", by=landlord_user)
+    services.participations_record(
+        vote=vote, references=[ref], channel="paper", station="Bureau 1", by=landlord_user
+    )
     other = vote.roll_entries.order_by("reference").last().reference
     with pytest.raises(services.VoteError, match=f"Ont déjà voté : {ref}"):
         services.participations_record(
-            vote=vote, references=[other, ref], channel="postal", by=landlord_user
+            vote=vote,
+            references=[other, ref],
+            channel="postal",
+            station="Correspondance",
+            by=landlord_user,
         )
     # All or nothing: the other dwelling was not signed in either.
     assert vote.participations.count() == 1
@@ -57,6 +63,7 @@ def test_a_dwelling_not_on_the_roll_is_refused(vote, world, landlord_user):
             vote=vote,
             references=[world.other_dwelling.reference, "INCONNU"],
             channel="paper",
+            station="Bureau 1",
             by=landlord_user,
         )
     assert not vote.participations.exists()
@@ -66,7 +73,11 @@ def test_a_channel_the_vote_does_not_use_is_refused(vote, landlord_user):
     ref = vote.roll_entries.first().reference
     with pytest.raises(services.VoteError, match="canal"):
         services.participations_record(
-            vote=vote, references=[ref], channel="postal", by=landlord_user
+            vote=vote,
+            references=[ref],
+            channel="postal",
+            station="Correspondance",
+            by=landlord_user,
         )
 
 
@@ -74,5 +85,5 @@ def test_nobody_signs_in_before_the_roll_is_frozen(make_vote, landlord_user):
     draft = make_vote(frozen=False)
     with pytest.raises(services.VoteError, match="Arrêtez d'abord"):
         services.participations_record(
-            vote=draft, references=["X"], channel="paper", by=landlord_user
+            vote=draft, references=["X"], channel="paper", station="Bureau 1", by=landlord_user
         )

@@ -22,7 +22,7 @@ def certified_vote(nbh, landlord, coordinator, yes=3, no=1):
     services.roll_freeze(vote=vote, by=None)
     sign_in(vote, yes + no)
     count = services.count_enter(
-        vote=vote, station="Bureau", channel="paper", figures=F(yes, no, 0, 0), by=landlord
+        vote=vote, station="Bureau 1", channel="paper", figures=F(yes, no, 0, 0), by=landlord
     )
     services.count_confirm(count=count, figures=F(yes, no, 0, 0), by=coordinator)
     return services.vote_certify(vote=vote, by=coordinator)
@@ -195,7 +195,7 @@ def test_bad_input_gives_a_message_not_an_error(vote, client_for, landlord_user)
     assert "dépasseraient la liste électorale" in response.content.decode()
     response = client.post(
         reverse("votes:participations", args=[vote.pk]),
-        {"channel": "paper", "references": "INCONNU-1"},
+        {"channel": "paper", "station": "Bureau 1", "references": "INCONNU-1"},
         follow=True,
     )
     assert "Pas sur la liste électorale : INCONNU-1" in response.content.decode()
