@@ -61,3 +61,43 @@ def test_two_coordinators_at_once_one_wins_the_other_gets_a_clear_message():
     assert sorted(r == "ok" for r in results) == [False, True]
     assert any("entre-temps" in r for r in results)
     assert StageChange.objects.filter(neighbourhood=nbh).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_move_ins_into_one_dwelling_at_once_one_wins_the_other_is_told_why():
+    """Two landlord staff record a household in the same vacant dwelling at the same moment:
+    the dwelling's row lock makes the second one see the first household and be refused."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks")
+    import datetime
+
+    from neighborhoods import moves
+    from neighborhoods.models import Dwelling, Occupancy
+
+    dwelling = f.DwellingFactory(status=Dwelling.Status.VACANT)
+    barrier = threading.Barrier(2)
+    results = []
+
+    def act(name):
+        try:
+            copy = Dwelling.objects.get(pk=dwelling.pk)  # each saw the page with nobody in it
+            barrier.wait()
+            moves.household_move_in(
+                dwelling=copy, name=name, moved_in=datetime.date(2014, 2, 10), by=None
+            )
+            results.append("ok")
+        except moves.MoveError as error:
+            results.append(str(error))
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=act, args=(name,)) for name in ("Famille Un", "Famille Deux")
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(r == "ok" for r in results) == [False, True]
+    assert any("habite déjà le logement" in r for r in results)
+    assert Occupancy.objects.filter(dwelling=dwelling).count() == 1
