@@ -46,28 +46,16 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class SessionForm(forms.ModelForm):
-    """A new workshop session; its centre is the one that serves the chosen neighbourhood."""
+class _SessionTimesForm(forms.ModelForm):
+    """What creating and editing a session share: the date-time inputs and their order."""
 
     class Meta:
         model = WorkshopSession
-        fields = [
-            "topic",
-            "neighbourhood",
-            "starts_at",
-            "ends_at",
-            "place",
-            "facilitator",
-            "capacity",
-        ]
+        fields = ["starts_at", "ends_at", "place", "facilitator", "capacity"]
         widgets = {"starts_at": DateTimeInput(), "ends_at": DateTimeInput()}
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["topic"].queryset = WorkshopTopic.objects.filter(active=True)
-        self.fields["neighbourhood"].queryset = neighbourhoods_for(user).filter(
-            centre__isnull=False
-        )
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
@@ -76,6 +64,28 @@ class SessionForm(forms.ModelForm):
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("La fin de la séance doit suivre son début."))
+        capacity = data.get("capacity")
+        if capacity is not None and capacity < 1:
+            self.add_error("capacity", _("Une séance a au moins une place."))
+        return data
+
+
+class SessionForm(_SessionTimesForm):
+    """A new workshop session; its centre is the one that serves the chosen neighbourhood."""
+
+    class Meta(_SessionTimesForm.Meta):
+        fields = ["topic", "neighbourhood", *_SessionTimesForm.Meta.fields]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = WorkshopTopic.objects.filter(active=True)
+        self.fields["neighbourhood"].queryset = neighbourhoods_for(user).filter(
+            centre__isnull=False
+        )
+
+    def clean(self):
+        data = super().clean()
+        starts = data.get("starts_at")
         if starts and starts <= timezone.now():
             self.add_error("starts_at", _("Une nouvelle séance se programme dans le futur."))
         return data
@@ -83,6 +93,57 @@ class SessionForm(forms.ModelForm):
     def save(self, commit=True):
         self.instance.centre = self.cleaned_data["neighbourhood"].centre
         return super().save(commit)
+
+
+class SessionEditForm(_SessionTimesForm):
+    """The date, place, facilitator and places of a programmed session.
+
+    It never saves by itself: `support.services.session_update` checks the rules under the
+    session's lock (places taken, attendance taken) and keeps the history. When the attendance
+    has been taken the dates are shown but locked, with the reason next to them.
+    """
+
+    def __init__(self, *args, dates_locked=False, registered=0, waiting=0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["capacity"].help_text = _(
+            "Inscrits : %(r)d, en liste d'attente : %(w)d. Pas moins de places que d'inscrits ; "
+            "les places ajoutées vont aux premiers de la liste d'attente."
+        ) % {"r": registered, "w": waiting}
+        if dates_locked:
+            for name in ("starts_at", "ends_at"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _(
+                    "La présence est notée : la séance a eu lieu à cette date."
+                )
+
+    def _post_clean(self):
+        # No model validation on the instance: the service validates, then saves.
+        pass
+
+    def changes(self):
+        """The values posted, for `session_update`: locked fields left out, and a date-time
+        shown to the minute left as it was when the minute shown comes back unchanged."""
+        changes = {}
+        for name in self.Meta.fields:
+            if self.fields[name].disabled:
+                continue
+            value, current = self.cleaned_data[name], getattr(self.instance, name)
+            is_time = name in ("starts_at", "ends_at") and current is not None
+            if is_time and value == current.replace(second=0, microsecond=0):
+                value = current
+            changes[name] = value
+        return changes
+
+
+class SessionCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif de l'annulation"),
+        help_text=_("Il reste affiché sur la séance annulée."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+    )
+    # The number of sign-ups shown on the confirmation step, checked again when cancelling.
+    expected = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
 
 class SignUpForm(forms.Form):

@@ -151,7 +151,8 @@ def _promote_waiting(
 ) -> list[Registration]:
     """Give up to `seats` free places to the first households of the waiting list."""
     first = list(
-        Registration.objects.select_for_update()
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("household")  # named in the confirmation message
         .filter(session=session, status=Registration.Status.WAITING)
         .order_by("registered_at", "id")[:seats]
     )

@@ -27,6 +27,8 @@ from .forms import (
     HomeHelpForm,
     OrderForm,
     ScheduleForm,
+    SessionCancelForm,
+    SessionEditForm,
     SessionForm,
     SignUpForm,
     with_dwelling_reference,
@@ -89,20 +91,160 @@ def session_detail(request, pk):
     session = access.get_session_for_user(
         request.user,
         pk,
-        WorkshopSession.objects.with_counts().select_related("topic", "centre", "neighbourhood"),
+        WorkshopSession.objects.with_counts().select_related(
+            "topic", "centre", "neighbourhood", "cancelled_by"
+        ),
     )
     registrations = session.registrations.select_related("household", "registered_by").order_by(
         "registered_at", "id"
     )
     form = None
-    if not session.has_started():
+    if not session.is_cancelled and not session.has_started():
         form = SignUpForm(
             households=access.households_for(request.user, neighbourhood=session.neighbourhood)
         )
     return render(
         request,
         "support/session_detail.html",
-        {"session": session, "registrations": registrations, "form": form},
+        {
+            "session": session,
+            "registrations": registrations,
+            "form": form,
+            "changes": _session_changes(session),
+        },
+    )
+
+
+# The changes of a session shown on its page (its creation and the cancellation are told apart).
+SHOWN_CHANGES = ("starts_at", "ends_at", "place", "facilitator", "capacity")
+
+
+def _session_changes(session):
+    """Who changed what on the session, newest first: one query, whatever its history."""
+    records = list(session.history.select_related("history_user").order_by("history_date"))
+    changes = []
+    for older, newer in zip(records, records[1:], strict=False):
+        delta = newer.diff_against(older, included_fields=list(SHOWN_CHANGES))
+        if delta.changes:
+            changes.append(
+                {
+                    "at": newer.history_date,
+                    "by": newer.history_user,
+                    "fields": [
+                        {
+                            "label": WorkshopSession._meta.get_field(c.field).verbose_name,
+                            "old": c.old,
+                            "new": c.new,
+                            "is_datetime": c.field in ("starts_at", "ends_at"),
+                        }
+                        for c in delta.changes
+                    ],
+                }
+            )
+    return changes[::-1]
+
+
+def _dates_locked(session):
+    """A session held whose attendance is taken keeps its date (it took place on it)."""
+    return (
+        session.has_started()
+        and session.registrations.exclude(attendance=Registration.Attendance.UNKNOWN).exists()
+    )
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
+def session_update(request, pk):
+    """Change a session's date, place, facilitator or places (its centre, or a coordinator)."""
+    session = access.get_session_for_user(
+        request.user,
+        pk,
+        WorkshopSession.objects.with_counts().select_related("topic", "neighbourhood"),
+    )
+    if session.is_cancelled:
+        messages.error(request, _("Cette séance est annulée : elle ne se modifie plus."))
+        return redirect(session)
+    form = SessionEditForm(
+        request.POST or None,
+        instance=session,
+        dates_locked=_dates_locked(session),
+        registered=session.registered_count,
+        waiting=session.waiting_count,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = s.session_update(session=session, changes=form.changes(), by=request.user)
+        except s.SupportError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            if change.changed:
+                messages.success(request, _("Séance modifiée."))
+            else:
+                messages.info(request, _("Rien n'a changé."))
+            if change.promoted:
+                names = ", ".join(str(reg.household) for reg in change.promoted)
+                messages.info(
+                    request,
+                    ngettext(
+                        "Place ajoutée : %(names)s quitte la liste d'attente.",
+                        "Places ajoutées : %(names)s quittent la liste d'attente.",
+                        len(change.promoted),
+                    )
+                    % {"names": names},
+                )
+            return redirect(session)
+    return render(request, "support/session_form.html", {"form": form, "session": session})
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
+def session_cancel(request, pk):
+    """Cancel a session in two steps (RGAA 11.12): its reason, then a confirmation that says
+    how many sign-ups go with it. The count confirmed is checked again when cancelling."""
+    session = access.get_session_for_user(
+        request.user,
+        pk,
+        WorkshopSession.objects.with_counts().select_related("topic", "centre", "neighbourhood"),
+    )
+    if session.is_cancelled:
+        messages.info(request, _("Cette séance est déjà annulée."))
+        return redirect(session)
+    held = _dates_locked(session)
+    form = SessionCancelForm(request.POST or None)
+    confirming = False
+    if request.method == "POST" and not held and form.is_valid() and "change" not in request.POST:
+        confirming = True
+        if request.POST.get("confirm") == "1":
+            try:
+                cancelled = s.session_cancel(
+                    session=session,
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                    expected=form.cleaned_data["expected"],
+                )
+            except s.SupportError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "Séance annulée, avec %(n)d inscription.",
+                        "Séance annulée, avec %(n)d inscriptions.",
+                        cancelled,
+                    )
+                    % {"n": cancelled},
+                )
+                return redirect(session)
+    return render(
+        request,
+        "support/session_cancel.html",
+        {
+            "session": session,
+            "form": form,
+            "confirming": confirming,
+            "held": held,
+            "to_cancel": session.registered_count + session.waiting_count,
+        },
     )
 
 
@@ -163,7 +305,9 @@ def session_attendance(request, pk):
         .order_by("household__name", "id")
     )
     error = None
-    if not session.has_started():
+    if session.is_cancelled:
+        error = _("La séance est annulée : pas de présence à noter.")
+    elif not session.has_started():
         error = _("La séance n'a pas encore eu lieu : la présence se note après.")
     if request.method == "POST":
         marks = {}
@@ -256,9 +400,8 @@ def half_day_desk(request, pk):
     # The sessions of the coming weeks: what a resident can sign up for at the table.
     now = timezone.now()
     sessions = (
-        WorkshopSession.objects.filter(
-            neighbourhood=nbh, starts_at__gt=now, starts_at__lte=now + UPCOMING
-        )
+        WorkshopSession.objects.not_cancelled()
+        .filter(neighbourhood=nbh, starts_at__gt=now, starts_at__lte=now + UPCOMING)
         .with_counts()
         .select_related("topic")
         .order_by("starts_at", "id")

@@ -147,6 +147,9 @@ def test_support_pages_pass_axe(page, login, assert_accessible, support_world, c
         "ateliers/?quand=passees",
         f"ateliers/{s['session'].pk}/",
         f"ateliers/{s['past'].pk}/presences/",
+        f"ateliers/{s['session'].pk}/modifier/",
+        f"ateliers/{s['past'].pk}/modifier/",  # attendance not taken yet: dates editable
+        f"ateliers/{s['session'].pk}/annuler/",
         "ateliers/nouvelle/",
         "demi-journees/",
         "foyers/",
@@ -187,4 +190,72 @@ def test_association_answers_in_the_browser(
     with page.expect_navigation():
         page.get_by_role("button", name="Enregistrer la réponse").click()
     assert "Réponse enregistrée" in page.inner_text("main")
+    assert_accessible(page)
+
+
+def test_centre_staff_edit_then_cancel_a_session_with_the_keyboard(
+    page, login, assert_accessible, screenshot, support_world, centre_user
+):
+    """Edit refused (fewer places than households signed up), then accepted; cancellation
+    in two steps, the second saying how many sign-ups go (RGAA 11.12); every step by axe."""
+    from neighborhoods.models import Occupancy
+    from tests import factories as f
+
+    session = support_world.support["session"]
+    for _ in range(3):
+        household = f.HouseholdFactory()
+        Occupancy.objects.create(
+            household=household,
+            dwelling=f.DwellingFactory(neighbourhood=support_world.nbh),
+            moved_in=datetime.date(2009, 1, 1),
+        )
+        Registration.objects.create(
+            session=session, household=household, status=Registration.Status.REGISTERED
+        )
+    login(page, centre_user)
+    page.goto(f"{page.base_url}/accompagnement/ateliers/{session.pk}/")
+    page.get_by_role("link", name="Modifier la séance").click()
+    assert_accessible(page)
+    page.get_by_label("Places").fill("2")
+    page.get_by_label("Lieu").fill("Salle informatique")
+    with page.expect_navigation():
+        page.get_by_label("Lieu").press("Enter")
+    assert "3 foyers sont inscrits" in page.inner_text("main")
+    assert page.locator("#id_capacity.is-invalid").count() == 1
+    assert_accessible(page)
+    session.refresh_from_db()
+    assert (session.capacity, session.place) == (8, "")
+    page.get_by_label("Places").fill("3")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Enregistrer les modifications").click()
+    assert "Séance modifiée" in page.inner_text(".messages")
+    assert_accessible(page)  # the session's page, with its list of changes
+
+    page.get_by_role("link", name="Annuler la séance…").click()
+    assert "3 inscriptions seront annulées" in page.inner_text("main")
+    assert_accessible(page)
+    # The reason is required: an empty one is refused and announced.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continuer").click()
+    assert page.locator("#id_reason.is-invalid").count() == 1
+    assert_accessible(page)
+    page.get_by_label("Motif de l'annulation").fill("L'animateur est malade.")
+    page.get_by_label("Motif de l'annulation").press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=Confirmer l'annulation de la séance")
+    session.refresh_from_db()
+    assert not session.is_cancelled  # nothing happens before the confirmation
+    assert "3 inscriptions seront annulées" in page.inner_text("main")
+    assert_accessible(page)
+    screenshot(page, "support-session-cancel-confirm")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Confirmer l'annulation").click()
+    assert "Séance annulée, avec 3 inscriptions." in page.inner_text(".messages")
+    assert "L'animateur est malade." in page.inner_text("main")
+    assert_accessible(page)
+    session.refresh_from_db()
+    assert session.is_cancelled
+    assert set(session.registrations.values_list("status", flat=True)) == {"cancelled"}
+    page.goto(f"{page.base_url}/accompagnement/ateliers/")
+    assert "Annulée" in page.inner_text("main")
     assert_accessible(page)

@@ -47,6 +47,15 @@ ROWS = [
         post=scoped_wrong_method(),
         kwargs=_pk("session"),
     ),
+    Row("support:session_update", get=scoped(), post=scoped(), kwargs=_pk("session")),
+    Row(
+        "support:session_cancel",
+        get=scoped(),
+        post=scoped(),
+        kwargs=_pk("session"),
+        # The confirmed step: the reason, and the one sign-up the confirmation announced.
+        data=lambda w: {"reason": "Animateur malade.", "expected": 1, "confirm": "1"},
+    ),
     Row(
         "support:session_sign_up",
         get=scoped_wrong_method(),

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from neighborhoods.models import Meeting
 from support import services
@@ -82,6 +83,8 @@ def grow(world, make_session, households, computers, centre_user, launched):
 PAGES = [
     ("support:session_list", None),
     ("support:session_detail", "session"),
+    ("support:session_update", "session"),
+    ("support:session_cancel", "session"),
     ("support:session_attendance", "past"),
     ("support:half_day_list", None),
     ("support:half_day_desk", "half_day"),
@@ -108,6 +111,63 @@ def test_queries_do_not_grow_with_rows(name, target, grow, world, centre_user, c
     small = count_queries(client, url())
     grow(27)
     assert count_queries(client, url()) <= small, name
+
+
+def count_post_queries(client, url, data):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(url, data)
+    assert response.status_code in (200, 302), url
+    return len(ctx.captured_queries)
+
+
+def test_editing_and_cancelling_a_session_do_not_grow_with_its_sign_ups(
+    make_session, households, centre_user, client_for
+):
+    """The confirmation step, the cancellation itself and an edit that promotes the waiting
+    list run as many queries for 30 sign-ups as for 3 (set-based updates, bulk history)."""
+    client = client_for(centre_user)
+
+    def measure(n):
+        session = make_session(capacity=1)
+        for household in households(n):
+            services.registration_create(session=session, household=household, by=centre_user)
+        start = timezone.localtime(session.starts_at).strftime("%Y-%m-%dT%H:%M")
+        end = timezone.localtime(session.ends_at).strftime("%Y-%m-%dT%H:%M")
+        edit = count_post_queries(
+            client,
+            reverse("support:session_update", args=[session.pk]),
+            {
+                "starts_at": start,
+                "ends_at": end,
+                "place": "",
+                "facilitator": "Malo",
+                "capacity": n,  # every household on the waiting list gets a seat
+            },
+        )
+        assert session.registrations.filter(status=Registration.Status.WAITING).count() == 0
+        url = reverse("support:session_cancel", args=[session.pk])
+        confirm = count_post_queries(client, url, {"reason": "Salle fermée."})
+        cancel = count_post_queries(
+            client, url, {"reason": "Salle fermée.", "expected": n, "confirm": "1"}
+        )
+        assert not session.registrations.exclude(status=Registration.Status.CANCELLED).exists()
+        detail = count_queries(client, reverse("support:session_detail", args=[session.pk]))
+        return edit, confirm, cancel, detail
+
+    small = measure(3)
+    assert measure(30) == small
+
+
+def test_session_page_queries_do_not_grow_with_its_changes(make_session, centre_user, client_for):
+    session = make_session(capacity=10)
+    client = client_for(centre_user)
+    url = reverse("support:session_detail", args=[session.pk])
+    services.session_update(session=session, changes={"place": "Salle 1"}, by=centre_user)
+    small = count_queries(client, url)
+    for n in range(2, 12):
+        services.session_update(session=session, changes={"capacity": 10 + n}, by=centre_user)
+    services.session_cancel(session=session, reason="Fermeture.", by=centre_user)
+    assert count_queries(client, url) <= small
 
 
 def test_details_run_few_queries(world, centre_user, client_for, make_session, computers):
