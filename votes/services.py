@@ -681,7 +681,7 @@ class Tally:
     @property
     def place(self) -> str:
         label = Channel(self.channel).label
-        if self.channel == Channel.ONLINE:
+        if self.channel == Channel.ONLINE or (not self.station and self.counted is None):
             return label
         if not self.station:
             return _("%(channel)s, tous bureaux ou lots") % {"channel": label}
@@ -718,6 +718,9 @@ def tallies(vote: Vote) -> list[Tally]:
             rows.append(Tally(channel, "", signed.get((channel, ""), 0), n_online))
             continue
         stations = sorted({st for ch, st in [*signed, *counted] if ch == channel})
+        if not stations:
+            rows.append(Tally(channel, "", 0, None))  # nothing yet: the channel, said once
+            continue
         if "" in stations:
             in_channel = [n for (ch, _st), n in counted.items() if ch == channel]
             rows.append(
@@ -774,9 +777,36 @@ def certification_problems(vote: Vote, on: datetime.date | None = None) -> list[
     return problems
 
 
-def vote_certify(*, vote: Vote, by: User | None, on: datetime.date | None = None) -> Vote:
+def _check_certifiable(vote: Vote) -> None:
+    _check_not_cancelled(vote)
+    if vote.is_certified:
+        raise VoteError(
+            _("Ce vote a déjà été certifié le %(on)s : rien n'a changé.")
+            % {"on": _d(vote.certified_on)}
+        )
+
+
+def vote_certify_refusal(vote: Vote) -> str | None:
+    """Why `vote` can never be certified (cancelled, or certified already); None otherwise."""
+    return _refusal(_check_certifiable, vote)
+
+
+def certified_figures(figures: dict) -> tuple[int, int, int, int, int]:
+    """Voters, yes, no, blank, spoiled: what a certification writes, from `live_figures()`."""
+    return tuple(figures[k] for k in ("voters", "yes", "no", "blank", "spoiled"))
+
+
+def vote_certify(
+    *,
+    vote: Vote,
+    by: User | None,
+    on: datetime.date | None = None,
+    expected: tuple[int, int, int, int, int] | None = None,
+) -> Vote:
     """Certify the result (coordinators), close the vote and move the neighbourhood's pipeline.
 
+    With `expected` (the figures the person confirming was shown), a count corrected or a
+    ballot cast since then refuses the certification: what is certified is what was read.
     Certifying twice is refused with a clear message; nothing changes.
     """
     on = on or timezone.localdate()
@@ -784,18 +814,20 @@ def vote_certify(*, vote: Vote, by: User | None, on: datetime.date | None = None
         raise VoteError(_("Seule la coordination certifie un vote."))
     with transaction.atomic():
         vote = _lock(vote)
-        _check_not_cancelled(vote)
-        if vote.is_certified:
-            raise VoteError(
-                _("Ce vote a déjà été certifié le %(on)s : rien n'a changé.")
-                % {"on": _d(vote.certified_on)}
-            )
+        _check_certifiable(vote)
         problems = certification_problems(vote, on)
         if problems:
             raise VoteError(
                 _("Certification impossible : %(problems)s.") % {"problems": " ; ".join(problems)}
             )
         figures = vote.live_figures()
+        if expected is not None and tuple(expected) != certified_figures(figures):
+            raise VoteError(
+                _(
+                    "Les chiffres ont changé depuis l'affichage de la confirmation : rien n'est "
+                    "certifié. Vérifiez le résultat à jour avant de confirmer."
+                )
+            )
         vote.voters = figures["voters"]
         vote.yes_count = figures["yes"]
         vote.no_count = figures["no"]
@@ -841,5 +873,6 @@ __all__ = [
     "tallies",
     "vote_cancel",
     "vote_certify",
+    "vote_certify_refusal",
     "vote_update",
 ]

@@ -88,21 +88,33 @@ def test_results_pages_are_accessible_and_printable(
     services.count_confirm(count=count, figures=figures, by=coordinator)
     # The online ballot box closed yesterday evening: the result may be certified.
     Vote.objects.filter(pk=open_vote.pk).update(closes_on=open_vote.opens_on)
-    login(page, coordinator)
+    signed_in(page, login, coordinator)
     page.goto(page.base_url + open_vote.get_absolute_url())
     assert_accessible(page)  # the provisional result and the certify button
-    page.get_by_role("button", name="Certifier le résultat").click()
-    assert "Projet adopté" in page.inner_text("main")
-    page.get_by_role("button", name="Se déconnecter").click()
-    login(page, association_user)
-    page.goto(page.base_url + "/votes/resultats/")
-    assert "75 %" in page.inner_text("main")
+    main = page.locator("main")
+    # Certifying is irreversible: a confirmation page first, which says what will be certified.
+    submit(page, "Certifier le résultat")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Certifier le vote")
+    expect(main).to_contain_text("Résultat qui sera certifié")
+    expect(main).to_contain_text("vous certifiez que le projet est adopté")
     assert_accessible(page)
-    page.get_by_role("link", name=f"{open_vote.neighbourhood.name}").click()
-    assert page.get_by_role("button", name="Imprimer").is_visible()
+    screenshot(page, "votes-certify-confirm")
+    open_vote.refresh_from_db()
+    assert open_vote.status == Vote.Status.FROZEN
+    submit(page, "Confirmer la certification")
+    expect(main).to_contain_text("Projet adopté")
+    open_vote.refresh_from_db()
+    assert open_vote.status == Vote.Status.CERTIFIED
+    submit(page, "Se déconnecter")
+    signed_in(page, login, association_user)
+    page.goto(page.base_url + "/votes/resultats/")
+    expect(main).to_contain_text("75 %")
+    assert_accessible(page)
+    follow(page, open_vote.neighbourhood.name)
+    expect(page.get_by_role("button", name="Imprimer")).to_be_visible()
     assert_accessible(page)
     page.emulate_media(media="print")
-    assert not page.get_by_role("button", name="Imprimer").is_visible()
+    expect(page.get_by_role("button", name="Imprimer")).to_be_hidden()
     screenshot(page, "votes-result-print")
 
 

@@ -49,7 +49,8 @@ ROWS = [
         kwargs=lambda w: {"pk": w.vote.pk, "count_pk": w.vote_count.pk},
     ),
     Row("votes:codes", **_post_only(*MANAGE), kwargs=_vote),
-    Row("votes:certify", **_post_only("coordinator"), kwargs=_vote),
+    # GET: the confirmation page; POST: certifies only with its confirmation (else redirected).
+    Row("votes:certify", get=access("coordinator"), post=access("coordinator"), kwargs=_vote),
     Row("votes:ballot", get=everyone(OK), post=everyone(OK)),
     Row(
         "votes:results",

@@ -204,9 +204,10 @@ def test_bad_input_gives_a_message_not_an_error(vote, client_for, landlord_user)
 
 def test_certify_twice_through_the_page(vote, client_for, coordinator):
     client = client_for(coordinator)
-    response = client.post(reverse("votes:certify", args=[vote.pk]))
+    confirmed = {"confirm": "1", "figures": "0:0:0:0:0"}
+    response = client.post(reverse("votes:certify", args=[vote.pk]), confirmed)
     assert response.url == reverse("votes:result", args=[vote.pk])
-    response = client.post(reverse("votes:certify", args=[vote.pk]), follow=True)
+    response = client.post(reverse("votes:certify", args=[vote.pk]), confirmed, follow=True)
     assert "déjà été certifié" in response.content.decode()
 
 
