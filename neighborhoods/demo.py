@@ -203,6 +203,7 @@ def load(ctx):
         logins.append((username, f"{User.Role(role).label} – {orgs[org_key]}"))
     ctx.objects["demo_logins"] = logins
     ctx.progress(_("%(n)d comptes de démonstration") % {"n": len(logins)})
+    load_register_life(ctx)
 
 
 # The register ---------------------------------------------------------------------------
@@ -368,6 +369,60 @@ def load_register(ctx, nbh):
         batch_size=1000,
     )
     return len(created)
+
+
+# The register day to day ----------------------------------------------------------------
+
+# Households that lived in a few of today's vacant dwellings, recorded by the landlord's staff
+# on the register's pages (move-in, then move-out), one with its move-out date corrected:
+# the dwelling pages then show an occupancy history. Only in neighbourhoods not yet voting or
+# billed, so that no vote roll and no charge of the demo reads them.
+# neighbourhood -> [(household, moved in, moved out, corrected move-out or None)]
+REGISTER_LIFE = {
+    "Queliverzan": [
+        ("Famille Le Bras", D(2003, 9, 1), D(2013, 6, 28), D(2013, 6, 30)),
+        ("Famille Riou", D(2010, 4, 15), D(2013, 12, 31), None),
+    ],
+    "Kerbernier": [
+        ("Famille Madec", D(1998, 1, 5), D(2012, 9, 30), None),
+        ("Famille Prigent", D(2007, 10, 1), D(2014, 1, 31), None),
+    ],
+}
+
+
+def load_register_life(ctx):
+    """Former households of the first vacant dwellings of `REGISTER_LIFE`'s neighbourhoods,
+    through `neighborhoods.moves` as the landlord's staff would record them. Idempotent: a
+    dwelling that already has an occupancy is left alone."""
+    from . import moves
+
+    by = User.objects.filter(username="bailleur").first()
+    recorded = 0
+    for name, households in REGISTER_LIFE.items():
+        vacant = list(
+            Dwelling.objects.filter(
+                neighbourhood__name=name, status=Dwelling.Status.VACANT
+            ).order_by("reference")[: len(households)]
+        )
+        for dwelling, (household, moved_in, moved_out, corrected) in zip(
+            vacant, households, strict=False
+        ):
+            if dwelling.occupancies.exists():
+                continue
+            occupancy, _done = moves.household_move_in(
+                dwelling=dwelling, name=household, moved_in=moved_in, by=by
+            )
+            moves.household_move_out(occupancy=occupancy, moved_out=moved_out, by=by)
+            if corrected:
+                moves.occupancy_correct(
+                    occupancy=occupancy,
+                    moved_in=moved_in,
+                    moved_out=corrected,
+                    reason=_("date de l'état des lieux de sortie"),
+                    by=by,
+                )
+            recorded += 1
+    ctx.progress(_("Registre, anciens foyers enregistrés : %(n)d") % {"n": recorded})
 
 
 # Meetings and stages --------------------------------------------------------------------

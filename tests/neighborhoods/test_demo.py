@@ -15,6 +15,7 @@ from neighborhoods.models import (
     Neighbourhood,
     Occupancy,
     StageChange,
+    User,
 )
 
 Stage = Neighbourhood.Stage
@@ -83,7 +84,33 @@ def test_a_few_vacant_everywhere_none_out_of_service_where_the_service_runs(load
 def test_every_occupied_dwelling_has_one_household(loaded):
     occupied = Dwelling.objects.filter(status=Dwelling.Status.OCCUPIED).count()
     assert Occupancy.objects.filter(moved_out__isnull=True).count() == occupied
-    assert Household.objects.count() == occupied
+    former = sum(len(households) for households in demo.REGISTER_LIFE.values())
+    assert Household.objects.count() == occupied + former
+
+
+def test_a_few_vacant_dwellings_show_their_former_households(loaded):
+    """Recorded through the register's moves by the landlord's account: the dwelling stays
+    vacant, and its history says who recorded what and why."""
+    former = Occupancy.objects.filter(moved_out__isnull=False).select_related(
+        "household", "dwelling__neighbourhood"
+    )
+    assert {
+        (o.dwelling.neighbourhood.name, o.household.name, o.moved_in, o.moved_out) for o in former
+    } == {
+        (name, household, moved_in, corrected or moved_out)
+        for name, rows in demo.REGISTER_LIFE.items()
+        for household, moved_in, moved_out, corrected in rows
+    }
+    landlord = User.objects.get(username="bailleur")
+    for occupancy in former:
+        assert occupancy.dwelling.status == Dwelling.Status.VACANT
+        assert occupancy.history.latest().history_user == landlord
+    le_bras = former.get(household__name="Famille Le Bras")
+    assert le_bras.history.latest().history_change_reason == (
+        "Correction : date de l'état des lieux de sortie"
+    )
+    assert "Registre, anciens foyers enregistrés : 4" in loaded
+    assert "Registre, anciens foyers enregistrés : 0" in run()
 
 
 def test_stages_of_february_2014(loaded):
