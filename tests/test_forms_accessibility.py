@@ -256,3 +256,31 @@ def test_the_overridden_crispy_templates_only_add_the_note(name):
     added = [line for line in ours if "required_fields_note" in line]
     assert len(added) == 1
     assert [line for line in ours if line not in added] == upstream
+
+
+@pytest.fixture
+def matrix_world(world):
+    from tests.test_permission_matrix import MODULES
+
+    for module in MODULES:
+        populate = getattr(module, "populate", None)
+        if populate:
+            populate(world)
+    return world
+
+
+def test_every_page_of_the_app_follows_the_rules(matrix_world, cast, client_for):
+    """Every page a persona may open in the permission matrix's world, and the forms in error
+    of tests/test_html_validity.py: each form with "*" explains it, each error is linked."""
+    from tests.test_html_validity import render_error_states, render_pages
+
+    pages = render_pages(matrix_world, cast, client_for)
+    pages += render_error_states(matrix_world, cast, client_for)
+    failures = []
+    for persona, name, url, html in pages:
+        try:
+            check_form_accessibility(html, expect_errors=False)
+        except AssertionError as exc:
+            failures.append(f"{persona} {url} ({name}): {str(exc).splitlines()[0]}")
+    assert not failures, "\n".join(failures)
+    assert sum(NOTE in html for *_, html in pages) > 20
