@@ -2,7 +2,9 @@
 
 Workshops are the most requested support (the source): monthly sessions at the centre of each
 running neighbourhood since its launch, mostly full, with waiting lists, a few cancellations
-(the first in line then took the seat) and attendance for the sessions already held. Valy-Hir's
+(the first in line then took the seat) and attendance for the sessions already held; one
+session of March moved by the centre's facilitator to a bigger room on another day, its two
+extra places going to the waiting list (its page tells who changed what). Valy-Hir's
 two launch half-days (5 and 19 February 2014) with what was recorded at the table: connection
 requests (those the subscriptions demo recorded), workshop sign-ups, computers at €40 and €70.
 Home-help requests are few (the source says so); legal-advice requests go to the CSF and CLCV.
@@ -15,6 +17,7 @@ import random
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
 from neighborhoods.models import Meeting, Neighbourhood, Occupancy
@@ -118,6 +121,22 @@ def load(ctx):
     if not WorkshopSession.objects.exists():
         sessions, regs = load_workshops(ctx, rng, running, occupants, topics, timeline)
         ctx.progress(_("%(s)d séances d'atelier, %(r)d inscriptions") % {"s": sessions, "r": regs})
+        moved = move_a_session(running)
+        if moved is not None:
+            ctx.progress(
+                ngettext(
+                    "Séance du %(old)s déplacée au %(new)s, "
+                    "%(n)d foyer sorti de la liste d'attente",
+                    "Séance du %(old)s déplacée au %(new)s, "
+                    "%(n)d foyers sortis de la liste d'attente",
+                    len(moved.promoted),
+                )
+                % {
+                    "old": f"{MOVED_FROM:%d/%m/%Y}",
+                    "new": f"{MOVED_TO:%d/%m/%Y}",
+                    "n": len(moved.promoted),
+                }
+            )
     if "Valy-Hir" in running and not HalfDayVisit.objects.exists():
         visits = load_half_days(ctx, rng, running["Valy-Hir"], occupants["Valy-Hir"], computers)
         ctx.progress(_("%(n)d foyers reçus aux demi-journées de lancement") % {"n": visits})
@@ -158,6 +177,8 @@ def load_workshops(ctx, rng, running, occupants, topics, timeline):
                         created_at=starts - datetime.timedelta(days=30),
                     )
                 )
+    for session in sessions:
+        session._history_date = session.created_at  # the history starts when it was programmed
     sessions = bulk_create_with_history(sessions, WorkshopSession, batch_size=500)
     now = _aware(ctx.today, 18)
     regs = []
@@ -200,6 +221,40 @@ def load_workshops(ctx, rng, running, occupants, topics, timeline):
                     )
     bulk_create_with_history(regs, Registration, batch_size=1000)
     return len(sessions), len(regs)
+
+
+# Kerourien's session of Sunday 23 March 2014 (full, with a waiting list) moves to Wednesday 26,
+# in the multimedia room, which has two more places.
+MOVED_FROM, MOVED_TO = D(2014, 3, 23), D(2014, 3, 26)
+
+
+def move_a_session(running):
+    """The edit of a session as the centre's staff make it, through `support.services`."""
+    from neighborhoods.models import User
+
+    from .services import session_update
+
+    nbh = running.get("Kerourien")
+    if nbh is None:
+        return None
+    session = WorkshopSession.objects.filter(
+        neighbourhood=nbh, starts_at=_aware(MOVED_FROM, 9, 30)
+    ).first()
+    if session is None:
+        return None
+    by = User.objects.filter(username="animateur", organisation=nbh.centre).first()
+    starts = _aware(MOVED_TO, 9, 30)
+    return session_update(
+        session=session,
+        changes={
+            "starts_at": starts,
+            "ends_at": starts + datetime.timedelta(hours=2),
+            "place": f"{nbh.centre.name} – salle multimédia",
+            "capacity": session.capacity + 2,
+        },
+        by=by,
+        now=_aware(D(2014, 2, 24), 10),  # decided on the Monday before the demo's date
+    )
 
 
 def load_half_days(ctx, rng, nbh, pool, computers):

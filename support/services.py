@@ -138,6 +138,7 @@ def session_update(
         for name in changed:
             setattr(locked, name, new[name])
         locked._history_user = by
+        locked._history_date = now
         locked.save(update_fields=changed)
         result = SessionChange(session=locked, changed=changed)
         free = locked.capacity - taken
@@ -161,7 +162,12 @@ def _promote_waiting(
         reg.promoted_at = now
     if first:
         bulk_update_with_history(
-            first, Registration, ["status", "promoted_at"], default_user=by, batch_size=500
+            first,
+            Registration,
+            ["status", "promoted_at"],
+            default_user=by,
+            default_date=now,
+            batch_size=500,
         )
     return first
 
@@ -212,6 +218,7 @@ def session_cancel(
         locked.cancelled_by = by
         locked.cancellation_reason = reason
         locked._history_user = by
+        locked._history_date = now
         locked.save(update_fields=["cancelled_at", "cancelled_by", "cancellation_reason"])
         if ids:
             # One UPDATE for all the sign-ups, then their history rows in one bulk insert

@@ -121,7 +121,7 @@ SHOWN_CHANGES = ("starts_at", "ends_at", "place", "facilitator", "capacity")
 
 def _session_changes(session):
     """Who changed what on the session, newest first: one query, whatever its history."""
-    records = list(session.history.select_related("history_user").order_by("history_date"))
+    records = list(session.history.select_related("history_user").order_by("history_id"))
     changes = []
     for older, newer in zip(records, records[1:], strict=False):
         delta = newer.diff_against(older, included_fields=list(SHOWN_CHANGES))
@@ -137,7 +137,7 @@ def _session_changes(session):
                             "new": c.new,
                             "is_datetime": c.field in ("starts_at", "ends_at"),
                         }
-                        for c in delta.changes
+                        for c in sorted(delta.changes, key=lambda c: SHOWN_CHANGES.index(c.field))
                     ],
                 }
             )
