@@ -180,7 +180,7 @@ def household_move_out(
         reason = _("Sortie le %(day)s") % {"day": _d(moved_out)}
         occupancy.moved_out = moved_out
         _save(occupancy, by=by, reason=reason, update_fields=["moved_out"])
-        if vacate:
+        if vacate and dwelling.status == Status.OCCUPIED:  # out of service stays so
             _set_status(dwelling, Status.VACANT, by=by, reason=reason)
         return occupancy, True
 

@@ -160,6 +160,14 @@ def test_a_move_out_may_leave_the_dwelling_occupied(lived):
     assert lived.status == Status.OCCUPIED
 
 
+def test_a_move_out_from_a_dwelling_the_import_put_out_of_service_keeps_it_so(lived):
+    # The register import writes statuses without looking at households.
+    Dwelling.objects.filter(pk=lived.pk).update(status=Status.OUT_OF_SERVICE)
+    moves.household_move_out(occupancy=lived.occupancies.get(), moved_out=D(2014, 2, 15), by=None)
+    lived.refresh_from_db()
+    assert lived.status == Status.OUT_OF_SERVICE
+
+
 def test_a_move_out_before_the_move_in_is_refused(lived):
     before = snapshot(lived)
     with pytest.raises(moves.MoveError, match="ne peut précéder l'entrée dans les lieux"):
