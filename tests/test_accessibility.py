@@ -27,15 +27,31 @@ def test_the_self_assessment_covers_the_106_criteria_and_matches_the_statement()
     assert counts == CRITERIA
 
 
+def test_the_summary_table_adds_up_the_criteria_of_each_theme():
+    text = ASSESSMENT.read_text()
+    rows = re.findall(r"^\| (\d+)\.\d+ .*?\| (?:\*\*)?(C|NC|NA)(?:\*\*)? \|", text, re.M)
+    by_theme = {}
+    for theme, state in rows:
+        by_theme.setdefault(theme, {"C": 0, "NC": 0, "NA": 0})[state] += 1
+    summary = re.findall(r"^\| (\d+)\. [^|]+\| (\d+) \| (\d+) \| (\d+) \|$", text, re.M)
+    assert len(summary) == 13
+    for theme, met, not_met, na in summary:
+        assert by_theme[theme] == {"C": int(met), "NC": int(not_met), "NA": int(na)}, theme
+
+
 def test_the_statement_is_public_and_honest(client, db):
     response = client.get(reverse("accessibility"))
     assert response.status_code == 200
     page = response.content.decode()
     assert "partiellement conforme" in page
     assert "Défenseur des droits" in page
-    assert "92,8 %" in page  # 64 met of 69 applicable
-    for criterion in ("8.2", "11.10", "11.12", "13.1", "13.3"):
+    assert "97,1 %" in page  # 67 met of 69 applicable
+    assert "1 décembre 2026" in page
+    for criterion in ("8.2", "13.3"):
         assert f"Critère {criterion}" in page
+    # Met since the assessment of 26 November 2026: no longer listed as not met.
+    for criterion in ("11.10", "11.12", "13.1"):
+        assert f"Critère {criterion}" not in page
     assert "lecteur d'écran" in page
 
 

@@ -114,3 +114,10 @@ def test_the_keepalive_needs_the_csrf_token(coordinator):
 @pytest.mark.parametrize("method", ["get", "put"])
 def test_the_keepalive_is_post_only(coordinator, client_for, method):
     assert getattr(client_for(coordinator), method)(KEEPALIVE).status_code == 405
+
+
+def test_the_absolute_limit_leaves_room_for_ten_extensions(settings):
+    """WCAG 2.2.1 "Extend", on which the self-assessment rests RGAA 13.1: the idle timeout can
+    be extended at least ten times before the absolute limit (12 h = 24 × 30 min)."""
+    assert settings.SESSION_MAX_HOURS * 3600 >= 10 * settings.SESSION_COOKIE_AGE
+    assert settings.SESSION_WARNING_SECONDS >= 20  # time enough to answer
