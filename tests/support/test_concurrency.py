@@ -93,3 +93,48 @@ def test_concurrent_orders_never_exceed_stock(households, centre_user):
     computer.refresh_from_db()
     assert computer.stock == 0
     assert computer.orders.count() == 2
+
+
+def test_sign_ups_racing_a_cancellation_leave_no_open_sign_up(
+    make_session, households, centre_user
+):
+    """Each sign-up is either before the cancellation (then cancelled with it) or refused."""
+    session = make_session(capacity=3)
+    people = households(WORKERS - 1)
+
+    def act(household):
+        if household is None:
+            services.session_cancel(session=session, reason="Fermeture.", by=centre_user)
+        else:
+            services.registration_create(session=session, household=household, by=centre_user)
+
+    errors = run_together(act, [(None,)] + [(h,) for h in people])
+    session.refresh_from_db()
+    assert session.is_cancelled
+    assert not session.registrations.exclude(status=Registration.Status.CANCELLED).exists()
+    assert all("annulée" in str(e) for e in errors)
+    assert session.registrations.count() + len(errors) == WORKERS - 1
+
+
+def test_places_reduced_while_households_sign_up_are_never_oversold(
+    make_session, households, centre_user
+):
+    session = make_session(capacity=4)
+    people = households(WORKERS - 1)
+
+    def act(household):
+        if household is None:
+            services.session_update(session=session, changes={"capacity": 2}, by=centre_user)
+        else:
+            services.registration_create(session=session, household=household, by=centre_user)
+
+    errors = run_together(act, [(None,)] + [(h,) for h in people])
+    session.refresh_from_db()
+    registered = session.registrations.filter(status=Registration.Status.REGISTERED).count()
+    # Either the reduction came first (2 places, the rest waiting) or it was refused with the
+    # French message, the seats taken by then staying taken.
+    if errors:
+        assert session.capacity == 4 and "foyers sont inscrits" in str(errors[0])
+    else:
+        assert session.capacity == 2
+    assert registered <= session.capacity
