@@ -456,4 +456,7 @@ def export_csv(dwellings) -> bytes:
 
 
 def export_xlsx(dwellings) -> bytes:
-    return export_dataset(dwellings).export("xlsx")
+    data = export_dataset(dwellings)
+    # The sheet's name says what it holds (RGAA 13.3); tablib would call it "Tablib Dataset".
+    data.title = str(_("Registre des logements"))
+    return data.export("xlsx")

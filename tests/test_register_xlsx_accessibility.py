@@ -36,14 +36,6 @@ def test_the_first_row_holds_the_column_headers(workbook, world):
     assert {row[1] for row in rows[1:]} == {world.nbh.name}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "RGAA 13.3, reported to the neighborhoods app: register.export_dataset sets no "
-        "Dataset.title, so tablib names the sheet 'Tablib Dataset'; a title such as "
-        "'Registre des logements' would fix it"
-    ),
-)
 def test_the_sheet_has_a_name_that_says_what_it_holds(workbook):
     [sheet] = workbook.worksheets
     assert sheet.title not in {"Tablib Dataset", "Sheet", "Sheet1", "Feuil1", "Feuille1"}
