@@ -18,7 +18,7 @@ OPEN_ADVICE = 10
 def centre_home(user) -> dict:
     """Coming sessions of the user's centre with their sign-ups and waiting lists."""
     now = timezone.now()
-    coming = WorkshopSession.objects.visible_to(user).filter(starts_at__gte=now)
+    coming = WorkshopSession.objects.visible_to(user).not_cancelled().filter(starts_at__gte=now)
     sessions = list(
         coming.with_counts()
         .select_related("topic", "neighbourhood")

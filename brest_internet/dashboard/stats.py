@@ -291,7 +291,8 @@ def support_expressions(period: Period) -> dict:
     advice = AdviceRequest.objects.filter(period.q("requested_on"))
     return {
         "sessions": _count(
-            WorkshopSession.objects.filter(period.q("starts_at__date")), "neighbourhood"
+            WorkshopSession.objects.not_cancelled().filter(period.q("starts_at__date")),
+            "neighbourhood",
         ),
         "visits": _count(
             HalfDayVisit.objects.filter(period.q("half_day__held_on")), "half_day__neighbourhood"
@@ -426,7 +427,8 @@ def attendance_by_month(neighbourhoods, period: Period) -> list[MonthAttendance]
     """Sessions, sign-ups and attendance per month (months without a session shown as 0)."""
     status, attendance = Registration.Status, Registration.Attendance
     rows = (
-        WorkshopSession.objects.filter(neighbourhood__in=neighbourhoods.values("pk"))
+        WorkshopSession.objects.not_cancelled()
+        .filter(neighbourhood__in=neighbourhoods.values("pk"))
         .filter(period.q("starts_at__date"))
         .annotate(month=TruncMonth("starts_at"))
         .order_by()

@@ -93,6 +93,20 @@ def test_support_figures_since_the_beginning(everything):
     assert (alpha.visits, alpha.computers_sold, alpha.computer_revenue) == (2, 2, Decimal("110"))
 
 
+def test_a_cancelled_session_is_not_counted_as_held(everything):
+    from support.models import WorkshopSession
+    from support.services import session_cancel
+
+    # Beta's 20 November 2013 session called off: its sign-up is cancelled with it.
+    beta_session = WorkshopSession.objects.get(neighbourhood__name="Beta")
+    assert session_cancel(session=beta_session, reason="Animateur malade", by=None) == 1
+    beta = by_name(stats.neighbourhood_figures(everything, YEAR_2013))["Beta"]
+    assert (beta.sessions, beta.registered) == (0, 0)
+    november = stats.attendance_by_month(everything, YEAR_2013)[10]
+    assert (november.sessions, november.registered) == (1, 1)
+    assert stats.support_totals(everything, YEAR_2013)["sessions"] == 2
+
+
 def test_subscriptions_of_the_launch_year(everything):
     rows = by_name(stats.neighbourhood_figures(everything, YEAR_2013))
     # Alpha: two subscriptions activated in 2012 (one cancelled later) for 10 dwellings.

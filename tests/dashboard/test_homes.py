@@ -96,3 +96,13 @@ def test_landlord_home_keeps_the_neighbourhood_table(small, landlord_user, clien
     assert response.status_code == 200
     assert {n.name for n in response.context["neighbourhoods"]} >= {"Alpha", "Beta"}
     assert "dash" not in response.context
+
+
+def test_centre_home_leaves_out_a_cancelled_session(small, centre_user, client_for):
+    from support.services import session_cancel
+
+    mine, _theirs = coming_sessions(small)
+    session_cancel(session=mine, reason="Salle indisponible", by=centre_user)
+    response = client_for(centre_user).get(HOME)
+    assert list(response.context["coming_sessions"]) == []
+    assert response.context["coming_totals"]["sessions"] == 0
