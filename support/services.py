@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from simple_history.utils import bulk_update_with_history
 
 from neighborhoods.models import Dwelling, Household, Meeting, Occupancy, User
+from neighborhoods.moves import MoveError, household_move_in
 
 from .models import (
     AdviceRequest,
@@ -621,12 +622,19 @@ def half_day_record(
                     _("Le logement %(d)s a déjà un foyer : cherchez-le plutôt par son nom.")
                     % {"d": dwelling}
                 )
-            household = Household.objects.create(
-                name=new_household_name.strip(), phone=new_household_phone.strip()
-            )
-            Occupancy.objects.create(
-                household=household, dwelling=dwelling, moved_in=half_day.held_on
-            )
+            # The register's own move-in: its rules (no overlap with a past occupancy, no
+            # household in a dwelling out of service, the dwelling marked occupied) hold here too.
+            try:
+                occupancy, _written = household_move_in(
+                    dwelling=dwelling,
+                    name=new_household_name,
+                    phone=new_household_phone.strip(),
+                    moved_in=half_day.held_on,
+                    by=by,
+                )
+            except MoveError as error:
+                raise SupportError(str(error)) from error
+            household = occupancy.household
             created = True
         elif dwelling is None:
             dwelling = current_dwelling(household)

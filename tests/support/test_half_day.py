@@ -89,6 +89,24 @@ def test_a_new_household_is_created_in_a_free_dwelling(
     household = Household.objects.get(name="Famille Nédélec")
     assert Occupancy.objects.get(household=household).dwelling == free
     assert Subscription.objects.get().household == household
+    # Moved in through the register's rules: the dwelling is now occupied.
+    free.refresh_from_db()
+    assert free.status == free.Status.OCCUPIED
+
+
+def test_a_new_household_in_a_dwelling_out_of_service_is_refused(
+    half_day, world, centre_user, client_for
+):
+    closed = world.dwellings[2]
+    type(closed).objects.filter(pk=closed.pk).update(status=closed.Status.OUT_OF_SERVICE)
+    response = client_for(centre_user).post(
+        desk(half_day),
+        {"new_name": "Famille Fermée", "dwelling_reference": closed.reference, "connection": "on"},
+    )
+    assert response.status_code == 200
+    assert "hors service" in response.content.decode()
+    assert not Household.objects.filter(name="Famille Fermée").exists()
+    assert not Subscription.objects.exists()
 
 
 def test_a_refusal_undoes_the_whole_submission(
