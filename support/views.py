@@ -657,7 +657,10 @@ def home_help_detail(request, pk):
         {
             "req": req,
             "schedule_form": ScheduleForm(initial={"on": req.scheduled_for}),
-            "done_form": DoneForm(initial={"on": req.scheduled_for or timezone.localdate()}),
+            # Both forms have a field `on`: ids of their own, so each label finds its field.
+            "done_form": DoneForm(
+                initial={"on": req.scheduled_for or timezone.localdate()}, auto_id="faite_%s"
+            ),
         },
     )
 

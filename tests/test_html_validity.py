@@ -38,20 +38,10 @@ PERSONAS = ("anonymous", "coordinator", "landlord", "centre", "association")
 
 # Errors of other apps' templates, left to them: (URL name, start of vnu's message) -> where.
 # Fix the template, then remove its line here (the test fails while a line has no match).
-EMPTY_ACTION = "Bad value “” for attribute “action” on element “form”"
 DUPLICATE_ID = "Duplicate ID “"
 KNOWN_ERRORS: dict[tuple[str, str], str] = {
-    # `action=""` is not a valid URL: leave the attribute out to post to the page itself.
-    ("home", EMPTY_ACTION): "templates/dashboard/_dashboard.html:2 (the coordinator's home)",
-    ("dashboard:index", EMPTY_ACTION): "templates/dashboard/_dashboard.html:2",
-    ("dashboard:review_create", EMPTY_ACTION): "templates/dashboard/review_form.html:9 and :26",
-    ("dashboard:review_edit", EMPTY_ACTION): "templates/dashboard/review_form.html:9 and :26",
     # Two forms of one page with a field of the same name, hence the same ids: the second
     # label points to the first form's field (a prefix on one of the forms fixes it).
-    ("support:home_help_detail", DUPLICATE_ID): (
-        "support/templates/support/home_help_detail.html:21 and :26 (schedule_form and "
-        "done_form both have `on`)"
-    ),
     ("votes:detail", DUPLICATE_ID): (
         "votes/templates/votes/detail.html:66 and :125 (participation_form and count_form both "
         "have `station` and `channel`)"
