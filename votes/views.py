@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -112,7 +113,17 @@ def vote_detail(request, pk):
         "closed": vote.is_closed(today),
         "problems": services.certification_problems(vote, today) if vote.is_frozen else [],
         "live_result": _live_result(vote, figures) if figures and vote.is_closed(today) else None,
-        "participation_form": ParticipationForm(vote=vote) if vote.is_frozen else None,
+        "participation_form": (
+            ParticipationForm(
+                vote=vote,
+                # Its own ids: the count form below has a "station" field too.
+                auto_id="id_emargement_%s",
+                # The sheet being typed in stays chosen from one batch to the next.
+                initial={"station": services.normalise_station(request.GET.get("bureau", ""))},
+            )
+            if vote.is_frozen
+            else None
+        ),
         "count_form": CountForm(vote=vote) if vote.is_frozen else None,
         "history": history_lines(vote),
     }
@@ -225,7 +236,8 @@ def participations_record(request, pk):
         ),
         _("Émargement enregistré."),
     )
-    return redirect(vote)
+    station = services.normalise_station(form.cleaned_data["station"])
+    return redirect(f"{vote.get_absolute_url()}?{urlencode({'bureau': station})}")
 
 
 @require_POST

@@ -1,6 +1,8 @@
 """Each station's count against its own sign-in sheet: no more ballots than signatures, and no
 certification while a station's ballots and sign-ins disagree."""
 
+import re
+
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -172,3 +174,31 @@ def test_the_vote_page_compares_sign_ins_and_ballots_per_station(vote, landlord_
     ) in page
     # The names already used are offered when typing a station.
     assert '<datalist id="bureaux-connus"><option value="Bureau 1"></option>' in page
+
+
+def test_the_sign_in_and_count_forms_have_distinct_ids(vote, landlord_user, client_for):
+    """Both have a station field: a shared id would tie the count's label to the sign-in's
+    field (and a click on it, or a screen reader, to the wrong form)."""
+    page = client_for(landlord_user).get(vote.get_absolute_url()).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert 'for="id_emargement_station"' in page
+    assert 'for="id_station"' in page
+
+
+def test_the_station_stays_chosen_from_one_batch_to_the_next(vote, landlord_user, client_for):
+    client = client_for(landlord_user)
+    url = reverse("votes:participations", args=[vote.pk])
+    refs = list(vote.roll_entries.order_by("reference").values_list("reference", flat=True))
+    response = client.post(
+        url, {"channel": "paper", "station": " Bureau  2 – MPT", "references": refs[0]}
+    )
+    assert response.url == vote.get_absolute_url() + "?bureau=Bureau+2+%E2%80%93+MPT"
+    page = client.get(response.url).content.decode()
+    assert 'value="Bureau 2 – MPT"' in page
+    # Refused (already voted): the station is kept all the same, nothing else is written.
+    response = client.post(
+        url, {"channel": "paper", "station": "Bureau 2 – MPT", "references": refs[0]}
+    )
+    assert response.url.endswith("?bureau=Bureau+2+%E2%80%93+MPT")
+    assert vote.participations.count() == 1
