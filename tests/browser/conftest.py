@@ -143,7 +143,10 @@ def login():
         page.goto(page.base_url + "/comptes/connexion/")
         page.get_by_label("Nom d’utilisateur").fill(user.username)
         page.get_by_label("Mot de passe").fill(password)
-        page.get_by_role("button", name="Se connecter").click()
+        # Wait for the POST's answer (a redirect, or the form again when refused):
+        # wait_for_load_state alone may return before the POST has even started.
+        with page.expect_navigation():
+            page.get_by_role("button", name="Se connecter").click()
         page.wait_for_load_state()
 
     return do

@@ -135,6 +135,8 @@ def test_coordinator_takes_a_neighbourhood_from_candidate_to_running(
     page.get_by_label("Références des logements qui ont voté").fill(
         "QLV-A1-01\nQLV-A1-02\nQLV-A1-03"
     )
+    sign_in_form = page.locator("form", has_text="Émarger des logements")
+    sign_in_form.get_by_label("Bureau de vote ou lot").fill("Bureau unique – MPT")
     submit(page, "Enregistrer l'émargement")
     count = page.locator("form", has_text="Saisir ou corriger un dépouillement")
     count.get_by_label("Bureau de vote ou lot").fill("Bureau unique – MPT")
@@ -160,6 +162,8 @@ def test_coordinator_takes_a_neighbourhood_from_candidate_to_running(
     page.reload()
     assert "Résultat provisoire" in main_text(page)
     submit(page, "Certifier le résultat")
+    assert_accessible(page)  # the confirmation page: what will be certified
+    submit(page, "Confirmer la certification")
     assert "Projet adopté" in main_text(page)
     assert_accessible(page)
     page.goto(page.base_url + nbh.get_absolute_url())

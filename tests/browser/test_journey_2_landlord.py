@@ -72,6 +72,8 @@ def test_landlord_staff_count_a_paper_vote_and_bill_a_month(
     submit(page, "Arrêter la liste électorale")
     assert "3 logements occupés" in main_text(page)
     assert_accessible(page)
+    sign_in_form = page.locator("form", has_text="Émarger des logements")
+    sign_in_form.get_by_label("Bureau de vote ou lot").fill("Bureau 1 – centre social")
     page.get_by_label("Références des logements qui ont voté").fill("INCONNU-9")
     submit(page, "Enregistrer l'émargement")
     assert "Pas sur la liste électorale : INCONNU-9." in main_text(page)
@@ -114,6 +116,8 @@ def test_landlord_staff_count_a_paper_vote_and_bill_a_month(
     assert "Résultat provisoire" in main_text(coordination)
     assert_accessible(coordination)
     submit(coordination, "Certifier le résultat")
+    assert_accessible(coordination)  # the confirmation page: what will be certified
+    submit(coordination, "Confirmer la certification")
     assert "Projet adopté" in main_text(coordination)
     assert_accessible(coordination)
     vote.refresh_from_db()
