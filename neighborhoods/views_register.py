@@ -214,6 +214,24 @@ def _form_page(request, dwelling, form, *, title, submit, intro="", blocked="", 
     return render(request, "neighborhoods/dwelling_form.html", context, status=status)
 
 
+def _record(request, form, dwelling, action, *, unchanged):
+    """Run `action()`, a call of a `moves` service returning (written, message to show).
+
+    A refusal goes on the form and None is returned (show the form again); otherwise the
+    message (or `unchanged` when nothing was written) and the redirect to the dwelling's page.
+    """
+    try:
+        written, text = action()
+    except moves.MoveError as error:
+        form.add_error(None, str(error))
+        return None
+    if written:
+        messages.success(request, text)
+    else:
+        messages.info(request, unchanged)
+    return redirect(_dwelling_url(dwelling))
+
+
 @role_required(*REGISTER_ROLES)
 @require_http_methods(["GET", "POST"])
 def move_in(request, slug, pk):
@@ -234,8 +252,9 @@ def move_in(request, slug, pk):
     form = MoveInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            occupancy, done = moves.household_move_in(
+
+        def move_in():
+            occupancy, written = moves.household_move_in(
                 dwelling=dwelling,
                 name=data["name"],
                 phone=data["phone"],
@@ -243,25 +262,20 @@ def move_in(request, slug, pk):
                 moved_in=data["moved_in"],
                 by=request.user,
             )
-        except moves.MoveError as error:
-            form.add_error(None, str(error))
-        else:
-            if done:
-                messages.success(
-                    request,
-                    _(
-                        "Entrée du foyer %(household)s le %(day)s enregistrée : le logement "
-                        "%(dwelling)s est occupé."
-                    )
-                    % {
-                        "household": occupancy.household,
-                        "day": _d(occupancy.moved_in),
-                        "dwelling": dwelling,
-                    },
-                )
-            else:
-                messages.info(request, _("Cette entrée était déjà enregistrée."))
-            return redirect(_dwelling_url(dwelling))
+            return written, _(
+                "Entrée du foyer %(household)s le %(day)s enregistrée : le logement "
+                "%(dwelling)s est occupé."
+            ) % {
+                "household": occupancy.household,
+                "day": _d(occupancy.moved_in),
+                "dwelling": dwelling,
+            }
+
+        done = _record(
+            request, form, dwelling, move_in, unchanged=_("Cette entrée était déjà enregistrée.")
+        )
+        if done:
+            return done
     return _form_page(
         request,
         dwelling,
@@ -293,27 +307,31 @@ def move_out(request, slug, pk):
         if occupancy is None:
             form.add_error(None, _("Cette occupation n'est pas celle de ce logement."))
         else:
-            try:
-                occupancy, done = moves.household_move_out(
+
+            def move_out():
+                ended, written = moves.household_move_out(
                     occupancy=occupancy,
                     moved_out=data["moved_out"],
                     vacate=data["vacate"],
                     by=request.user,
                 )
-            except moves.MoveError as error:
-                form.add_error(None, str(error))
-            else:
-                if done:
-                    text = _("Sortie du foyer %(household)s le %(day)s enregistrée.") % {
-                        "household": occupancy.household,
-                        "day": _d(occupancy.moved_out),
-                    }
-                    if data["vacate"]:
-                        text += " " + _("Le logement est vacant.")
-                    messages.success(request, text)
-                else:
-                    messages.info(request, _("Cette sortie était déjà enregistrée."))
-                return redirect(_dwelling_url(dwelling))
+                text = _("Sortie du foyer %(household)s le %(day)s enregistrée.") % {
+                    "household": ended.household,
+                    "day": _d(ended.moved_out),
+                }
+                if data["vacate"]:
+                    text += " " + _("Le logement est vacant.")
+                return written, text
+
+            done = _record(
+                request,
+                form,
+                dwelling,
+                move_out,
+                unchanged=_("Cette sortie était déjà enregistrée."),
+            )
+            if done:
+                return done
     blocked = ""
     if current is None and request.method == "GET":
         blocked = _("Aucun foyer n'est en place dans ce logement.")
@@ -345,31 +363,27 @@ def dwelling_status(request, slug, pk):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            done = moves.dwelling_status_change(
+        names = {"dwelling": dwelling, "status": Status(data["status"]).label}
+
+        def change():
+            written = moves.dwelling_status_change(
                 dwelling=dwelling,
                 status=data["status"],
                 reason=data["reason"],
                 expected_status=data["expected_status"],
                 by=request.user,
             )
-        except moves.MoveError as error:
-            form.add_error(None, str(error))
-        else:
-            label = Status(data["status"]).label
-            if done:
-                messages.success(
-                    request,
-                    _("Logement %(dwelling)s : statut « %(status)s ».")
-                    % {"dwelling": dwelling, "status": label},
-                )
-            else:
-                messages.info(
-                    request,
-                    _("Le logement %(dwelling)s était déjà « %(status)s ».")
-                    % {"dwelling": dwelling, "status": label},
-                )
-            return redirect(_dwelling_url(dwelling))
+            return written, _("Logement %(dwelling)s : statut « %(status)s ».") % names
+
+        done = _record(
+            request,
+            form,
+            dwelling,
+            change,
+            unchanged=_("Le logement %(dwelling)s était déjà « %(status)s ».") % names,
+        )
+        if done:
+            return done
     blocked = ""
     current = moves.current_occupancy(dwelling) if request.method == "GET" else None
     if current is not None:
@@ -402,26 +416,24 @@ def occupancy_correct(request, slug, pk, occupancy):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            done = moves.occupancy_correct(
+
+        def correct():
+            written = moves.occupancy_correct(
                 occupancy=occupancy,
                 moved_in=data["moved_in"],
                 moved_out=data["moved_out"],
                 reason=data["reason"],
                 by=request.user,
             )
-        except moves.MoveError as error:
-            form.add_error(None, str(error))
-        else:
-            if done:
-                messages.success(
-                    request,
-                    _("Dates de l'occupation du foyer %(household)s corrigées.")
-                    % {"household": occupancy.household},
-                )
-            else:
-                messages.info(request, _("Ces dates étaient déjà enregistrées."))
-            return redirect(_dwelling_url(dwelling))
+            return written, _("Dates de l'occupation du foyer %(household)s corrigées.") % {
+                "household": occupancy.household
+            }
+
+        done = _record(
+            request, form, dwelling, correct, unchanged=_("Ces dates étaient déjà enregistrées.")
+        )
+        if done:
+            return done
     return _form_page(
         request,
         dwelling,
