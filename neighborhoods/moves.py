@@ -22,12 +22,20 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Dwelling, Household, Occupancy, User, overlap_message
 
 Status = Dwelling.Status
+
+
+# Sent inside a move-out's transaction, once the occupancy has ended (arguments: occupancy,
+# moved_out, by): the apps above this one end what the household had in the dwelling (the
+# subscriptions app, its subscription there). A MoveError raised by a receiver refuses the whole
+# move-out.
+household_moved_out = Signal()
 
 
 class MoveError(Exception):
@@ -182,6 +190,7 @@ def household_move_out(
         _save(occupancy, by=by, reason=reason, update_fields=["moved_out"])
         if vacate and dwelling.status == Status.OCCUPIED:  # out of service stays so
             _set_status(dwelling, Status.VACANT, by=by, reason=reason)
+        household_moved_out.send(sender=Occupancy, occupancy=occupancy, moved_out=moved_out, by=by)
         return occupancy, True
 
 
