@@ -42,6 +42,19 @@ def test_list_filters_by_stage_and_year(world, coordinator, client_for):
     }
 
 
+def test_list_pages_keep_the_filters(world, coordinator, client_for):
+    f.NeighbourhoodFactory.create_batch(51, stage=Stage.CANDIDATE, planned_year=2015)
+    client = client_for(coordinator)
+    first = client.get(reverse("neighborhoods:list"), {"stage": "candidate", "year": 2015})
+    html = first.content.decode()
+    assert "?stage=candidate&amp;year=2015&amp;page=2" in html and "1 / 2" in html
+    second = client.get(
+        reverse("neighborhoods:list"), {"stage": "candidate", "year": 2015, "page": 2}
+    )
+    assert len(second.context["neighbourhoods"]) == 1
+    assert "?stage=candidate&amp;year=2015&amp;page=1" in second.content.decode()
+
+
 def test_list_shows_only_the_scope_of_other_roles(world, centre_user, client_for):
     response = client_for(centre_user).get(reverse("neighborhoods:list"))
     assert [n.name for n in response.context["neighbourhoods"]] == ["Kerourien de test"]
