@@ -199,6 +199,14 @@ MEDIA_URL = "media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 REGISTER_UPLOAD_MAX_BYTES = env.int("REGISTER_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# A register is read in the request: these bound its work before a row is parsed (a 465 KB
+# workbook can expand to 500 000 rows). Larger imports will run as background jobs.
+REGISTER_MAX_ROWS = env.int("REGISTER_MAX_ROWS", default=20_000)
+REGISTER_MAX_UNCOMPRESSED_BYTES = env.int(
+    "REGISTER_MAX_UNCOMPRESSED_BYTES", default=50 * 1024 * 1024
+)
+# A previewed register file that nobody confirms is deleted after this many hours.
+REGISTER_PREVIEW_HOURS = env.int("REGISTER_PREVIEW_HOURS", default=24)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

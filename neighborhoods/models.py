@@ -532,13 +532,16 @@ class Meeting(models.Model):
 class RegisterImport(models.Model):
     """A register file checked by a dry run, waiting for confirmation, then applied.
 
-    The file is kept so that the confirmation imports exactly what was previewed, and as the
-    trace of who changed the register with which file.
+    While it waits, the register's columns of the file (and only those: a column such as a
+    birth date is dropped before anything is stored) are kept so that the confirmation imports
+    exactly what was previewed. Once applied or abandoned, the content is emptied: the row stays
+    as the trace of who changed the register with which file, without the tenants' data.
     """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("En attente de confirmation")
         APPLIED = "applied", _("Importé")
+        ABANDONED = "abandoned", _("Abandonné")
 
     uploaded_by = models.ForeignKey(
         User, verbose_name=_("déposé par"), on_delete=models.PROTECT, related_name="+"
@@ -560,11 +563,19 @@ class RegisterImport(models.Model):
         ordering = ["-uploaded_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="pending", applied_at__isnull=True)
+                condition=Q(status__in=["pending", "abandoned"], applied_at__isnull=True)
                 | Q(status="applied", applied_at__isnull=False),
                 name="registerimport_applied_has_date",
                 violation_error_message=_("Un import appliqué a une date d'import, et lui seul."),
-            )
+            ),
+            # The file's data is kept only while the import waits for its confirmation.
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(content=b""),
+                name="registerimport_content_only_pending",
+                violation_error_message=_(
+                    "Le contenu d'un fichier n'est gardé que tant que son import attend."
+                ),
+            ),
         ]
 
     def __str__(self):

@@ -8,15 +8,25 @@ transaction, with set-based writes; it never deletes a dwelling.
 Files from French offices are semicolon-separated, in UTF-8 with a BOM or in Windows-1252, with
 French headers ("Référence", "Quartier", "Adresse", "Bâtiment", "Entrée", "Statut") and French
 status values ("occupé", "vacant", "hors service"): all accepted.
+
+A file is bounded before it is parsed (REGISTER_MAX_ROWS rows; an Excel file's unzipped size
+and compression ratio), since it is read in the request. Only the register's columns are kept
+while the preview waits for its confirmation; any other column (a phone, a birth date) is
+dropped and named on the preview, and the kept content is emptied once the import is applied
+or abandoned.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime
 import io
+import json
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 
+import openpyxl
 import tablib
 from django.conf import settings
 from django.db import transaction
@@ -87,7 +97,13 @@ MAX_LENGTHS = {
     key: Dwelling._meta.get_field(key).max_length
     for key in ("reference", "address", "building", "entrance")
 }
-SHOWN_ERRORS = 200
+# Errors are collected up to this many; the rest are only counted ("… and 1 234 more").
+MAX_ERRORS = 200
+# A sheet's XML compresses about tenfold; a far higher ratio on a large member is a zip bomb.
+MAX_COMPRESSION_RATIO = 100
+RATIO_CHECKED_ABOVE = 1024 * 1024
+# Marks the content a preview keeps (the register's columns only), as opposed to a raw file.
+KEPT_FORMAT = "register-rows-1"
 
 
 class RegisterFileError(Exception):
@@ -109,19 +125,31 @@ class Plan:
     to_update: list[Dwelling] = field(default_factory=list)
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    more_errors: int = 0  # errors beyond MAX_ERRORS, counted but not kept
     by_neighbourhood: dict[str, int] = field(default_factory=dict)
+    ignored_columns: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
+    def add_error(self, line: int, message: str) -> None:
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(RowError(line, message))
+        else:
+            self.more_errors += 1
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) + self.more_errors
+
     @property
     def shown_errors(self) -> list[RowError]:
-        return self.errors[:SHOWN_ERRORS]
+        return self.errors
 
     @property
     def hidden_errors(self) -> int:
-        return max(0, len(self.errors) - SHOWN_ERRORS)
+        return self.more_errors
 
 
 # Reading ------------------------------------------------------------------------------------
@@ -167,29 +195,103 @@ def decode(content: bytes) -> str:
             ) from exc
 
 
+def _too_many_rows(limit: int) -> RegisterFileError:
+    return RegisterFileError(
+        _(
+            "Le fichier compte plus de %(max)s lignes de logements, le maximum pour un import : "
+            "découpez-le en plusieurs fichiers (par quartier, par exemple)."
+        )
+        % {"max": f"{limit:,}".replace(",", "\u202f")}
+    )
+
+
+def check_workbook(content: bytes) -> None:
+    """Refuse a workbook that would expand beyond the bounds, from its zip directory alone."""
+    limit = settings.REGISTER_MAX_UNCOMPRESSED_BYTES
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise RegisterFileError(_("Le classeur Excel est illisible.")) from exc
+    expanded = sum(member.file_size for member in members)
+    bomb = any(
+        member.file_size > RATIO_CHECKED_ABOVE
+        and member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1)
+        for member in members
+    )
+    if expanded > limit or bomb:
+        raise RegisterFileError(
+            _(
+                "Le classeur Excel est trop volumineux une fois décompressé (%(size)s Mo, "
+                "%(max)s Mo au plus) ou anormalement compressé : enregistrez-le en CSV ou "
+                "découpez-le."
+            )
+            % {"size": f"{expanded / 1024 / 1024:.0f}", "max": f"{limit / 1024 / 1024:.0f}"}
+        )
+
+
+def _xlsx_rows(content: bytes, max_rows: int) -> list[list]:
+    """The active sheet's rows, streamed; refused as soon as there are more than `max_rows`
+    rows below the header (read-only mode never holds the whole sheet in memory)."""
+    check_workbook(content)
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds of errors on a broken file
+        raise RegisterFileError(_("Le classeur Excel est illisible.")) from exc
+    try:
+        sheet = workbook.active
+        try:
+            declared = sheet.max_row  # from the sheet's <dimension>, when it declares one
+        except Exception:  # a malformed dimension: count the rows instead
+            declared = None
+        if declared and declared > max_rows + 1:
+            raise _too_many_rows(max_rows)
+        # Then read past the declared size: a sheet that declares fewer rows than it holds
+        # would otherwise be cut short without a word. Every row counts, empty ones too.
+        sheet.reset_dimensions()
+        rows = []
+        try:
+            for row in sheet.iter_rows(values_only=True):
+                rows.append(list(row))
+                if len(rows) > max_rows + 1:
+                    raise _too_many_rows(max_rows)
+        except RegisterFileError:
+            raise
+        except Exception as exc:
+            raise RegisterFileError(_("Le classeur Excel est illisible.")) from exc
+    finally:
+        workbook.close()
+    return rows
+
+
+def _csv_rows(content: bytes, max_rows: int) -> list[list]:
+    text = decode(content)
+    # Lines counted before parsing: blank ones do not count (a spreadsheet leaves some).
+    lines = sum(1 for line in text.splitlines() if line.strip(" ;,\t"))
+    if lines > max_rows + 1:
+        raise _too_many_rows(max_rows)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t"), key=first_line.count)
+    try:
+        data = tablib.Dataset().load(text, format="csv", delimiter=delimiter, headers=False)
+    except (csv.Error, tablib.InvalidDimensions) as exc:
+        raise RegisterFileError(
+            _(
+                "Le fichier CSV est mal formé : toutes les lignes doivent avoir autant de "
+                "colonnes que l'en-tête."
+            )
+        ) from exc
+    return [list(row) for row in data]
+
+
 def read_rows(name: str, content: bytes) -> list[list]:
-    """The file's rows (header first) as lists of cells, parsed by tablib."""
+    """The file's rows (header first) as lists of cells, refused beyond the bounds."""
     check_size(len(content))
     kind = file_kind(name, content[:8])
+    max_rows = settings.REGISTER_MAX_ROWS
     if kind == "xlsx":
-        try:
-            data = tablib.Dataset().load(io.BytesIO(content), format="xlsx", headers=False)
-        except Exception as exc:  # openpyxl raises many kinds of errors on a broken file
-            raise RegisterFileError(_("Le classeur Excel est illisible.")) from exc
-    else:
-        text = decode(content)
-        first_line = text.split("\n", 1)[0]
-        delimiter = max((";", ",", "\t"), key=first_line.count)
-        try:
-            data = tablib.Dataset().load(text, format="csv", delimiter=delimiter, headers=False)
-        except (csv.Error, tablib.InvalidDimensions) as exc:
-            raise RegisterFileError(
-                _(
-                    "Le fichier CSV est mal formé : toutes les lignes doivent avoir autant de "
-                    "colonnes que l'en-tête."
-                )
-            ) from exc
-    return [list(row) for row in data]
+        return _xlsx_rows(content, max_rows)
+    return _csv_rows(content, max_rows)
 
 
 def _cell(value) -> str:
@@ -200,11 +302,15 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
-def map_headers(header: list) -> dict[str, int]:
+def map_headers(header: list, ignored: list[str] | None = None) -> dict[str, int]:
+    """Column key -> index in the file; the labels of the other non-empty headers go to
+    `ignored` (their data is never read nor kept)."""
     columns: dict[str, int] = {}
     for index, label in enumerate(header):
         key = HEADER_ALIASES.get(_fold(label))
         if key is None:
+            if ignored is not None and _cell(label):
+                ignored.append(_cell(label)[:100])
             continue
         if key in columns:
             raise RegisterFileError(
@@ -224,13 +330,40 @@ def map_headers(header: list) -> dict[str, int]:
 # Checking -----------------------------------------------------------------------------------
 
 
+def kept_content(rows: list[list]) -> bytes:
+    """The register's columns of `rows` (header first), as stored while a preview waits: every
+    other column is left out, each row keeps its place so that line numbers stay true."""
+    columns = map_headers(rows[0])
+    keys = list(columns)
+    kept = [[_cell(raw[columns[k]]) if columns[k] < len(raw) else "" for k in keys] for raw in rows]
+    kept[0] = [HEADERS[k] for k in keys]
+    return json.dumps({"format": KEPT_FORMAT, "rows": kept}, ensure_ascii=False).encode()
+
+
+def kept_rows(pending: RegisterImport) -> list[list]:
+    """The rows a preview kept; a file stored whole before the format existed is read again."""
+    content = bytes(pending.content)
+    if content.startswith(b"{"):
+        try:
+            data = json.loads(content)
+        except ValueError:
+            data = None
+        if isinstance(data, dict) and data.get("format") == KEPT_FORMAT:
+            return data["rows"]
+    return read_rows(pending.filename, content)
+
+
 def plan_import(name: str, content: bytes, *, user: User) -> Plan:
     """Read and check the whole file; write nothing. The plan says what confirming would do."""
-    rows = read_rows(name, content)
+    return plan_rows(read_rows(name, content), user=user)
+
+
+def plan_rows(rows: list[list], *, user: User) -> Plan:
+    """Check rows read from a file (header first); write nothing."""
     if not rows:
         raise RegisterFileError(_("Le fichier est vide."))
-    columns = map_headers(rows[0])
     plan = Plan()
+    columns = map_headers(rows[0], plan.ignored_columns)
 
     # The neighbourhoods the user may import into, by folded name and slug.
     allowed = list(Neighbourhood.objects.visible_to(user).filter(_import_scope(user)))
@@ -294,7 +427,8 @@ def plan_import(name: str, content: bytes, *, user: User) -> Plan:
                     % {"sector": cells["sector"], "nbh": nbh.name}
                 )
         if errors:
-            plan.errors.extend(RowError(line, e) for e in errors)
+            for message in errors:
+                plan.add_error(line, message)
             continue
         parsed.append((line, nbh, sector, status, cells))
 
@@ -313,12 +447,10 @@ def plan_import(name: str, content: bytes, *, user: User) -> Plan:
         if current is None:
             plan.to_create.append(Dwelling(reference=cells["reference"], **values))
         elif current.neighbourhood_id != nbh.pk:
-            plan.errors.append(
-                RowError(
-                    line,
-                    _("la référence %(ref)s appartient déjà à un autre quartier")
-                    % {"ref": cells["reference"]},
-                )
+            plan.add_error(
+                line,
+                _("la référence %(ref)s appartient déjà à un autre quartier")
+                % {"ref": cells["reference"]},
             )
             continue
         else:
@@ -373,13 +505,19 @@ def _existing(references) -> dict[str, Dwelling]:
 def register_import_preview(
     *, user: User, name: str, content: bytes
 ) -> tuple[Plan, RegisterImport | None]:
-    """Dry run: check the file; keep it for confirmation when it is clean. Writes no dwelling."""
-    plan = plan_import(name, content, user=user)
+    """Dry run: check the file; when it is clean, keep its register columns for confirmation.
+
+    Writes no dwelling. The user's earlier previews left unconfirmed are abandoned (emptied).
+    """
+    rows = read_rows(name, content)
+    plan = plan_rows(rows, user=user)
     if not plan.ok:
         return plan, None
-    pending = RegisterImport.objects.create(
-        uploaded_by=user, filename=name[:255], content=content, rows=plan.rows
-    )
+    with transaction.atomic():
+        _abandon(RegisterImport.objects.filter(uploaded_by=user))
+        pending = RegisterImport.objects.create(
+            uploaded_by=user, filename=name[:255], content=kept_content(rows), rows=plan.rows
+        )
     return plan, pending
 
 
@@ -387,7 +525,8 @@ def register_import_apply(*, user: User, pending_id: int) -> tuple[Plan, Registe
     """Apply a previewed file: add and update dwellings, all or nothing, and mark it applied.
 
     The file is checked again under the transaction, since the register may have changed
-    since the preview; any error rejects it whole and writes nothing.
+    since the preview; any error rejects it whole and writes nothing. Once applied, the kept
+    content is emptied: the row only says who imported which file, with what result.
     """
     with transaction.atomic():
         pending = (
@@ -399,7 +538,11 @@ def register_import_apply(*, user: User, pending_id: int) -> tuple[Plan, Registe
             raise RegisterFileError(_("Cet import n'existe pas ou n'est pas le vôtre."))
         if pending.status == RegisterImport.Status.APPLIED:
             raise RegisterFileError(_("Ce fichier a déjà été importé."))
-        plan = plan_import(pending.filename, bytes(pending.content), user=user)
+        if pending.status == RegisterImport.Status.ABANDONED:
+            raise RegisterFileError(
+                _("Cet aperçu a été abandonné et son contenu effacé : redéposez le fichier.")
+            )
+        plan = plan_rows(kept_rows(pending), user=user)
         if not plan.ok:
             return plan, pending
         reason = _("Import du registre : %(file)s") % {"file": pending.filename}
@@ -424,8 +567,44 @@ def register_import_apply(*, user: User, pending_id: int) -> tuple[Plan, Registe
         pending.applied_at = timezone.now()
         pending.created_count = len(plan.to_create)
         pending.updated_count = len(plan.to_update)
-        pending.save(update_fields=["status", "applied_at", "created_count", "updated_count"])
+        pending.content = b""
+        pending.save(
+            update_fields=["status", "applied_at", "created_count", "updated_count", "content"]
+        )
         return plan, pending
+
+
+def _abandon(imports) -> int:
+    """Empty and mark abandoned the pending imports among `imports`; returns how many."""
+    return imports.filter(status=RegisterImport.Status.PENDING).update(
+        status=RegisterImport.Status.ABANDONED, content=b""
+    )
+
+
+def register_import_cancel(*, user: User, pending_id: int) -> RegisterImport:
+    """Abandon a preview: its kept content is emptied at once. A no-op when already abandoned."""
+    with transaction.atomic():
+        pending = (
+            RegisterImport.objects.select_for_update()
+            .filter(pk=pending_id, uploaded_by=user)
+            .first()
+        )
+        if pending is None:
+            raise RegisterFileError(_("Cet import n'existe pas ou n'est pas le vôtre."))
+        if pending.status == RegisterImport.Status.APPLIED:
+            raise RegisterFileError(_("Ce fichier a déjà été importé."))
+        _abandon(RegisterImport.objects.filter(pk=pending.pk))
+        pending.refresh_from_db()
+        return pending
+
+
+def register_imports_purge(*, now: datetime.datetime | None = None) -> int:
+    """Abandon the previews older than REGISTER_PREVIEW_HOURS that nobody confirmed (the daily
+    job): the tenants' data they hold goes; returns how many."""
+    now = now or timezone.now()
+    limit = now - datetime.timedelta(hours=settings.REGISTER_PREVIEW_HOURS)
+    with transaction.atomic():
+        return _abandon(RegisterImport.objects.filter(uploaded_at__lt=limit))
 
 
 # Export -------------------------------------------------------------------------------------

@@ -14,6 +14,11 @@ urlpatterns = [
         views.register_import_confirm,
         name="register_import_confirm",
     ),
+    path(
+        "registre/import/<int:pk>/abandonner/",
+        views.register_import_cancel,
+        name="register_import_cancel",
+    ),
     path("registre/export/", views.register_export, name="register_export"),
     path("<slug:slug>/", views.NeighbourhoodDetailView.as_view(), name="detail"),
     path("<slug:slug>/avancer/", views.advance, name="advance"),

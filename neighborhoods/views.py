@@ -4,6 +4,7 @@ Every page applies the user's scope (`Neighbourhood.objects.visible_to`); the ac
 coordinators and go through the transition functions of `neighborhoods.pipeline`.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, Sum
@@ -347,6 +348,7 @@ def register_import(request):
             else:
                 context.update(plan=plan, pending=pending, filename=upload.name)
                 status = 200 if plan.ok else 400
+    context["preview_hours"] = settings.REGISTER_PREVIEW_HOURS
     context["recent"] = RegisterImport.objects.filter(uploaded_by=request.user).defer("content")[:5]
     context["registers"] = (
         register_neighbourhoods(request.user).with_dwelling_counts().order_by("name")
@@ -377,6 +379,22 @@ def register_import_confirm(request, pk):
         _("Registre importé. Logements ajoutés : %(created)d ; mis à jour : %(updated)d.")
         % {"created": pending.created_count, "updated": pending.updated_count},
     )
+    return redirect("neighborhoods:register_import")
+
+
+@role_required(COORDINATOR, LANDLORD)
+@require_POST
+def register_import_cancel(request, pk):
+    """Abandon a previewed file: nothing is imported and its content is erased at once."""
+    get_object_or_404(RegisterImport.objects.only("pk"), pk=pk, uploaded_by=request.user)
+    try:
+        register.register_import_cancel(user=request.user, pending_id=pk)
+    except register.RegisterFileError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("Aperçu abandonné : rien n'a été importé et le fichier est effacé.")
+        )
     return redirect("neighborhoods:register_import")
 
 
