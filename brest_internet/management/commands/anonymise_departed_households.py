@@ -1,9 +1,11 @@
 """Anonymise the households gone for longer than GDPR_RETENTION_MONTHS (run it daily from cron).
 
-Names, contacts and free text go; every count, charge and vote stays as it was.
+Names, contacts and free text go; every count, charge and vote stays as it was. The same daily
+run erases the register files previewed and never confirmed (`purge_register_uploads`).
 """
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
@@ -42,3 +44,4 @@ class Command(BaseCommand):
                 % {"n": count, "m": months}
             )
         )
+        call_command("purge_register_uploads", stdout=self.stdout)
