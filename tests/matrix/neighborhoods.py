@@ -100,6 +100,12 @@ ROWS = [
         kwargs=lambda w: {"pk": w.register_import.pk},
     ),
     Row(
+        "neighborhoods:register_import_cancel",
+        get=access(coordinator=NOT_ALLOWED, landlord=NOT_ALLOWED),
+        post=access("coordinator", landlord=NOT_FOUND),
+        kwargs=lambda w: {"pk": w.register_import.pk},
+    ),
+    Row(
         "neighborhoods:register_export",
         get=access("coordinator", "landlord"),
         post=access(coordinator=NOT_ALLOWED, landlord=NOT_ALLOWED),
