@@ -3,7 +3,9 @@ an anonymisation that removes names, contacts and free text but keeps every figu
 
 Votes and charges reference dwellings, never people; subscriptions, sign-ups and orders keep
 their rows (the statistics count them) but lose what identifies the household. The audit trail
-(django-simple-history) is anonymised too: a historical row would otherwise keep the name.
+(django-simple-history) is anonymised too: a historical row would otherwise keep the name, and
+so is the admin's log (django.contrib.admin's LogEntry keeps each object's name as it was).
+After anonymisation the household's name is found in no table.
 """
 
 import datetime
@@ -11,14 +13,16 @@ import json
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import CharField, Max, Q, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import CharField, F, Max, Q, Value
+from django.db.models.functions import Cast, Concat, Replace
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from neighborhoods.models import Household, Occupancy
+from neighborhoods.models import Dwelling, Household, Occupancy
 
 ANONYMOUS_TEXT = "[anonymisé]"
 
@@ -88,7 +92,10 @@ def households_anonymise(*, households, by=None):
             return 0
         marked = Household.objects.filter(anonymised_at=now)
         ids = marked.values("pk")
+        # The names as they were, to find them where they were written into other text.
+        names = list(marked.values_list("pk", "name"))
         marked.update(name=_anonymous_name(), phone="", email="")
+        _anonymise_admin_log(ids)
         Household.history.model.objects.filter(id__in=ids).update(name=_anonymous_name())
         for label, fields in PERSONAL_TEXT.items():
             model = apps.get_model(label)
@@ -103,7 +110,58 @@ def households_anonymise(*, households, by=None):
                     historical.model.objects.filter(**{f"{link}_id__in": ids}).exclude(
                         **{name: ""}
                     ).update(**{name: ANONYMOUS_TEXT})
+        for pk, name in names:
+            _replace_name(pk, name)
     return count
+
+
+def _id_strings(queryset):
+    """The primary keys of `queryset` as text: LogEntry.object_id is a text column."""
+    return queryset.annotate(key=Cast("pk", output_field=CharField())).values("key")
+
+
+def _anonymise_admin_log(ids):
+    """The admin's log entries about the households and their records lose the names they
+    show (object_repr is the object's str() at the time: "Famille Le Goff", "Résiliation –
+    Famille Le Goff")."""
+    targets = [(Household, Household.objects.filter(pk__in=ids))]
+    for model, link in household_links():
+        targets.append((model, model._default_manager.filter(**{f"{link}__in": ids})))
+    for model, rows in targets:
+        if model is Household:
+            label = Concat(Value("Foyer anonymisé n° "), F("object_id"))
+        else:
+            label = Value(f"{model._meta.verbose_name} {ANONYMOUS_TEXT}")
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id__in=_id_strings(rows),
+        ).update(object_repr=label)
+
+
+def _replace_name(pk: int, name: str) -> None:
+    """Replace the household's former name wherever the software wrote it into a trace: the
+    admin's log messages and the reasons kept in the history of its records and dwellings."""
+    if len(name.strip()) < 3:
+        return  # too short to replace safely inside other words
+    anonymous = f"Foyer anonymisé n° {pk}"
+
+    def scrub(queryset, *fields):
+        found = Q()
+        for field in fields:
+            found |= Q(**{f"{field}__contains": name})
+        queryset.filter(found).update(
+            **{field: Replace(F(field), Value(name), Value(anonymous)) for field in fields}
+        )
+
+    scrub(LogEntry.objects.all(), "object_repr", "change_message")
+    for model, link in [(Household, "id"), *household_links()]:
+        historical = getattr(model, "history", None)
+        if historical is None:
+            continue
+        key = "id" if model is Household else f"{link}_id"
+        scrub(historical.model.objects.filter(**{key: pk}), "history_change_reason")
+    dwellings = Occupancy.objects.filter(household_id=pk).values("dwelling_id")
+    scrub(Dwelling.history.model.objects.filter(id__in=dwellings), "history_change_reason")
 
 
 def household_anonymise(*, household, by=None):
