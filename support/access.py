@@ -104,3 +104,12 @@ def can_answer(user, advice):
     return user.is_coordinator or (
         user.role == User.Role.ASSOCIATION and advice.association_id == user.organisation_id
     )
+
+
+def can_see_phone(user, advice):
+    """An association sees the household's phone only while the request it holds is open: it
+    needs it to call back, not once the request is answered or cancelled. The centre that took
+    the request and the coordination keep it (they follow the household's other support)."""
+    if user.role == User.Role.ASSOCIATION:
+        return advice.status == AdviceRequest.Status.OPEN
+    return True

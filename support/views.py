@@ -746,7 +746,12 @@ def advice_detail(request, pk):
     return render(
         request,
         "support/advice_detail.html",
-        {"advice": advice, "form": form, "can_answer": can_answer},
+        {
+            "advice": advice,
+            "form": form,
+            "can_answer": can_answer,
+            "show_phone": access.can_see_phone(request.user, advice),
+        },
     )
 
 
