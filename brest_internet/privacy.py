@@ -21,7 +21,14 @@ from . import gdpr
 @require_GET
 def notice(request):
     """What personal data the app keeps, why, for how long: public, tenants may read it."""
-    return render(request, "gdpr/notice.html", {"retention_months": settings.GDPR_RETENTION_MONTHS})
+    return render(
+        request,
+        "gdpr/notice.html",
+        {
+            "retention_months": settings.GDPR_RETENTION_MONTHS,
+            "preview_hours": settings.REGISTER_PREVIEW_HOURS,
+        },
+    )
 
 
 class HouseholdSearch(forms.Form):

@@ -1,6 +1,7 @@
 """Data protection: the notice, a household's export, anonymisation, the retention command."""
 
 import datetime
+import html
 import json
 
 import pytest
@@ -136,3 +137,47 @@ def test_the_household_list_keeps_its_queries_constant(
     f.HouseholdFactory.create_batch(40)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("gdpr:households"))
+
+
+def test_the_notice_says_what_each_role_sees_and_for_how_long(client, settings):
+    settings.GDPR_RETENTION_MONTHS = 18
+    settings.REGISTER_PREVIEW_HOURS = 6
+    page = html.unescape(client.get(reverse("gdpr:notice")).content.decode())
+    for role in (
+        "La coordination du programme",
+        "Le bailleur",
+        "Le centre social",
+        "L'association de locataires",
+        "L'opérateur",
+    ):
+        assert role in page
+    assert "Jusqu'à l'anonymisation du foyer, 18 mois après son départ" in page
+    assert "24 mois" not in page
+    assert "tant que la demande attend une réponse" in page
+    assert "au plus tard 6 heures après son dépôt" in page
+    assert "jamais le sens du vote" in page
+
+
+def test_the_notices_durations_are_those_the_code_applies(world, settings):
+    """The months and hours the page shows are the ones the daily job uses."""
+    from django.utils import timezone
+
+    from neighborhoods import register
+    from neighborhoods.models import RegisterImport
+
+    settings.GDPR_RETENTION_MONTHS = 18
+    settings.REGISTER_PREVIEW_HOURS = 6
+    occupancy = Occupancy.objects.get(household=world.household)
+    occupancy.moved_out = timezone.localdate() - datetime.timedelta(days=19 * 31)
+    occupancy.save(update_fields=["moved_out"])
+    assert world.household in gdpr.departed_households()
+    occupancy.moved_out = timezone.localdate() - datetime.timedelta(days=17 * 31)
+    occupancy.save(update_fields=["moved_out"])
+    assert world.household not in gdpr.departed_households()
+
+    user = world.orgs.city.members.create(username="coordination-notice")
+    pending = RegisterImport.objects.create(uploaded_by=user, filename="r.csv", content=b"x")
+    assert register.register_imports_purge(now=timezone.now() + datetime.timedelta(hours=5)) == 0
+    assert register.register_imports_purge(now=timezone.now() + datetime.timedelta(hours=7)) == 1
+    pending.refresh_from_db()
+    assert bytes(pending.content) == b""
