@@ -16,9 +16,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 # A laptop's own secret key, made once and never committed (.env is ignored by git), so that
 # manage.py works here without DEBUG while production still refuses to start without one.
+# Readable by its owner only (umask 077, then chmod 600 should the file exist empty).
 .env:
-	@printf 'SECRET_KEY=%s\nALLOWED_HOSTS=127.0.0.1,localhost\n' \
-		"$$(head -c 48 /dev/urandom | od -An -tx1 | tr -d ' \n')" > .env
+	@umask 077 && printf 'SECRET_KEY=%s\nALLOWED_HOSTS=127.0.0.1,localhost\n' \
+		"$$(head -c 48 /dev/urandom | od -An -tx1 | tr -d ' \n')" > .env && chmod 600 .env
 	@echo "Created .env with a local SECRET_KEY."
 
 install: $(STAMP) .env

@@ -3,6 +3,9 @@ SQLite's online backup API on SQLite (a consistent copy even while the app write
 
 Restore with `pg_restore --clean --if-exists --no-owner -d DBNAME FILE` (PostgreSQL) or by
 copying the file in place of the database file (SQLite): see docs/backup.md.
+
+A dump holds every household's name and phone: the file is created readable by its owner only
+(0600), and a directory made for it 0700, whatever the umask of the cron job.
 """
 
 import os
@@ -23,17 +26,29 @@ class Command(BaseCommand):
 
     def handle(self, *args, output, **options):
         target = Path(output)
-        if target.exists():
-            message = _("%(f)s existe déjà : choisissez un autre fichier.")
-            raise CommandError(message % {"f": target})
-        if connection.vendor == "postgresql":
-            self._pg_dump(target)
-        elif connection.vendor == "sqlite":
-            connection.ensure_connection()
-            with sqlite3.connect(target) as copy:
-                connection.connection.backup(copy)
-        else:
+        if connection.vendor not in ("postgresql", "sqlite"):
             raise CommandError(_("Base %(v)s non prise en charge.") % {"v": connection.vendor})
+        if not target.parent.exists():
+            target.parent.mkdir(mode=0o700, parents=True)
+        # Created empty, owner-only and exclusively (no race with another run) before anything
+        # is written into it; pg_dump and SQLite then write into this file, keeping its mode.
+        try:
+            os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            message = _("%(f)s existe déjà : choisissez un autre fichier.")
+            raise CommandError(message % {"f": target}) from None
+        os.chmod(target, 0o600)  # the umask may have removed bits, never add them: be exact
+        try:
+            if connection.vendor == "postgresql":
+                self._pg_dump(target)
+            else:
+                connection.ensure_connection()
+                with sqlite3.connect(target) as copy:
+                    connection.connection.backup(copy)
+                copy.close()
+        except BaseException:
+            target.unlink(missing_ok=True)  # no half-written backup left to be trusted
+            raise
         size = target.stat().st_size
         message = _("Sauvegarde écrite : %(f)s (%(n)d octets)") % {"f": target, "n": size}
         self.stdout.write(self.style.SUCCESS(message))
