@@ -87,6 +87,21 @@ def test_register_pages_are_accessible(
     page.wait_for_load_state()
     assert "Registre importé. Logements ajoutés : 1 ; mis à jour : 0." in page.inner_text("main")
     assert_accessible(page)
+    # A column outside the register is named on the preview; the preview can be abandoned.
+    extra = tmp_path / "avec-naissance.csv"
+    extra.write_bytes(
+        "Référence;Quartier;Adresse;Statut;date de naissance\n"
+        "KRR-B01-E1-0998;Kerourien de test;1 rue de Kerourien;vacant;12/03/1941\n".encode()
+    )
+    page.get_by_label("Fichier du registre (CSV ou XLSX)").set_input_files(str(extra))
+    page.get_by_role("button", name="Vérifier le fichier (aperçu)").click()
+    page.wait_for_load_state()
+    assert "Colonnes ignorées : date de naissance." in page.inner_text("main")
+    assert_accessible(page)
+    page.get_by_role("button", name="Abandonner cet aperçu").click()
+    page.wait_for_load_state()
+    assert "Aperçu abandonné" in page.inner_text("main")
+    assert_accessible(page)
 
 
 def test_list_and_detail_on_a_phone_for_a_centre(
