@@ -145,15 +145,27 @@ def _replace_name(pk: int, name: str) -> None:
         return  # too short to replace safely inside other words
     anonymous = f"Foyer anonymisé n° {pk}"
 
-    def scrub(queryset, *fields):
+    def scrub(queryset, *fields, forms=(name,)):
         found = Q()
         for field in fields:
-            found |= Q(**{f"{field}__contains": name})
-        queryset.filter(found).update(
-            **{field: Replace(F(field), Value(name), Value(anonymous)) for field in fields}
-        )
+            for form in forms:
+                found |= Q(**{f"{field}__contains": form})
+        replaced = {}
+        for field in fields:
+            value = F(field)
+            for form in forms:
+                value = Replace(value, Value(form), Value(anonymous))
+            replaced[field] = value
+        queryset.filter(found).update(**replaced)
 
-    scrub(LogEntry.objects.all(), "object_repr", "change_message")
+    # The admin writes its change messages as JSON with accents escaped ("Qu\u00e9m\u00e9ner").
+    escaped = json.dumps(name)[1:-1]
+    scrub(
+        LogEntry.objects.all(),
+        "object_repr",
+        "change_message",
+        forms=(name,) if escaped == name else (name, escaped),
+    )
     for model, link in [(Household, "id"), *household_links()]:
         historical = getattr(model, "history", None)
         if historical is None:
