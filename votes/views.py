@@ -434,7 +434,7 @@ class ResultDetailView(RoleRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         vote = self.object
         context["counts"] = list(vote.paper_counts.order_by("channel", "station"))
-        context["online"] = dict(vote.online_ballots.values_list("choice").annotate(n=Count("id")))
+        context["online"] = vote.online_counts()
         return context
 
 
