@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import DetailView, ListView
@@ -26,7 +27,7 @@ from neighborhoods.access import (
     role_required,
 )
 
-from . import services
+from . import services, throttle
 from .forms import (
     STATIONS_DATALIST,
     BallotForm,
@@ -372,16 +373,31 @@ def _confirmed_figures(data):
 # --- The public online ballot ------------------------------------------------------------------
 
 
+TOO_MANY_CODES = gettext_lazy(
+    "Trop de codes refusés depuis cet appareil en peu de temps. Pour protéger le vote, "
+    "attendez une minute avant de réessayer. Si votre code ne marche toujours pas, appelez "
+    "votre bailleur ou votre centre social."
+)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def ballot(request):
-    """Enter the code and the choice, then confirm: two steps, no login, no session."""
+    """Enter the code and the choice, then confirm: two steps, no login, no session.
+
+    A client that typed too many wrong codes within a minute is refused before any code is
+    looked up, a right one included (HTTP 429): the answer says nothing of the code.
+    """
     form = BallotForm(request.POST or None)
     if request.method == "POST" and request.POST.get("change"):
         # Back from the confirmation page: the form again, filled in, nothing checked yet.
         return render(
             request, "votes/ballot.html", {"form": BallotForm(initial=request.POST.dict())}
         )
+    if request.method == "POST" and throttle.is_locked_out(request):
+        form.is_valid()
+        form.add_error("code", str(TOO_MANY_CODES))
+        return render(request, "votes/ballot.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         code, choice = form.cleaned_data["code"], form.cleaned_data["choice"]
         try:
@@ -390,6 +406,7 @@ def ballot(request):
                 return render(request, "votes/ballot_done.html", {"vote": vote}, status=200)
             found = services.code_find(code)
         except services.VoteError as exc:
+            throttle.record_wrong_code(request)
             form.add_error("code", str(exc))
         else:
             return render(
