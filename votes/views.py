@@ -4,6 +4,7 @@ and the certified results (every role, in its scope)."""
 import csv
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -391,13 +392,11 @@ def ballot(request):
     form = BallotForm(request.POST or None)
     if request.method == "POST" and request.POST.get("change"):
         # Back from the confirmation page: the form again, filled in, nothing checked yet.
-        return render(
-            request, "votes/ballot.html", {"form": BallotForm(initial=request.POST.dict())}
-        )
+        return _ballot_page(request, BallotForm(initial=request.POST.dict()))
     if request.method == "POST" and throttle.is_locked_out(request):
         form.is_valid()
         form.add_error("code", str(TOO_MANY_CODES))
-        return render(request, "votes/ballot.html", {"form": form}, status=429)
+        return _ballot_page(request, form, status=429)
     if request.method == "POST" and form.is_valid():
         code, choice = form.cleaned_data["code"], form.cleaned_data["choice"]
         try:
@@ -419,7 +418,12 @@ def ballot(request):
                     "choice_label": dict(form.fields["choice"].choices)[choice],
                 },
             )
-    return render(request, "votes/ballot.html", {"form": form})
+    return _ballot_page(request, form)
+
+
+def _ballot_page(request, form, status=200):
+    tries = settings.BALLOT_CODE_TRIES_PER_MINUTE
+    return render(request, "votes/ballot.html", {"form": form, "tries": tries}, status=status)
 
 
 # --- Certified results ----------------------------------------------------------------------

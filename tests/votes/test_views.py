@@ -232,6 +232,14 @@ def code(make_vote, landlord_user):
     return services.codes_generate(vote=vote, by=landlord_user)[0][1]
 
 
+def test_the_ballot_page_says_what_is_kept(client, db):
+    page = client.get(reverse("votes:ballot")).content.decode()
+    assert "Ce qui est gardé de votre vote" in page
+    assert "ni votre nom, ni votre logement, ni l'heure" in page
+    assert "seulement que votre logement a voté en ligne, et le jour" in page
+    assert "Après 5 codes faux en une minute" in page
+
+
 def test_ballot_in_two_steps_without_login(code, client):
     url = reverse("votes:ballot")
     assert client.get(url).status_code == 200
