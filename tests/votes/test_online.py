@@ -158,3 +158,29 @@ def test_two_submissions_of_one_code_at_the_same_moment_give_one_ballot(online_v
     assert any("déjà servi" in o for o in outcomes), outcomes
     assert sum(online_vote.online_counts().values()) == 1
     assert Participation.objects.filter(vote=online_vote).count() == 1
+
+
+def test_the_online_box_has_one_counter_per_choice_and_no_other(online_vote, codes):
+    from django.db import IntegrityError, transaction
+
+    assert sorted(online_vote.online_tallies.values_list("choice", flat=True)) == [
+        "blank",
+        "no",
+        "yes",
+    ]
+    for bad in (
+        {"choice": "yes"},  # a second counter for a choice
+        {"choice": "maybe"},  # not a choice
+    ):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            OnlineTally.objects.create(vote=online_vote, **bad)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OnlineTally.objects.filter(vote=online_vote, choice="no").update(ballots=-1)
+    assert online_vote.online_counts() == {}
+
+
+def test_ballots_of_several_dwellings_add_up_per_choice(online_vote, codes):
+    for (_entry, code), choice in zip(codes, ["yes", "no", "yes", "blank", "yes"], strict=False):
+        services.ballot_cast(code=code, choice=choice)
+    assert online_vote.online_counts() == {"yes": 3, "no": 1, "blank": 1}
+    assert services.tallies(online_vote)[-1].counted == 5
