@@ -126,6 +126,9 @@ else:
     # Wait for a writer instead of failing at once when two requests write at the same moment.
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
     DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+    # What is deleted or overwritten is zeroed in the file, not left in its free space (an
+    # online counter's earlier values, a dropped table): a copy of the file shows only the data.
+    DATABASES["default"]["OPTIONS"].setdefault("init_command", "PRAGMA secure_delete = ON")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "neighborhoods.User"
@@ -171,6 +174,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+
+# Code guessing on the online ballot page: after this many wrong codes within a minute from
+# one address (as axes sees it), every code is refused for the rest of that minute. Counted in
+# the default cache: memory is right for one process (a laptop); several gunicorn workers need
+# a cache they share, e.g. CACHE_URL=dbcache://brest_cache after `manage.py createcachetable`.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+BALLOT_CODE_TRIES_PER_MINUTE = env.int("BALLOT_CODE_TRIES_PER_MINUTE", default=5)
 
 # Internationalisation: French first, English second.
 LANGUAGE_CODE = "fr"

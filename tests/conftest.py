@@ -19,6 +19,14 @@ from . import factories as f
 PASSWORD = "motdepasse-de-test"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the ballot page counts wrong codes in it."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def orgs(db):
     return SimpleNamespace(

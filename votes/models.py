@@ -3,14 +3,14 @@
 Two sides that never meet in the schema (see tests/votes/test_secrecy.py):
 - who voted: `RollEntry`, `Participation` (the sign-in list, "émargement") and `VoteCode`
   (the online codes) point at dwellings;
-- what was voted: `OnlineBallot` and `PaperCount` (with its `CountEntry` log) point at the vote
-  only. A ballot has a random primary key and no timestamp, so neither its id nor its time can
-  be matched with the order of the sign-in list.
+- what was voted: `OnlineTally` and `PaperCount` (with its `CountEntry` log) point at the vote
+  only. The online ballot box keeps no ballot at all, only one counter per choice, all three
+  written by every ballot: no row, id, time or order on this side follows the order of the
+  sign-in list or of the codes (tests/votes/test_ballot_secrecy_attack.py tries them all).
 State changes go through `votes.services`.
 """
 
 import secrets
-import uuid
 
 from django.db import models
 from django.db.models import F, Q, Sum
@@ -341,7 +341,7 @@ class Vote(models.Model):
         counts = self.paper_counts.filter(status=PaperCount.Status.CONFIRMED).aggregate(
             yes=Sum("yes"), no=Sum("no"), blank=Sum("blank"), spoiled=Sum("spoiled")
         )
-        online = dict(self.online_ballots.values_list("choice").annotate(n=models.Count("id")))
+        online = self.online_counts()
         return {
             "participation": by_channel,
             "voters": sum(by_channel.values()),
@@ -350,6 +350,14 @@ class Vote(models.Model):
             "blank": (counts["blank"] or 0) + online.get(Choice.BLANK, 0),
             "spoiled": counts["spoiled"] or 0,
             "online": online,
+        }
+
+    def online_counts(self) -> dict[str, int]:
+        """Online ballots per choice, from the counters (choices with no ballot left out)."""
+        return {
+            choice: n
+            for choice, n in self.online_tallies.order_by().values_list("choice", "ballots")
+            if n
         }
 
 
@@ -445,7 +453,9 @@ class VoteCode(models.Model):
         RollEntry, verbose_name=_("inscription"), on_delete=models.PROTECT, related_name="code"
     )
     code_hash = models.CharField(max_length=64)
-    spent_at = models.DateTimeField(_("utilisé le"), null=True, blank=True)
+    # Spent or not, and nothing more: a time of use would give the order in which dwellings
+    # voted online (the date is on the sign-in, `Participation.recorded_on`).
+    spent = models.BooleanField(_("utilisé"), default=False)
 
     class Meta:
         verbose_name = _("code de vote")
@@ -459,22 +469,40 @@ class VoteCode(models.Model):
         return f"{self.vote_id} – {self.roll_entry_id}"
 
 
-class OnlineBallot(models.Model):
-    """One anonymous online ballot: the vote and the choice, nothing else (see the module doc)."""
+class OnlineTally(models.Model):
+    """The online ballot box of a vote: how many ballots chose each choice, and nothing else.
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    There is no row per ballot. The three counters of a vote are created together, in the
+    order of `Choice`, before its first ballot, and every ballot adds 1 to its choice and 0
+    to the two others in one UPDATE of all three rows: their ids, order on disk and last
+    change (PostgreSQL's ctid and xmin) are the same whatever the choice. No history.
+    """
+
     vote = models.ForeignKey(
-        Vote, verbose_name=_("vote"), on_delete=models.PROTECT, related_name="online_ballots"
+        Vote, verbose_name=_("vote"), on_delete=models.PROTECT, related_name="online_tallies"
     )
     choice = models.CharField(_("choix"), max_length=5, choices=Choice.choices)
+    ballots = models.PositiveIntegerField(_("bulletins"), default=0)
 
     class Meta:
-        verbose_name = _("bulletin en ligne")
-        verbose_name_plural = _("bulletins en ligne")
-        ordering = ["id"]
+        verbose_name = _("urne en ligne")
+        verbose_name_plural = _("urnes en ligne")
+        ordering = ["vote", "choice"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vote", "choice"],
+                name="onlinetally_one_per_choice",
+                violation_error_message=_("Ce vote a déjà un compteur pour ce choix."),
+            ),
+            models.CheckConstraint(
+                condition=Q(choice__in=Choice.values),
+                name="onlinetally_choice_is_a_choice",
+                violation_error_message=_("Choisissez oui, non ou blanc."),
+            ),
+        ]
 
     def __str__(self):
-        return str(self.id)
+        return f"{self.vote_id} – {self.get_choice_display()} : {self.ballots}"
 
 
 class PaperCount(models.Model):

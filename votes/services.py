@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import BigIntegerField, Count, Exists, OuterRef, Q, Sum, Value
+from django.db.models import BigIntegerField, Case, Count, Exists, F, OuterRef, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -29,7 +29,7 @@ from .models import (
     Channel,
     Choice,
     CountEntry,
-    OnlineBallot,
+    OnlineTally,
     PaperCount,
     Participation,
     RollEntry,
@@ -579,6 +579,7 @@ def codes_generate(*, vote: Vote, by: User | None) -> list[tuple[RollEntry, str]
             VoteCode(vote=vote, roll_entry=entry, code_hash=code_hash(vote, code))
             for entry, code in zip(entries, plain, strict=True)
         )
+        _open_online_box(vote)
         vote.codes_generated_at = timezone.now()
         vote.save(update_fields=["codes_generated_at"])
         return [(entry, format_code(code)) for entry, code in zip(entries, plain, strict=True)]
@@ -619,16 +620,43 @@ def code_find(code: str, *, today: datetime.date | None = None) -> VoteCode:
             )
             % {"on": _d(timezone.localdate(found.vote.cancelled_at))}
         )
-    if found.spent_at is not None:
+    if found.spent:
         raise VoteError(_("Ce code a déjà servi : un seul vote par logement."))
     return found
 
 
-def ballot_cast(*, code: str, choice: str, today: datetime.date | None = None) -> Vote:
-    """Spend the code, sign the dwelling in (online) and drop the anonymous ballot, together.
+def _open_online_box(vote: Vote) -> None:
+    """The three counters of the vote's online box, created together in the order of `Choice`
+    (never one at a time on a first ballot: which counter came first would tell that ballot's
+    choice). Those that exist are left as they are."""
+    OnlineTally.objects.bulk_create(
+        [OnlineTally(vote=vote, choice=choice) for choice in Choice.values],
+        ignore_conflicts=True,
+    )
 
-    The conditional UPDATE (… WHERE spent_at IS NULL) is the race guard: of two submissions of
-    one code at the same moment, exactly one updates a row; the other writes nothing.
+
+def _add_to_online_box(vote: Vote, choice: str) -> None:
+    """+1 on `choice`'s counter and +0 on the others, in one UPDATE of all three rows.
+
+    Writing every counter is what keeps the choice out of what the database shows of a write:
+    each row's last change (PostgreSQL's xmin, which the sign-in and the code also carry), its
+    place on disk (ctid) and its order are the same whatever was chosen.
+    """
+    _open_online_box(vote)
+    written = OnlineTally.objects.filter(vote=vote).update(
+        ballots=F("ballots") + Case(When(choice=choice, then=Value(1)), default=Value(0))
+    )
+    if written != len(Choice.values):
+        raise VoteError(_("L'urne en ligne de ce vote est incomplète : rien n'est enregistré."))
+
+
+def ballot_cast(*, code: str, choice: str, today: datetime.date | None = None) -> Vote:
+    """Spend the code, sign the dwelling in (online) and count the choice, together.
+
+    The conditional UPDATE (… WHERE NOT spent) is the race guard: of two submissions of one
+    code at the same moment, exactly one updates a row; the other writes nothing. No ballot row
+    is written, only the counters (see `_add_to_online_box`); no history row either: the vote
+    is locked, not saved, and neither codes, sign-ins nor counters have a history.
     """
     if choice not in Choice.values:
         raise VoteError(_("Choisissez oui, non ou blanc."))
@@ -640,9 +668,7 @@ def ballot_cast(*, code: str, choice: str, today: datetime.date | None = None) -
             _check_open(vote, today, for_channel=Channel.ONLINE)
             if today > vote.closes_on:
                 raise VoteError(_("Le vote est clos."))
-            spent = VoteCode.objects.filter(pk=found.pk, spent_at__isnull=True).update(
-                spent_at=timezone.now()
-            )
+            spent = VoteCode.objects.filter(pk=found.pk, spent=False).update(spent=True)
             if spent != 1:
                 raise VoteError(_("Ce code a déjà servi : un seul vote par logement."))
             Participation.objects.create(
@@ -651,7 +677,7 @@ def ballot_cast(*, code: str, choice: str, today: datetime.date | None = None) -
                 channel=Channel.ONLINE,
                 recorded_on=today,
             )
-            OnlineBallot.objects.create(vote=vote, choice=choice)
+            _add_to_online_box(vote, choice)
     except IntegrityError as exc:
         raise VoteError(
             _(
@@ -714,7 +740,7 @@ def tallies(vote: Vote) -> list[Tally]:
         if channel not in vote.channels:
             continue
         if channel == Channel.ONLINE:
-            n_online = vote.online_ballots.count()
+            n_online = sum(vote.online_counts().values())
             rows.append(Tally(channel, "", signed.get((channel, ""), 0), n_online))
             continue
         stations = sorted({st for ch, st in [*signed, *counted] if ch == channel})

@@ -4,6 +4,7 @@ and the certified results (every role, in its scope)."""
 import csv
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import DetailView, ListView
@@ -26,7 +28,7 @@ from neighborhoods.access import (
     role_required,
 )
 
-from . import services
+from . import services, throttle
 from .forms import (
     STATIONS_DATALIST,
     BallotForm,
@@ -372,16 +374,29 @@ def _confirmed_figures(data):
 # --- The public online ballot ------------------------------------------------------------------
 
 
+TOO_MANY_CODES = gettext_lazy(
+    "Trop de codes refusés depuis cet appareil en peu de temps. Pour protéger le vote, "
+    "attendez une minute avant de réessayer. Si votre code ne marche toujours pas, appelez "
+    "votre bailleur ou votre centre social."
+)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def ballot(request):
-    """Enter the code and the choice, then confirm: two steps, no login, no session."""
+    """Enter the code and the choice, then confirm: two steps, no login, no session.
+
+    A client that typed too many wrong codes within a minute is refused before any code is
+    looked up, a right one included (HTTP 429): the answer says nothing of the code.
+    """
     form = BallotForm(request.POST or None)
     if request.method == "POST" and request.POST.get("change"):
         # Back from the confirmation page: the form again, filled in, nothing checked yet.
-        return render(
-            request, "votes/ballot.html", {"form": BallotForm(initial=request.POST.dict())}
-        )
+        return _ballot_page(request, BallotForm(initial=request.POST.dict()))
+    if request.method == "POST" and throttle.is_locked_out(request):
+        form.is_valid()
+        form.add_error("code", str(TOO_MANY_CODES))
+        return _ballot_page(request, form, status=429)
     if request.method == "POST" and form.is_valid():
         code, choice = form.cleaned_data["code"], form.cleaned_data["choice"]
         try:
@@ -390,6 +405,7 @@ def ballot(request):
                 return render(request, "votes/ballot_done.html", {"vote": vote}, status=200)
             found = services.code_find(code)
         except services.VoteError as exc:
+            throttle.record_wrong_code(request)
             form.add_error("code", str(exc))
         else:
             return render(
@@ -402,7 +418,12 @@ def ballot(request):
                     "choice_label": dict(form.fields["choice"].choices)[choice],
                 },
             )
-    return render(request, "votes/ballot.html", {"form": form})
+    return _ballot_page(request, form)
+
+
+def _ballot_page(request, form, status=200):
+    tries = settings.BALLOT_CODE_TRIES_PER_MINUTE
+    return render(request, "votes/ballot.html", {"form": form, "tries": tries}, status=status)
 
 
 # --- Certified results ----------------------------------------------------------------------
@@ -434,7 +455,7 @@ class ResultDetailView(RoleRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         vote = self.object
         context["counts"] = list(vote.paper_counts.order_by("channel", "station"))
-        context["online"] = dict(vote.online_ballots.values_list("choice").annotate(n=Count("id")))
+        context["online"] = vote.online_counts()
         return context
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.db import OperationalError, close_old_connections, connection
 
 from votes import services
-from votes.models import OnlineBallot, Participation, Vote, VoteCode
+from votes.models import OnlineTally, Participation, Vote, VoteCode
 
 from .factories import VoteFactory, occupied_dwellings
 
@@ -43,13 +43,19 @@ def test_a_paper_only_vote_has_no_codes(vote, landlord_user):
         services.codes_generate(vote=vote, by=landlord_user)
 
 
-def test_casting_spends_the_code_signs_in_and_drops_an_anonymous_ballot(online_vote, codes):
+def test_casting_spends_the_code_signs_in_and_counts_the_choice(online_vote, codes):
     entry, code = codes[0]
     services.ballot_cast(code=code.lower().replace("-", " "), choice="yes")
-    assert VoteCode.objects.get(roll_entry=entry).spent_at is not None
+    assert VoteCode.objects.get(roll_entry=entry).spent
     participation = Participation.objects.get(vote=online_vote)
     assert (participation.dwelling_id, participation.channel) == (entry.dwelling_id, "online")
-    assert list(OnlineBallot.objects.values_list("vote_id", "choice")) == [(online_vote.pk, "yes")]
+    assert online_vote.online_counts() == {"yes": 1}
+    # Three counters, the two others at 0: no row of its own for the ballot.
+    assert sorted(OnlineTally.objects.values_list("vote_id", "choice", "ballots")) == [
+        (online_vote.pk, "blank", 0),
+        (online_vote.pk, "no", 0),
+        (online_vote.pk, "yes", 1),
+    ]
 
 
 def test_a_spent_code_is_refused(online_vote, codes):
@@ -57,7 +63,7 @@ def test_a_spent_code_is_refused(online_vote, codes):
     services.ballot_cast(code=code, choice="no")
     with pytest.raises(services.VoteError, match="déjà servi"):
         services.ballot_cast(code=code, choice="yes")
-    assert OnlineBallot.objects.count() == 1
+    assert online_vote.online_counts() == {"no": 1}
 
 
 def test_an_unknown_code_is_refused(online_vote, codes):
@@ -65,7 +71,7 @@ def test_an_unknown_code_is_refused(online_vote, codes):
         services.ballot_cast(code="ABCD-EFGH-JKLM", choice="yes")
     with pytest.raises(services.VoteError, match="12 caractères"):
         services.ballot_cast(code="ABC", choice="yes")
-    assert not OnlineBallot.objects.exists()
+    assert online_vote.online_counts() == {}
 
 
 def test_a_code_of_another_vote_reads_as_unknown(online_vote, codes, world, landlord_user):
@@ -96,8 +102,8 @@ def test_a_dwelling_that_voted_on_paper_cannot_vote_online(online_vote, codes, l
     with pytest.raises(services.VoteError, match="déjà voté"):
         services.ballot_cast(code=code, choice="yes")
     # Nothing changed: the code is not spent, no ballot.
-    assert VoteCode.objects.get(roll_entry=entry).spent_at is None
-    assert not OnlineBallot.objects.exists()
+    assert not VoteCode.objects.get(roll_entry=entry).spent
+    assert online_vote.online_counts() == {}
 
 
 def test_a_bad_choice_is_refused(online_vote, codes):
@@ -150,5 +156,31 @@ def test_two_submissions_of_one_code_at_the_same_moment_give_one_ballot(online_v
     assert len(outcomes) == 2, outcomes
     assert outcomes.count("ok") == 1, outcomes
     assert any("déjà servi" in o for o in outcomes), outcomes
-    assert OnlineBallot.objects.filter(vote=online_vote).count() == 1
+    assert sum(online_vote.online_counts().values()) == 1
     assert Participation.objects.filter(vote=online_vote).count() == 1
+
+
+def test_the_online_box_has_one_counter_per_choice_and_no_other(online_vote, codes):
+    from django.db import IntegrityError, transaction
+
+    assert sorted(online_vote.online_tallies.values_list("choice", flat=True)) == [
+        "blank",
+        "no",
+        "yes",
+    ]
+    for bad in (
+        {"choice": "yes"},  # a second counter for a choice
+        {"choice": "maybe"},  # not a choice
+    ):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            OnlineTally.objects.create(vote=online_vote, **bad)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OnlineTally.objects.filter(vote=online_vote, choice="no").update(ballots=-1)
+    assert online_vote.online_counts() == {}
+
+
+def test_ballots_of_several_dwellings_add_up_per_choice(online_vote, codes):
+    for (_entry, code), choice in zip(codes, ["yes", "no", "yes", "blank", "yes"], strict=False):
+        services.ballot_cast(code=code, choice=choice)
+    assert online_vote.online_counts() == {"yes": 3, "no": 1, "blank": 1}
+    assert services.tallies(online_vote)[-1].counted == 5

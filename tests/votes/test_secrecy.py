@@ -10,7 +10,7 @@ from django.db import models
 from neighborhoods.models import Dwelling, Household, Occupancy, User
 from votes.models import (
     CountEntry,
-    OnlineBallot,
+    OnlineTally,
     PaperCount,
     Participation,
     RollEntry,
@@ -18,7 +18,7 @@ from votes.models import (
     VoteCode,
 )
 
-BALLOT_SIDE = {OnlineBallot, PaperCount, CountEntry}
+BALLOT_SIDE = {OnlineTally, PaperCount, CountEntry}
 IDENTITY_SIDE = {Dwelling, Household, Occupancy, RollEntry, Participation, VoteCode}
 
 
@@ -26,24 +26,23 @@ def relations(model):
     return [f for f in model._meta.get_fields() if f.is_relation]
 
 
-def test_an_online_ballot_holds_only_the_vote_and_the_choice():
-    fields = {f.name for f in OnlineBallot._meta.get_fields()}
-    assert fields == {"id", "vote", "choice"}
-    # A random key: its order says nothing of the order of the sign-in list.
-    assert isinstance(OnlineBallot._meta.pk, models.UUIDField)
-    assert OnlineBallot._meta.pk.default is not None
+def test_the_online_box_holds_only_counters_per_choice():
+    fields = {f.name for f in OnlineTally._meta.get_fields()}
+    assert fields == {"id", "vote", "choice", "ballots"}
+    assert not any(m.__name__ == "OnlineBallot" for m in apps.get_models())
 
 
-def test_an_online_ballot_has_no_time_and_no_user():
-    for field in OnlineBallot._meta.get_fields():
+def test_the_online_box_has_no_time_and_no_user():
+    for field in OnlineTally._meta.get_fields():
         assert not isinstance(field, models.DateField | models.DateTimeField | models.TimeField)
         assert getattr(field, "related_model", None) is not User, field.name
 
 
-def test_online_ballots_have_no_history_table():
-    assert not hasattr(OnlineBallot, "history")
-    names = {m.__name__ for m in apps.get_app_config("votes").get_models()}
-    assert "HistoricalOnlineBallot" not in names
+def test_the_online_box_codes_and_sign_ins_have_no_history_table():
+    names = {m.__name__ for m in apps.get_models()}
+    for model in (OnlineTally, VoteCode, Participation, RollEntry):
+        assert not hasattr(model, "history"), model.__name__
+        assert f"Historical{model.__name__}" not in names
 
 
 def test_no_relation_between_the_ballot_side_and_the_identity_side():
@@ -59,7 +58,7 @@ def test_tallies_point_only_at_the_vote_and_at_the_counting_staff():
     allowed = {
         PaperCount: {"vote": Vote, "entered_by": User, "confirmed_by": User, "log": CountEntry},
         CountEntry: {"count": PaperCount, "entered_by": User},
-        OnlineBallot: {"vote": Vote},
+        OnlineTally: {"vote": Vote},
     }
     for model, expected in allowed.items():
         found = {f.name: f.related_model for f in relations(model)}
@@ -71,10 +70,11 @@ def test_no_other_model_of_any_app_points_at_a_ballot():
         if model in BALLOT_SIDE:
             continue
         for field in model._meta.get_fields():
-            if field.is_relation and field.concrete and field.related_model is OnlineBallot:
+            if field.is_relation and field.concrete and field.related_model is OnlineTally:
                 raise AssertionError(f"{model.__name__}.{field.name} points at a ballot")
 
 
-def test_codes_carry_no_plain_code():
+def test_codes_carry_no_plain_code_and_no_time_of_use():
     fields = {f.name for f in VoteCode._meta.get_fields()}
-    assert fields == {"id", "vote", "roll_entry", "code_hash", "spent_at"}
+    assert fields == {"id", "vote", "roll_entry", "code_hash", "spent"}
+    assert isinstance(VoteCode._meta.get_field("spent"), models.BooleanField)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from neighborhoods.models import Neighbourhood
 from tests import factories as f
 from votes import services
-from votes.models import OnlineBallot, Vote
+from votes.models import OnlineTally, Vote
 
 from .conftest import sign_in
 from .factories import VoteFactory, occupied_dwellings
@@ -232,15 +232,25 @@ def code(make_vote, landlord_user):
     return services.codes_generate(vote=vote, by=landlord_user)[0][1]
 
 
+def test_the_ballot_page_says_what_is_kept(client, db):
+    page = client.get(reverse("votes:ballot")).content.decode()
+    assert "Ce qui est gardé de votre vote" in page
+    assert "ni votre nom, ni votre logement, ni l'heure" in page
+    assert "seulement que votre logement a voté en ligne, et le jour" in page
+    assert "Après 5 codes faux en une minute" in page
+
+
 def test_ballot_in_two_steps_without_login(code, client):
     url = reverse("votes:ballot")
     assert client.get(url).status_code == 200
     response = client.post(url, {"code": code, "choice": "no"})
     assert "Confirmer votre vote" in response.content.decode()
-    assert not OnlineBallot.objects.exists()
+    assert not OnlineTally.objects.filter(ballots__gt=0).exists()
     response = client.post(url, {"code": code, "choice": "no", "confirm": "1"})
     assert "Votre vote est enregistré" in response.content.decode()
-    assert list(OnlineBallot.objects.values_list("choice", flat=True)) == ["no"]
+    assert list(OnlineTally.objects.filter(ballots__gt=0).values_list("choice", "ballots")) == [
+        ("no", 1)
+    ]
     response = client.post(url, {"code": code, "choice": "yes"})
     assert "déjà servi" in response.content.decode()
 
@@ -259,7 +269,7 @@ def test_going_back_from_the_confirmation_keeps_the_code(code, client):
         reverse("votes:ballot"), {"code": code, "choice": "yes", "change": "1"}
     ).content.decode()
     assert code in page
-    assert not OnlineBallot.objects.exists()
+    assert not OnlineTally.objects.filter(ballots__gt=0).exists()
 
 
 # --- Results: CSV and query counts ------------------------------------------------------------
