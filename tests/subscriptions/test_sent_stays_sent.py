@@ -261,6 +261,8 @@ def test_every_total_shown_agrees_with_the_exported_lines_to_the_cent(
     assert sum(fig.billed for fig in page.context["figures"]) == total
     confirm = client.get(CONFIRM)
     assert confirm.context["totals"]["total"] == total
+    index = client.get(reverse("subscriptions:charges"))
+    assert [t["amount"] for cm, t, _states in index.context["months"] if cm.month == FEB] == [total]
     mine = Neighbourhood.objects.filter(landlord=billed.nbh.landlord)
     kept = sum(t.amount for t in MonthTotal.objects.filter(month=FEB, neighbourhood__in=mine))
     assert kept == Decimal("5.00")  # the lines; adjustments are added on top, as above
