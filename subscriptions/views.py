@@ -9,7 +9,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, OuterRef, Q, Sum
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -469,16 +469,24 @@ def _attach_exports(charge_month, landlord_months):
         .order_by("number")
     ):
         files.setdefault(export.landlord_month_id, []).append(export)
-    pending = dict(
-        Adjustment.objects.filter(charge_month=charge_month, exported_in__isnull=True)
+    # A month locked before files were kept gets its file, with the adjustments entered up to
+    # its export, on its first download: those are not waiting for a batch.
+    exported_at = LandlordMonth.objects.filter(
+        charge_month=charge_month, landlord=OuterRef("neighbourhood__landlord")
+    ).values("exported_at")[:1]
+    pending = {
+        row["neighbourhood__landlord"]: row
+        for row in Adjustment.objects.filter(charge_month=charge_month, exported_in__isnull=True)
         .values("neighbourhood__landlord")
         .order_by()
-        .annotate(n=Count("id"))
-        .values_list("neighbourhood__landlord", "n")
-    )
+        .annotate(n=Count("id"), early=Count("id", filter=Q(created_at__lte=exported_at)))
+    }
     for lm in landlord_months:
         lm.files = files.get(lm.pk, [])
-        lm.pending = pending.get(lm.landlord_id, 0) if lm.is_locked else 0
+        row = pending.get(lm.landlord_id, {"n": 0, "early": 0})
+        lm.pending = 0
+        if lm.is_locked:
+            lm.pending = row["n"] if lm.files else row["n"] - row["early"]
 
 
 def _month_confirm_url(charge_month, landlord):

@@ -219,6 +219,13 @@ def test_a_month_locked_before_files_were_kept_gets_its_file_with_its_adjustment
     )
     adjust(billed, "Après l'export")
     client = client_for(landlord_user)
+    # Before its first download, only the later adjustment waits for a batch.
+    assert (
+        html_lib.unescape(client.get(PAGE).content.decode()).count(
+            "Exporter 1 ajustement saisi depuis l'export"
+        )
+        == 1
+    )
     first = body(export(client, billed))
     assert [r[5] for r in rows(first)] == ["charge"] * 3 + ["ajustement : Avant l'export"]
     batch = body(export(client, billed, lot="ajustements", confirm="yes"))
