@@ -7,6 +7,28 @@ import django.utils.timezone
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
+from django.db.models import Q
+from django.db.models.functions import Length, Trim
+
+LIMIT = Decimal("100.00")
+
+
+def refuse_out_of_bounds(apps, schema_editor):
+    """Adjustments are append-only and may have been exported: none is changed here. One that
+    the new constraints refuse stops the migration with the list to look at, instead of the
+    database's bare error."""
+    Adjustment = apps.get_model("subscriptions", "Adjustment")
+    bad = list(
+        Adjustment.objects.annotate(reason_length=Length(Trim("reason")))
+        .filter(Q(amount__gt=LIMIT) | Q(amount__lte=0) | Q(reason_length=0))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:50]
+    )
+    if bad:
+        raise RuntimeError(
+            f"Ajustements hors bornes (montant au-delà de {LIMIT} € ou sans motif) : "
+            f"{', '.join(map(str, bad))}. Voyez-les avec la coordination avant de migrer."
+        )
 
 
 class Migration(migrations.Migration):
@@ -18,6 +40,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(refuse_out_of_bounds, migrations.RunPython.noop),
         migrations.CreateModel(
             name='ChargeExport',
             fields=[
