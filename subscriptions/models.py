@@ -13,6 +13,7 @@ from django.db.models.functions import Length, Trim
 from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -624,8 +625,6 @@ class ChargeExport(SentFile):
 
     @property
     def filename(self):
-        from django.utils.text import slugify
-
         lm = self.landlord_month
         base = f"charges-{lm.charge_month.slug}-{slugify(lm.landlord.name)}"
         if self.kind == self.Kind.MONTH:

@@ -199,7 +199,8 @@ def subscriptions_mark_sent(
     """
     with transaction.atomic():
         ids = list(subscriptions.filter(status=Status.REQUESTED).values_list("pk", flat=True))
-        # Locked one table at a time: a request cancelled meanwhile is not sent.
+        # The requests themselves are locked, not the neighbourhoods the caller's scope joins;
+        # one cancelled meanwhile is no longer "requested" here, and is not sent.
         locked = Subscription.objects.filter(pk__in=ids, status=Status.REQUESTED)
         sent = [sub.pk for sub in locked.order_by("pk").select_for_update()]
         if not sent:
