@@ -23,10 +23,12 @@ from . import services
 from .models import (
     Adjustment,
     Charge,
+    ChargeExport,
     ChargeMonth,
     ChargeRun,
     LandlordMonth,
     Offer,
+    RequestBatch,
     Subscription,
     Tariff,
 )
@@ -333,3 +335,22 @@ class AdjustmentAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "payer", "neighbourhood"]
     list_select_related = ["charge_month", "dwelling", "neighbourhood", "created_by"]
     search_fields = ["=dwelling__reference", "reason"]
+
+
+@admin.register(ChargeExport)
+class ChargeExportAdmin(ReadOnlyAdmin):
+    """The files as sent to the landlords: looked at, never changed (downloaded from the month)."""
+
+    list_display = ["landlord_month", "number", "kind", "rows", "amount", "sha256", "created_at"]
+    list_filter = ["kind", "landlord_month__landlord"]
+    list_select_related = ["landlord_month__charge_month", "landlord_month__landlord"]
+    exclude = ["content"]
+
+
+@admin.register(RequestBatch)
+class RequestBatchAdmin(ReadOnlyAdmin):
+    """The batches of requests as sent to the operator (downloaded from the subscriptions)."""
+
+    list_display = ["pk", "organisation", "rows", "sha256", "created_at", "created_by"]
+    list_select_related = ["organisation", "created_by"]
+    exclude = ["content"]

@@ -20,7 +20,7 @@ from simple_history.utils import bulk_create_with_history
 
 from neighborhoods.models import Meeting, Neighbourhood, Occupancy, Organisation
 
-from .models import ChargeMonth, ChargeRun, Offer, Subscription, Tariff
+from .models import ChargeExport, ChargeMonth, ChargeRun, Offer, Subscription, Tariff
 from .services import charge_month_export, charges_generate
 from .stats import month_starts
 
@@ -205,7 +205,11 @@ def bill_months(ctx, first_launch):
         if month < last:
             for lm in run.charge_month.landlords.select_related("landlord"):
                 charge_month_export(month=month, landlord=lm.landlord, by=None)
-            run.charge_month.landlords.update(exported_at=_aware(month + datetime.timedelta(4), 14))
+            exported_at = _aware(month + datetime.timedelta(4), 14)
+            run.charge_month.landlords.update(exported_at=exported_at)
+            ChargeExport.objects.filter(landlord_month__charge_month=run.charge_month).update(
+                created_at=exported_at
+            )
     return billed
 
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import csv
 import datetime
+import hashlib
+import zlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
@@ -40,10 +43,21 @@ def money(value) -> str:
 CHARGE_HEADER = ["mois", "référence logement", "quartier", "payeur", "montant", "nature"]
 
 
-def charge_rows(month: datetime.date, neighbourhoods) -> Iterator[list[str]]:
-    """One row per charge line of `month`, then one per adjustment (signed, with its reason)."""
+def charge_rows(
+    month: datetime.date, neighbourhoods, *, adjustments=None, with_charges=True, batch=None
+) -> Iterator[list[str]]:
+    """One row per charge line of `month`, then one per adjustment (signed, with its reason).
+
+    `adjustments` (a queryset) narrows the adjustments to those the file carries; without
+    `with_charges`, the file is a batch of adjustments only, each marked with `batch` (the
+    text saying which batch of which month, and when it was exported).
+    """
     label = month.strftime("%Y-%m")
     payers = dict(Payer.choices)
+    if adjustments is None:
+        adjustments = Adjustment.objects.filter(
+            charge_month__month=month, neighbourhood__in=neighbourhoods
+        )
     lines = (
         Charge.objects.filter(month=month, neighbourhood__in=neighbourhoods)
         .order_by("neighbourhood__name", "dwelling__reference")
@@ -51,11 +65,10 @@ def charge_rows(month: datetime.date, neighbourhoods) -> Iterator[list[str]]:
         .iterator(chunk_size=CHUNK)
     )
     charge = str(_("charge"))
-    for reference, nbh, payer, amount in lines:
+    for reference, nbh, payer, amount in lines if with_charges else ():
         yield [label, reference, nbh, str(payers[payer]), money(amount), charge]
     adjustments = (
-        Adjustment.objects.filter(charge_month__month=month, neighbourhood__in=neighbourhoods)
-        .order_by("created_at", "id")
+        adjustments.order_by("created_at", "id")
         .values_list(
             "dwelling__reference", "neighbourhood__name", "payer", "amount", "kind", "reason"
         )
@@ -64,11 +77,13 @@ def charge_rows(month: datetime.date, neighbourhoods) -> Iterator[list[str]]:
     for reference, nbh, payer, amount, kind, reason in adjustments:
         signed = -amount if kind == Adjustment.Kind.CREDIT else amount
         nature = _("ajustement : %(reason)s") % {"reason": reason}
+        if batch:
+            nature = f"{batch} – {nature}"
         yield [label, reference, nbh, str(payers[payer]), money(signed), nature]
 
 
-def charge_csv(month: datetime.date, neighbourhoods) -> Iterator[str]:
-    return csv_lines(CHARGE_HEADER, charge_rows(month, neighbourhoods))
+def charge_csv(month: datetime.date, neighbourhoods, **kwargs) -> Iterator[str]:
+    return csv_lines(CHARGE_HEADER, charge_rows(month, neighbourhoods, **kwargs))
 
 
 REQUEST_HEADER = [
@@ -119,3 +134,45 @@ def request_rows(subscriptions) -> Iterator[list[str]]:
 
 def request_csv(subscriptions) -> Iterator[str]:
     return csv_lines(REQUEST_HEADER, request_rows(subscriptions))
+
+
+# --- Files kept as sent ----------------------------------------------------------------------
+
+GZIP = 31  # zlib's wbits for a gzip stream: the stored copy opens with any gunzip
+
+
+@dataclass
+class Frozen:
+    """A file written once: its compressed bytes, SHA-256 (of the file itself), size, rows."""
+
+    content: bytes
+    sha256: str
+    size: int
+    rows: int
+
+
+def freeze(lines: Iterable[str]) -> Frozen:
+    """Encode, fingerprint and compress a file as its lines come (the header is the first)."""
+    digest, packer = hashlib.sha256(), zlib.compressobj(9, zlib.DEFLATED, GZIP)
+    parts, size, count = [], 0, 0
+    for line in lines:
+        data = line.encode("utf-8")
+        digest.update(data)
+        size += len(data)
+        count += 1
+        parts.append(packer.compress(data))
+    parts.append(packer.flush())
+    return Frozen(b"".join(parts), digest.hexdigest(), size, max(count - 1, 0))
+
+
+def thaw(content, chunk: int = 256 * 1024) -> Iterator[bytes]:
+    """The bytes of a frozen file, decompressed piece by piece."""
+    content = memoryview(bytes(content))
+    unpacker = zlib.decompressobj(GZIP)
+    for start in range(0, len(content), chunk):
+        data = unpacker.decompress(content[start : start + chunk])
+        if data:
+            yield data
+    rest = unpacker.flush()
+    if rest:
+        yield rest

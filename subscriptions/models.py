@@ -5,10 +5,15 @@ pays the charge, subscriber or not (that is why the tenants vote first). State f
 only by the functions of `subscriptions.services`.
 """
 
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Length, Trim
+from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -476,6 +481,13 @@ class MonthTotal(models.Model):
         return f"{self.neighbourhood} {self.month:%m/%Y}"
 
 
+# The largest adjustment of one dwelling's month. The charge is €1 a dwelling and a month: a
+# correction of one line is a few euros at most (a month credited back, a forgotten month billed
+# at a higher tariff), so anything near 100 € is a typing slip (250 for 2,50) that would reach a
+# tenant's rental charges. A real larger correction is several adjustments, each with its reason.
+ADJUSTMENT_MAX = Decimal("100.00")
+
+
 class Adjustment(AppendOnly):
     """A correction of a billed month (credit or debit), with its reason: nothing is deleted.
 
@@ -528,7 +540,13 @@ class Adjustment(AppendOnly):
                 violation_error_message=_("Le montant d'un ajustement est positif."),
             ),
             models.CheckConstraint(
-                condition=~Q(reason=""),
+                condition=Q(amount__lte=ADJUSTMENT_MAX),
+                name="adjustment_amount_at_most_max",
+                violation_error_message=_("Un ajustement ne dépasse pas 100 €."),
+            ),
+            # Spaces alone are no reason either.
+            models.CheckConstraint(
+                condition=GreaterThan(Length(Trim("reason")), 0),
                 name="adjustment_has_reason",
                 violation_error_message=_("Un ajustement est motivé."),
             ),
@@ -540,3 +558,157 @@ class Adjustment(AppendOnly):
     @property
     def signed_amount(self):
         return -self.amount if self.kind == self.Kind.CREDIT else self.amount
+
+
+class SentFile(AppendOnly):
+    """A file as it left the app, kept byte for byte (gzip-compressed) with its SHA-256.
+
+    Downloading it again gives the same bytes, whatever changed since in the data it was
+    written from: what was sent stays as sent.
+    """
+
+    content = models.BinaryField(_("fichier (compressé)"))
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+    size = models.PositiveBigIntegerField(_("taille (octets)"))
+    rows = models.PositiveIntegerField(_("lignes"))
+    created_at = models.DateTimeField(_("exporté le"), default=timezone.now)
+    created_by = models.ForeignKey(
+        User,
+        verbose_name=_("exporté par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ChargeExport(SentFile):
+    """One file of a landlord's month: the month itself (lot 1, which locks it), then each
+    batch of the adjustments entered after it (lots 2, 3…), so that the landlord's system
+    imports every line once."""
+
+    class Kind(models.TextChoices):
+        MONTH = "month", _("Mois")
+        ADJUSTMENTS = "adjustments", _("Ajustements après l'export")
+
+    landlord_month = models.ForeignKey(
+        LandlordMonth, verbose_name=_("mois"), on_delete=models.PROTECT, related_name="exports"
+    )
+    number = models.PositiveSmallIntegerField(_("lot"))
+    kind = models.CharField(_("contenu"), max_length=20, choices=Kind.choices)
+    amount = models.DecimalField(_("montant (€)"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("export des charges")
+        verbose_name_plural = _("exports des charges")
+        ordering = ["landlord_month", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["landlord_month", "number"],
+                name="chargeexport_one_per_number",
+                violation_error_message=_("Ce lot de ce mois existe déjà."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="month", number=1) | Q(kind="adjustments", number__gt=1),
+                name="chargeexport_month_is_lot_one",
+                violation_error_message=_(
+                    "Le lot 1 est l'export du mois, les suivants ses ajustements."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.landlord_month} – {self.filename}"
+
+    @property
+    def filename(self):
+        lm = self.landlord_month
+        base = f"charges-{lm.charge_month.slug}-{slugify(lm.landlord.name)}"
+        if self.kind == self.Kind.MONTH:
+            return f"{base}.csv"
+        day = timezone.localtime(self.created_at).date()
+        return f"{base}-ajustements-lot-{self.number}-exportes-le-{day:%Y-%m-%d}.csv"
+
+
+class ExportedAdjustment(AppendOnly):
+    """Which file carried an adjustment: one, and only one (the database says so)."""
+
+    export = models.ForeignKey(
+        ChargeExport,
+        verbose_name=_("export"),
+        on_delete=models.PROTECT,
+        related_name="adjustment_rows",
+    )
+    adjustment = models.OneToOneField(
+        Adjustment,
+        verbose_name=_("ajustement"),
+        on_delete=models.PROTECT,
+        related_name="exported_in",
+    )
+
+    class Meta:
+        verbose_name = _("ajustement exporté")
+        verbose_name_plural = _("ajustements exportés")
+
+    def __str__(self):
+        return f"{self.adjustment} – {self.export}"
+
+
+class RequestBatchQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if user.is_authenticated and user.is_coordinator:
+            return self.all()
+        return self.filter(organisation_id=user.organisation_id, organisation__isnull=False)
+
+
+class RequestBatch(SentFile):
+    """A batch of connection requests marked as sent to the operator, with its file."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("transmis par l'organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Vide : par la coordination."),
+    )
+
+    objects = RequestBatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lot de demandes transmis")
+        verbose_name_plural = _("lots de demandes transmis")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{_('Lot')} {self.pk} ({self.rows})"
+
+    @property
+    def filename(self):
+        day = timezone.localtime(self.created_at).date()
+        return f"demandes-connexion-lot-{self.pk}-{day:%Y-%m-%d}.csv"
+
+
+class SentRequest(AppendOnly):
+    """Which batch carried a request to the operator: one per request."""
+
+    batch = models.ForeignKey(
+        RequestBatch, verbose_name=_("lot"), on_delete=models.PROTECT, related_name="lines"
+    )
+    subscription = models.OneToOneField(
+        Subscription,
+        verbose_name=_("demande"),
+        on_delete=models.PROTECT,
+        related_name="sent_in",
+    )
+
+    class Meta:
+        verbose_name = _("demande transmise")
+        verbose_name_plural = _("demandes transmises")
+
+    def __str__(self):
+        return f"{self.subscription} – {self.batch}"

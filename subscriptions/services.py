@@ -13,7 +13,7 @@ import time
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,15 +27,20 @@ from neighborhoods.models import (
     User,
 )
 
-from . import billing_sql
+from . import billing_sql, exports
 from .models import (
+    ADJUSTMENT_MAX,
     Adjustment,
     Charge,
+    ChargeExport,
     ChargeMonth,
     ChargeRun,
+    ExportedAdjustment,
     LandlordMonth,
     Offer,
     Payer,
+    RequestBatch,
+    SentRequest,
     Subscription,
     Tariff,
 )
@@ -185,14 +190,37 @@ def subscription_send(
 
 def subscriptions_mark_sent(
     *, subscriptions, by: User | None, on: datetime.date | None = None
-) -> int:
-    """Mark every still-requested subscription of the queryset as sent; return how many."""
-    count = 0
+) -> RequestBatch | None:
+    """Mark every still-requested subscription of the queryset as sent, as one batch.
+
+    The batch keeps the operator's file as it is at that moment (bytes and SHA-256): it is
+    downloaded again identical, whatever later happens to the households or the requests.
+    Returns the batch, None when nothing was left to send.
+    """
     with transaction.atomic():
-        for sub in subscriptions.filter(status=Status.REQUESTED).select_for_update():
+        ids = list(subscriptions.filter(status=Status.REQUESTED).values_list("pk", flat=True))
+        # The requests themselves are locked, not the neighbourhoods the caller's scope joins;
+        # one cancelled meanwhile is no longer "requested" here, and is not sent.
+        locked = Subscription.objects.filter(pk__in=ids, status=Status.REQUESTED)
+        sent = [sub.pk for sub in locked.order_by("pk").select_for_update()]
+        if not sent:
+            return None
+        for sub in Subscription.objects.filter(pk__in=sent).order_by("pk"):
             subscription_send(subscription=sub, by=by, on=on)
-            count += 1
-    return count
+        frozen = exports.freeze(exports.request_csv(Subscription.objects.filter(pk__in=sent)))
+        organisation = None if by is None or by.is_coordinator else by.organisation
+        batch = RequestBatch.objects.create(
+            content=frozen.content,
+            sha256=frozen.sha256,
+            size=frozen.size,
+            rows=frozen.rows,
+            created_by=by,
+            organisation=organisation,
+        )
+        SentRequest.objects.bulk_create(
+            [SentRequest(batch=batch, subscription_id=pk) for pk in sent]
+        )
+        return batch
 
 
 def subscription_activate(
@@ -462,32 +490,136 @@ def charges_generate(*, month, by: User | None, landlord: Organisation | None = 
         return run
 
 
-def charge_month_export(*, month, landlord: Organisation, by: User | None) -> LandlordMonth:
-    """Lock a landlord's generated month for its export (no-op when already exported).
+def _landlord_adjustments(lm: LandlordMonth):
+    return Adjustment.objects.filter(
+        charge_month_id=lm.charge_month_id, neighbourhood__landlord_id=lm.landlord_id
+    )
 
+
+def _store_export(
+    lm: LandlordMonth, *, kind: str, adjustments, by: User | None, batch: str = ""
+) -> ChargeExport:
+    """Write one file of the month and keep it (under the landlord month's lock)."""
+    month = lm.charge_month.month
+    neighbourhoods = Neighbourhood.objects.filter(landlord_id=lm.landlord_id)
+    adjustments = list(adjustments.order_by("created_at", "id"))
+    carried = Adjustment.objects.filter(pk__in=[a.pk for a in adjustments])
+    with_charges = kind == ChargeExport.Kind.MONTH
+    frozen = exports.freeze(
+        exports.charge_csv(
+            month, neighbourhoods, adjustments=carried, with_charges=with_charges, batch=batch
+        )
+    )
+    amount = sum((a.signed_amount for a in adjustments), Decimal("0.00"))
+    if with_charges:
+        billed = Charge.objects.filter(month=month, neighbourhood__in=neighbourhoods)
+        amount += billed.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+    last = lm.exports.order_by("-number").values_list("number", flat=True).first() or 0
+    export = ChargeExport.objects.create(
+        landlord_month=lm,
+        number=1 if with_charges else last + 1,
+        kind=kind,
+        amount=amount,
+        content=frozen.content,
+        sha256=frozen.sha256,
+        size=frozen.size,
+        rows=frozen.rows,
+        created_by=by,
+    )
+    ExportedAdjustment.objects.bulk_create(
+        [ExportedAdjustment(export=export, adjustment=a) for a in adjustments]
+    )
+    return export
+
+
+def _month_export(lm: LandlordMonth) -> ChargeExport:
+    """The kept file of a locked month (lot 1).
+
+    A month locked before files were kept gets it now: its lines (append-only, and no run adds
+    any once it is locked) and the adjustments entered up to its export; later ones wait for a
+    batch of their own.
+    """
+    export = lm.exports.filter(kind=ChargeExport.Kind.MONTH).first()
+    if export is None:
+        earlier = _landlord_adjustments(lm).filter(created_at__lte=lm.exported_at)
+        export = _store_export(
+            lm, kind=ChargeExport.Kind.MONTH, adjustments=earlier, by=lm.exported_by
+        )
+    return export
+
+
+def _lock_landlord_month(month: datetime.date, landlord: Organisation) -> LandlordMonth:
+    lm = (
+        LandlordMonth.objects.select_for_update()
+        .filter(charge_month__month=month, landlord=landlord)
+        .select_related("charge_month", "landlord")
+        .first()
+    )
+    if lm is None:
+        raise ChargeError(
+            _("Le mois %(m)s n'a pas encore été généré pour %(landlord)s : rien à exporter.")
+            % {"m": _label(month), "landlord": landlord}
+        )
+    return lm
+
+
+def charge_month_export(*, month, landlord: Organisation, by: User | None) -> ChargeExport:
+    """Lock a landlord's generated month and keep its file (no-op when already exported).
+
+    The file (lot 1: every line of the month and the adjustments entered so far) is kept byte
+    for byte: downloading it again gives the same file, whatever is added afterwards.
+    Adjustments entered later go into batches of their own (`charge_adjustments_export`).
     The other landlords' months stay open: the run goes on billing their dwellings.
     """
     month = parse_month(month)
     with transaction.atomic():
-        lm = (
-            LandlordMonth.objects.select_for_update()
-            .filter(charge_month__month=month, landlord=landlord)
-            .select_related("charge_month", "landlord")
-            .first()
-        )
-        if lm is None:
-            raise ChargeError(
-                _("Le mois %(m)s n'a pas encore été généré pour %(landlord)s : rien à exporter.")
-                % {"m": _label(month), "landlord": landlord}
-            )
+        lm = _lock_landlord_month(month, landlord)
         if lm.is_locked:
-            return lm
+            return _month_export(lm)
         lm.status = LandlordMonth.Status.EXPORTED
         lm.exported_at = timezone.now()
         lm.exported_by = by
         lm._history_user = by
         lm.save(update_fields=["status", "exported_at", "exported_by"])
-        return lm
+        return _store_export(
+            lm, kind=ChargeExport.Kind.MONTH, adjustments=_landlord_adjustments(lm), by=by
+        )
+
+
+def charge_adjustments_export(*, month, landlord: Organisation, by: User | None) -> ChargeExport:
+    """Export, as a new batch, the adjustments of a locked month not yet in any of its files.
+
+    Each line of the batch says which month it corrects and when the batch was exported; the
+    file is kept like the month's. Refused when the month is not exported yet (its adjustments
+    go with it) or when no adjustment is waiting.
+    """
+    month = parse_month(month)
+    with transaction.atomic():
+        lm = _lock_landlord_month(month, landlord)
+        if not lm.is_locked:
+            raise ChargeError(
+                _(
+                    "Le mois %(m)s de %(landlord)s n'est pas encore exporté : ses ajustements "
+                    "partiront avec lui."
+                )
+                % {"m": _label(month), "landlord": landlord}
+            )
+        _month_export(lm)
+        pending = _landlord_adjustments(lm).filter(exported_in__isnull=True)
+        if not pending.exists():
+            raise ChargeError(
+                _("Aucun ajustement de %(m)s n'attend d'export : rien à exporter.")
+                % {"m": _label(month)}
+            )
+        number = (lm.exports.order_by("-number").values_list("number", flat=True).first()) + 1
+        batch = _("ajustements du mois %(m)s, lot %(n)d exporté le %(at)s") % {
+            "m": _label(month),
+            "n": number,
+            "at": _fmt(_today()),
+        }
+        return _store_export(
+            lm, kind=ChargeExport.Kind.ADJUSTMENTS, adjustments=pending, by=by, batch=batch
+        )
 
 
 def adjustment_create(
@@ -502,8 +634,10 @@ def adjustment_create(
 ) -> Adjustment:
     """Correct a billed month for one dwelling with a credit or a debit and its reason.
 
-    The adjustment belongs to the month of the landlord of the line's neighbourhood (else the
-    dwelling's), which must have been billed. The payer defaults to the one of the line.
+    The dwelling must have its line for the month; the adjustment belongs to the month of the
+    landlord of the line's neighbourhood. Amounts are above 0 and at most `ADJUSTMENT_MAX`; a
+    credit never takes back more than the dwelling still owes for the month (its line and
+    debits, less earlier credits). The payer defaults to the one of the line.
     """
     month = parse_month(month)
     reason = (reason or "").strip()
@@ -517,30 +651,65 @@ def adjustment_create(
         raise ChargeError(_("Montant invalide.")) from exc
     if amount <= 0:
         raise ChargeError(_("Le montant d'un ajustement est positif."))
+    if amount > ADJUSTMENT_MAX:
+        raise ChargeError(
+            _(
+                "Un ajustement ne dépasse pas %(max)s € (la charge est de quelques euros par "
+                "logement et par mois) : vérifiez le montant (%(amount)s €)."
+            )
+            % {"max": exports.money(ADJUSTMENT_MAX), "amount": exports.money(amount)}
+        )
     with transaction.atomic():
         line = Charge.objects.filter(month=month, dwelling=dwelling).first()
-        nbh_id = line.neighbourhood_id if line else dwelling.neighbourhood_id
-        landlord_id = Neighbourhood.objects.filter(pk=nbh_id).values_list("landlord", flat=True)
-        # The landlord's month, locked: its adjustments are written one after the other.
-        lm = (
-            LandlordMonth.objects.select_for_update()
-            .filter(charge_month__month=month, landlord_id__in=landlord_id)
-            .select_related("charge_month")
-            .first()
-        )
+        lm = None
+        if line is not None:
+            landlord_id = Neighbourhood.objects.filter(pk=line.neighbourhood_id).values("landlord")
+            # The landlord's month, locked: its adjustments are written one after the other,
+            # so the credit check below sees every earlier one (two credits at once queue here).
+            lm = (
+                LandlordMonth.objects.select_for_update()
+                .filter(charge_month__month=month, landlord_id__in=landlord_id)
+                .select_related("charge_month")
+                .first()
+            )
         if lm is None:
             raise ChargeError(
-                _("Le mois %(m)s n'a pas été facturé pour ce logement : rien à corriger.")
-                % {"m": _label(month)}
+                _("Le mois %(m)s n'a pas été facturé pour ce logement (%(d)s) : rien à corriger.")
+                % {"m": _label(month), "d": dwelling}
             )
+        if kind == Adjustment.Kind.CREDIT:
+            same_line = Adjustment.objects.filter(charge_month=lm.charge_month, dwelling=dwelling)
+            earlier = {
+                row["kind"]: row["total"]
+                for row in same_line.values("kind").order_by().annotate(total=Sum("amount"))
+            }
+            owed = (
+                line.amount
+                + earlier.get(Adjustment.Kind.DEBIT, 0)
+                - earlier.get(Adjustment.Kind.CREDIT, 0)
+            )
+            if amount > owed:
+                raise ChargeError(
+                    _(
+                        "Cet avoir de %(amount)s € dépasse ce que le logement %(d)s doit encore "
+                        "pour %(m)s (%(owed)s € : sa ligne et ses compléments, moins les avoirs "
+                        "déjà saisis)."
+                    )
+                    % {
+                        "amount": exports.money(amount),
+                        "d": dwelling,
+                        "m": _label(month),
+                        "owed": exports.money(owed),
+                    }
+                )
         if payer is None:
-            payer = line.payer if line else Payer.LANDLORD
+            payer = line.payer
         if payer not in Payer.values:
             raise ChargeError(_("Payeur inconnu."))
         return Adjustment.objects.create(
             charge_month=lm.charge_month,
             dwelling=dwelling,
-            neighbourhood_id=nbh_id,
+            neighbourhood_id=line.neighbourhood_id,
             kind=kind,
             amount=amount,
             payer=payer,

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
-from neighborhoods.models import Dwelling
+from neighborhoods.models import Dwelling, Neighbourhood
 
 from .models import Adjustment, Charge, MonthTotal, Subscription
 
@@ -208,17 +208,24 @@ def month_summary(month: datetime.date, neighbourhoods) -> list[NeighbourhoodBil
         )
         for row in rows
     }
-    for row in (
+    adjusted = list(
         Adjustment.objects.filter(charge_month__month=month, neighbourhood__in=neighbourhoods)
         .values("neighbourhood", "kind")
         .order_by()
         .annotate(total=Sum("amount"))
-    ):
-        bill = bills.get(row["neighbourhood"])
-        if bill is not None:
-            sign = -1 if row["kind"] == Adjustment.Kind.CREDIT else 1
-            bill.adjustments += sign * row["total"]
-    return list(bills.values())
+    )
+    # Every adjustment the export carries is counted, even one whose neighbourhood has no line
+    # that month (adjustments are refused there now, but older ones may exist): the summary
+    # adds up to the file, to the cent.
+    missing = {row["neighbourhood"] for row in adjusted} - set(bills)
+    if missing:
+        for nbh in Neighbourhood.objects.filter(pk__in=missing):
+            zero = Decimal("0.00")
+            bills[nbh.pk] = NeighbourhoodBill(nbh.name, 0, zero, zero, zero, neighbourhood=nbh)
+    for row in adjusted:
+        sign = -1 if row["kind"] == Adjustment.Kind.CREDIT else 1
+        bills[row["neighbourhood"]].adjustments += sign * row["total"]
+    return sorted(bills.values(), key=lambda bill: bill.name)
 
 
 def month_figures(month: datetime.date, bills: list[NeighbourhoodBill]) -> list[MonthFigures]:

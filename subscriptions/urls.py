@@ -28,6 +28,7 @@ urlpatterns = [
     path("<int:pk>/resilier/", views.subscription_cancel, name="cancel"),
     path("demandes.csv", views.requests_csv, name="requests_csv"),
     path("demandes/transmises/", views.requests_mark_sent, name="requests_mark_sent"),
+    path("demandes/lots/<int:pk>.csv", views.requests_batch_file, name="requests_batch_file"),
     path("taux/", views.subscription_rate, name="rate"),
     path("charges/", views.charges_index, name="charges"),
     path("charges/generer/", views.charges_generate, name="charges_generate"),
@@ -38,5 +39,6 @@ urlpatterns = [
         name="charges_export_confirm",
     ),
     path("charges/<month:month>/export.csv", views.charges_export, name="charges_export"),
+    path("charges/fichiers/<int:pk>.csv", views.charges_export_file, name="charges_export_file"),
     path("charges/<month:month>/ajustement/", views.adjustment_create, name="adjustment_create"),
 ]

@@ -9,12 +9,12 @@ import datetime
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, OuterRef, Q, Sum
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -33,10 +33,12 @@ from .forms import (
 )
 from .models import (
     Adjustment,
+    ChargeExport,
     ChargeMonth,
     ChargeRun,
     LandlordMonth,
     MonthTotal,
+    RequestBatch,
     Subscription,
 )
 
@@ -92,9 +94,10 @@ def subscription_list(request):
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    pending = None
+    pending, batches = None, []
     if request.user.has_role(*MANAGERS):
         pending = {"n": counts["pending"], "last": counts["last"]}
+        batches = RequestBatch.objects.visible_to(request.user).defer("content")[:5]
     return render(
         request,
         "subscriptions/subscription_list.html",
@@ -103,6 +106,7 @@ def subscription_list(request):
             "page": page,
             "query": query.urlencode(),
             "pending": pending,
+            "batches": batches,
             "can_manage": request.user.has_role(*MANAGERS),
         },
     )
@@ -234,11 +238,40 @@ def requests_mark_sent(request):
         messages.error(request, _("Liste de demandes inconnue : téléchargez-la à nouveau."))
         return redirect("subscriptions:list")
     subs = Subscription.objects.visible_to(request.user).filter(pk__lte=up_to)
-    count = services.subscriptions_mark_sent(subscriptions=subs, by=request.user)
+    batch = services.subscriptions_mark_sent(subscriptions=subs, by=request.user)
+    if batch is None:
+        messages.info(request, _("Aucune demande n'attendait d'être transmise."))
+        return redirect("subscriptions:list")
     messages.success(
-        request, _("%(n)d demande(s) marquée(s) transmise(s) à l'opérateur.") % {"n": count}
+        request,
+        format_html(
+            '{} <a href="{}">{}</a>',
+            _("%(n)d demande(s) marquée(s) transmise(s) à l'opérateur (lot %(lot)d).")
+            % {"n": batch.rows, "lot": batch.pk},
+            reverse("subscriptions:requests_batch_file", args=[batch.pk]),
+            _("Télécharger le fichier transmis (CSV)"),
+        ),
     )
     return redirect("subscriptions:list")
+
+
+def _sent_file(stored, name):
+    """The kept bytes of a file as sent, streamed, with their SHA-256 for the receiver."""
+    response = StreamingHttpResponse(
+        exports.thaw(stored.content), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Length"] = str(stored.size)
+    response["X-Content-SHA256"] = stored.sha256
+    return response
+
+
+@role_required(*MANAGERS)
+@require_GET
+def requests_batch_file(request, pk):
+    """A batch of requests sent to the operator: its file as it was sent, byte for byte."""
+    batch = get_object_or_404(RequestBatch.objects.visible_to(request.user), pk=pk)
+    return _sent_file(batch, batch.filename)
 
 
 @role_required(*VIEWERS)
@@ -299,6 +332,18 @@ def charges_index(request):
         .order_by()
         .annotate(lines=Sum("lines"), amount=Sum("amount"))
     }
+    # The amount shown is what the month's files carry: its lines and its adjustments.
+    for row in (
+        Adjustment.objects.filter(
+            neighbourhood__in=scope, charge_month__in=[cm.pk for cm in charge_months]
+        )
+        .values("charge_month__month", "kind")
+        .order_by()
+        .annotate(total=Sum("amount"))
+    ):
+        sign = -1 if row["kind"] == Adjustment.Kind.CREDIT else 1
+        total = totals.setdefault(row["charge_month__month"], {"lines": 0, "amount": 0})
+        total["amount"] += sign * row["total"]
     states = {}
     for lm in LandlordMonth.objects.filter(
         charge_month__in=charge_months, landlord__in=_landlords(request.user)
@@ -390,9 +435,12 @@ def charges_month(request, month):
         .select_related("dwelling", "neighbourhood", "created_by")
         .order_by("-created_at")
     )
-    landlord_months = charge_month.landlords.filter(landlord__in=landlords).select_related(
-        "landlord", "exported_by"
+    landlord_months = list(
+        charge_month.landlords.filter(landlord__in=landlords).select_related(
+            "landlord", "exported_by"
+        )
     )
+    _attach_exports(charge_month, landlord_months)
     runs = charge_month.runs.select_related("run_by", "tariff", "landlord")
     return render(
         request,
@@ -408,6 +456,37 @@ def charges_month(request, month):
             "runs": runs,
         },
     )
+
+
+def _attach_exports(charge_month, landlord_months):
+    """Give each landlord month its kept files and its adjustments not exported yet (two
+    queries, whatever the number of landlords)."""
+    files = {}
+    for export in (
+        ChargeExport.objects.filter(landlord_month__in=landlord_months)
+        .defer("content")
+        .select_related("created_by")
+        .order_by("number")
+    ):
+        files.setdefault(export.landlord_month_id, []).append(export)
+    # A month locked before files were kept gets its file, with the adjustments entered up to
+    # its export, on its first download: those are not waiting for a batch.
+    exported_at = LandlordMonth.objects.filter(
+        charge_month=charge_month, landlord=OuterRef("neighbourhood__landlord")
+    ).values("exported_at")[:1]
+    pending = {
+        row["neighbourhood__landlord"]: row
+        for row in Adjustment.objects.filter(charge_month=charge_month, exported_in__isnull=True)
+        .values("neighbourhood__landlord")
+        .order_by()
+        .annotate(n=Count("id"), early=Count("id", filter=Q(created_at__lte=exported_at)))
+    }
+    for lm in landlord_months:
+        lm.files = files.get(lm.pk, [])
+        row = pending.get(lm.landlord_id, {"n": 0, "early": 0})
+        lm.pending = 0
+        if lm.is_locked:
+            lm.pending = row["n"] if lm.files else row["n"] - row["early"]
 
 
 def _month_confirm_url(charge_month, landlord):
@@ -430,6 +509,7 @@ def charges_export_confirm(request, month):
     landlord_month = get_object_or_404(
         charge_month.landlords.select_related("landlord", "exported_by"), landlord=landlord
     )
+    _attach_exports(charge_month, [landlord_month])
     scope = _scope(request.user).filter(landlord=landlord)
     summary = stats.month_summary(charge_month.month, scope)
     totals = {
@@ -457,11 +537,13 @@ def charges_export_confirm(request, month):
 @role_required(*MANAGERS)
 @require_POST
 def charges_export(request, month):
-    """Lock one landlord's month (its lines can no longer be regenerated) and stream them as CSV.
+    """Lock one landlord's month (its lines can no longer be regenerated) and stream its file.
 
     The landlord's staff export their own month; coordinators say which landlord's. Locking is
     irreversible, so it needs `confirm=yes`, which only the confirmation page sends; the file of
-    a month already locked is downloaded again without it.
+    a month already locked is downloaded again without it, byte for byte as first exported.
+    With `lot=ajustements` (and `confirm=yes`), the adjustments entered since are exported as a
+    new batch of their own.
     """
     charge_month = _charge_month_for(month)
     try:
@@ -485,18 +567,36 @@ def charges_export(request, month):
             % {"landlord": landlord},
         )
         return redirect(_month_confirm_url(charge_month, landlord))
+    export = services.charge_month_export
+    if request.POST.get("lot") == "ajustements":
+        # A new batch: a financial action as final as the month's export, confirmed likewise.
+        if request.POST.get("confirm") != "yes":
+            messages.error(
+                request,
+                _("Confirmez l'export des ajustements sur cette page. Rien n'a été exporté."),
+            )
+            return redirect(_month_confirm_url(charge_month, landlord))
+        export = services.charge_adjustments_export
     try:
-        services.charge_month_export(month=charge_month.month, landlord=landlord, by=request.user)
+        stored = export(month=charge_month.month, landlord=landlord, by=request.user)
     except services.ChargeError as exc:
         messages.error(request, str(exc))
         return redirect("subscriptions:charges_month", month=charge_month.slug)
-    response = StreamingHttpResponse(
-        exports.charge_csv(charge_month.month, _scope(request.user).filter(landlord=landlord)),
-        content_type="text/csv; charset=utf-8",
+    return _sent_file(stored, stored.filename)
+
+
+@role_required(*MANAGERS)
+@require_GET
+def charges_export_file(request, pk):
+    """One kept file of a landlord's month (the month or a batch of adjustments), as sent."""
+    stored = get_object_or_404(
+        ChargeExport.objects.select_related(
+            "landlord_month__charge_month", "landlord_month__landlord"
+        ),
+        pk=pk,
+        landlord_month__landlord__in=_landlords(request.user),
     )
-    name = f"charges-{charge_month.slug}-{slugify(landlord.name)}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return _sent_file(stored, stored.filename)
 
 
 @role_required(*MANAGERS)

@@ -168,6 +168,10 @@ class Vote(models.Model):
     no_count = models.PositiveIntegerField(_("non"), default=0)
     blank_count = models.PositiveIntegerField(_("blancs"), default=0)
     spoiled_count = models.PositiveIntegerField(_("nuls"), default=0)
+    # The neighbourhood's name as published: a later rename does not change a certified result.
+    certified_name = models.CharField(
+        _("quartier, tel que certifié"), max_length=120, blank=True, editable=False
+    )
     certified_on = models.DateField(_("certifié le"), null=True, blank=True)
     certified_at = models.DateTimeField(_("certification enregistrée le"), null=True, blank=True)
     certified_by = models.ForeignKey(
@@ -273,6 +277,11 @@ class Vote(models.Model):
 
     def get_absolute_url(self):
         return reverse("votes:detail", kwargs={"pk": self.pk})
+
+    @property
+    def published_name(self):
+        """The neighbourhood's name in the certified result (as it was at certification)."""
+        return self.certified_name or self.neighbourhood.name
 
     @property
     def is_certified(self):

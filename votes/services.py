@@ -860,6 +860,7 @@ def vote_certify(
         vote.blank_count = figures["blank"]
         vote.spoiled_count = figures["spoiled"]
         vote.status = Vote.Status.CERTIFIED
+        vote.certified_name = vote.neighbourhood.name
         vote.certified_on = on
         vote.certified_at = timezone.now()
         vote.certified_by = by
@@ -871,6 +872,7 @@ def vote_certify(
                 "blank_count",
                 "spoiled_count",
                 "status",
+                "certified_name",
                 "certified_on",
                 "certified_at",
                 "certified_by",

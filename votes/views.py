@@ -501,7 +501,7 @@ def results_csv(request):
         r = vote.result
         writer.writerow(
             [
-                vote.neighbourhood.name,
+                vote.published_name,
                 date_format(vote.opens_on, "SHORT_DATE_FORMAT"),
                 date_format(vote.closes_on, "SHORT_DATE_FORMAT"),
                 date_format(vote.certified_on, "SHORT_DATE_FORMAT"),

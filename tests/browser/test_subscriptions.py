@@ -137,3 +137,48 @@ def test_export_is_confirmed_before_it_locks_the_month(
     page.goto(page.base_url + "/abonnements/charges/2013-01/")
     assert "exporté le" in page.inner_text("main")
     assert_accessible(page)
+
+
+def test_adjustments_after_the_export_leave_in_a_batch_of_their_own(
+    page, login, assert_accessible, world, landlord_user
+):
+    """The locked month keeps its file (its SHA-256 shown); a later adjustment is exported,
+    after a confirmation, in a batch of its own that the month page then lists."""
+    import hashlib
+    from pathlib import Path
+
+    from subscriptions.models import ChargeExport
+    from subscriptions.services import adjustment_create, charge_month_export
+
+    setup_running(world)
+    charges_generate(month="2013-01", by=None)
+    first = charge_month_export(month="2013-01", landlord=world.nbh.landlord, by=landlord_user)
+    adjustment_create(
+        month="2013-01",
+        dwelling=world.dwelling,
+        kind="credit",
+        amount="0.50",
+        reason="Logement muré",
+        by=landlord_user,
+    )
+    login(page, landlord_user)
+    page.goto(page.base_url + "/abonnements/charges/2013-01/")
+    assert first.sha256 in page.inner_text("main")
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Lot 1 : le mois").click()
+    data = Path(download.value.path()).read_bytes()
+    assert hashlib.sha256(data).hexdigest() == first.sha256
+    page.get_by_role("link", name="Exporter 1 ajustement saisi depuis l'export").click()
+    page.wait_for_load_state()
+    assert "1 ajustement n'est dans aucun fichier exporté" in " ".join(
+        page.inner_text("main").split()
+    )
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Confirmer : exporter les ajustements").click()
+    assert "-ajustements-lot-2-" in download.value.suggested_filename
+    assert ChargeExport.objects.count() == 2
+    page.goto(page.base_url + "/abonnements/charges/2013-01/")
+    assert "Lot 2 : ajustements" in page.inner_text("main")
+    assert_accessible(page)

@@ -42,6 +42,15 @@ def populate(world):
         requested_on=datetime.date(2013, 1, 10),
     )
     world.charge_month = charges_generate(month="2013-01", by=None).charge_month
+    # Kept files: a batch of requests sent by the landlord, another month's export.
+    from subscriptions.models import RequestBatch
+    from subscriptions.services import charge_month_export
+
+    world.request_batch = RequestBatch.objects.create(
+        content=b"", sha256="", size=0, rows=0, organisation=world.nbh.landlord
+    )
+    charges_generate(month="2012-12", by=None)
+    world.charge_export = charge_month_export(month="2012-12", landlord=world.nbh.landlord, by=None)
 
 
 def sub_kwargs(world):
@@ -102,6 +111,13 @@ ROWS = [
         data=lambda w: {"up_to": w.subscription.pk},
     ),
     Row(
+        # The landlord's own batch (another organisation's is not found).
+        "subscriptions:requests_batch_file",
+        get=access(*MANAGERS),
+        post=access(*MANAGERS, **dict.fromkeys(MANAGERS, NOT_ALLOWED)),
+        kwargs=lambda w: {"pk": w.request_batch.pk},
+    ),
+    Row(
         "subscriptions:rate",
         get=access(*ROLE_VIEWERS),
         post=access(*ROLE_VIEWERS, **dict.fromkeys(ROLE_VIEWERS, NOT_ALLOWED)),
@@ -136,6 +152,12 @@ ROWS = [
         post=manager_post,
         kwargs=month_kwargs,
         data=lambda w: {"landlord": w.nbh.landlord_id, "confirm": "yes"},
+    ),
+    Row(
+        "subscriptions:charges_export_file",
+        get=access(*MANAGERS),
+        post=access(*MANAGERS, **dict.fromkeys(MANAGERS, NOT_ALLOWED)),
+        kwargs=lambda w: {"pk": w.charge_export.pk},
     ),
     Row(
         "subscriptions:adjustment_create",

@@ -233,7 +233,8 @@ def test_an_exported_month_is_locked(billed, landlord_user):
     assert lm.exported_by == landlord_user
     # Exporting again changes nothing.
     again = charge_month_export(month="2012-08", landlord=billed.nbh.landlord, by=None)
-    assert again.exported_by == landlord_user
+    assert (again.landlord_month.exported_by, again.created_by) == (landlord_user, landlord_user)
+    assert again.number == 1 and lm.exports.count() == 1
 
 
 def test_one_landlords_export_leaves_the_month_open_for_the_others(billed, landlord_user):

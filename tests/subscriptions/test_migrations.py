@@ -139,3 +139,38 @@ def test_month_totals_are_filled_from_the_lines_billed_before():
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_an_adjustment_out_of_the_new_bounds_stops_the_migration_with_its_id():
+    before = [("subscriptions", "0010_charge_dwelling_index")]
+    after = [("subscriptions", "0011_keep_exported_files_and_bound_adjustments")]
+    try:
+        apps = migrate(before)
+        Organisation = apps.get_model("neighborhoods", "Organisation")
+        Neighbourhood = apps.get_model("neighborhoods", "Neighbourhood")
+        Dwelling = apps.get_model("neighborhoods", "Dwelling")
+        Adjustment = apps.get_model("subscriptions", "Adjustment")
+        ChargeMonth = apps.get_model("subscriptions", "ChargeMonth")
+        nbh = Neighbourhood.objects.create(
+            name="Q", slug="q", landlord=Organisation.objects.create(name="Bmh", kind="landlord")
+        )
+        dwelling = Dwelling.objects.create(neighbourhood=nbh, reference="R1", address="r")
+        bad = Adjustment.objects.create(
+            charge_month=ChargeMonth.objects.create(month=MONTH),
+            dwelling=dwelling,
+            neighbourhood=nbh,
+            kind="debit",
+            amount=250,
+            payer="landlord",
+            reason="Saisi avant les bornes",
+        )
+        with pytest.raises(RuntimeError, match=rf"Ajustements hors bornes .* : {bad.pk}\."):
+            migrate(after)
+        # Nothing changed: the adjustment is there as it was, the schema as before.
+        apps = migrate(before)
+        assert apps.get_model("subscriptions", "Adjustment").objects.get().amount == 250
+        apps.get_model("subscriptions", "Adjustment").objects.all().delete()
+        migrate(after)
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())

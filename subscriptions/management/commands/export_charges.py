@@ -1,9 +1,9 @@
 """`manage.py export_charges --month YYYY-MM --landlord NAME --output FILE`: a landlord's lines.
 
-The file is written as the rows come from the database (never the whole month in memory),
-and the landlord's month is locked: its lines can no longer be regenerated, only corrected by
-adjustments. The other landlords' months stay open. `--landlord` (name or id) may be left out
-when only one landlord was billed that month.
+The landlord's month is locked and its file kept: its lines can no longer be regenerated, only
+corrected by adjustments, and exporting it again writes the same bytes. `--adjustments` writes
+the adjustments entered since as a new batch of their own. The other landlords' months stay
+open. `--landlord` (name or id) may be left out when only one landlord was billed that month.
 """
 
 import sys
@@ -11,12 +11,15 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from neighborhoods.models import Neighbourhood, Organisation
-from subscriptions.exports import charge_csv
+from neighborhoods.models import Organisation
+from subscriptions.exports import thaw
 from subscriptions.models import LandlordMonth
-from subscriptions.services import ChargeError, charge_month_export, parse_month
-
-PROGRESS_EVERY = 50_000
+from subscriptions.services import (
+    ChargeError,
+    charge_adjustments_export,
+    charge_month_export,
+    parse_month,
+)
 
 
 class Command(BaseCommand):
@@ -32,6 +35,11 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--output", required=True, help=_("Fichier à écrire (« - » : sortie standard).")
+        )
+        parser.add_argument(
+            "--adjustments",
+            action="store_true",
+            help=_("Exporte en un nouveau lot les ajustements saisis depuis l'export du mois."),
         )
 
     def landlord(self, month, value):
@@ -66,36 +74,35 @@ class Command(BaseCommand):
     def names(landlords):
         return ", ".join(f"{o.name} ({o.pk})" for o in landlords) or "—"
 
-    def handle(self, *args, month, output, landlord=None, **options):
+    def handle(self, *args, month, output, landlord=None, adjustments=False, **options):
+        export = charge_adjustments_export if adjustments else charge_month_export
         try:
             month = parse_month(month)
             landlord = self.landlord(month, landlord)
-            charge_month_export(month=month, landlord=landlord, by=None)
+            stored = export(month=month, landlord=landlord, by=None)
         except ChargeError as exc:
             raise CommandError(str(exc)) from exc
-        out = sys.stdout if output == "-" else open(output, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        out = sys.stdout.buffer if output == "-" else open(output, "wb")  # noqa: SIM115
         progress = self.stderr if output == "-" else self.stdout
-        lines = 0
         try:
-            for chunk in charge_csv(month, Neighbourhood.objects.filter(landlord=landlord)):
+            for chunk in thaw(stored.content):
                 out.write(chunk)
-                lines += 1
-                if lines % PROGRESS_EVERY == 0:
-                    progress.write(_("  %(n)d lignes écrites…") % {"n": lines - 1})
         finally:
-            if out is not sys.stdout:
+            if output != "-":
                 out.close()
         progress.write(
             self.style.SUCCESS(
                 _(
-                    "%(m)s exporté pour %(landlord)s : %(n)d ligne(s) dans %(f)s ; "
-                    "son mois est verrouillé."
+                    "%(m)s exporté pour %(landlord)s (lot %(lot)d) : %(n)d ligne(s) dans %(f)s, "
+                    "SHA-256 %(sha)s ; son mois est verrouillé."
                 )
                 % {
                     "m": month.strftime("%m/%Y"),
                     "landlord": landlord,
-                    "n": lines - 1,
+                    "lot": stored.number,
+                    "n": stored.rows,
                     "f": output,
+                    "sha": stored.sha256,
                 }
             )
         )
