@@ -109,6 +109,22 @@ class StageChangeInline(admin.TabularInline):
         return False
 
 
+class DateCorrectionInline(admin.TabularInline):
+    """The dates corrected on the neighbourhood's page, read-only (append-only rows)."""
+
+    model = DateCorrection
+    extra = 0
+    fields = ["stage_change", "meeting", "old_date", "new_date", "reason", "recorded_by"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class AdminReasonForm(forms.Form):
     reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -145,7 +161,7 @@ class NeighbourhoodAdmin(NoRevertMixin, SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["stage", "launched_on", "service_ended_on"]
     filter_horizontal = ["partners", "associations"]
-    inlines = [SectorInline, MeetingInline, StageChangeInline]
+    inlines = [SectorInline, MeetingInline, StageChangeInline, DateCorrectionInline]
     show_full_result_count = False
     actions = [
         "advance_next",
@@ -154,6 +170,13 @@ class NeighbourhoodAdmin(NoRevertMixin, SimpleHistoryAdmin):
         _stop_action(Neighbourhood.Stage.ENDED, _("Arrêter le service (avec motif)")),
         "reopen",
     ]
+
+    def get_inline_instances(self, request, obj=None):
+        # A new neighbourhood has no corrected date to show.
+        inlines = super().get_inline_instances(request, obj)
+        if obj is None:
+            inlines = [i for i in inlines if not isinstance(i, DateCorrectionInline)]
+        return inlines
 
     def save_model(self, request, obj, form, change):
         """A neighbourhood added here starts as a candidate, with its first history row."""

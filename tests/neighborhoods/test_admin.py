@@ -206,3 +206,22 @@ def test_the_admin_does_not_revert_a_guarded_row_to_an_old_version(world, admin_
         args=[world.nbh.pk, nbh_history.history_id],
     )
     assert admin_client.get(url).status_code == 403
+
+
+def test_the_admin_shows_the_corrected_dates_of_a_neighbourhood(world, admin_client, coordinator):
+    import datetime
+
+    from neighborhoods import pipeline
+
+    change = world.nbh.stage_changes.get()
+    pipeline.stage_date_correct(
+        stage_change=change,
+        on=datetime.date(2012, 12, 3),
+        reason="Date du courrier",
+        by=coordinator,
+    )
+    url = reverse("admin:neighborhoods_neighbourhood_change", args=[world.nbh.pk])
+    page = admin_client.get(url).content.decode()
+    assert "Date du courrier" in page
+    listing = admin_client.get(reverse("admin:neighborhoods_datecorrection_changelist"))
+    assert "Kerourien de test" in listing.content.decode()
