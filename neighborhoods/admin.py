@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from brest_internet.paginators import EstimatedCountPaginator
 
 from . import pipeline
 from .models import (
+    DateCorrection,
     Dwelling,
     Household,
     Meeting,
@@ -25,6 +27,30 @@ from .models import (
     StageChange,
     User,
 )
+
+
+class NoRevertMixin:
+    """The history of these rows is shown, but its "revert" page would write an old state back
+    (a stage, a status, a move, a date) without the checks of the functions that own it."""
+
+    revert_allowed = False  # read by the permission matrix
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        raise PermissionDenied
+
+
+class MeetingAdminForm(forms.ModelForm):
+    """A recorded meeting's date is corrected through `pipeline.meeting_date_correct` (on the
+    neighbourhood's page, with a reason kept in the history), not overwritten here."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and "held_on" in self.fields:
+            self.fields["held_on"].disabled = True
+            self.fields["held_on"].help_text = gettext(
+                "Une date enregistrée se corrige sur la page du quartier (« corriger la date »), "
+                "motif à l'appui."
+            )
 
 
 @admin.register(Organisation)
@@ -60,6 +86,7 @@ class SectorInline(admin.TabularInline):
 
 class MeetingInline(admin.StackedInline):
     model = Meeting
+    form = MeetingAdminForm
     extra = 0
     fields = [("kind", "held_on", "starts_at", "ends_at"), "place", "organisations", "decision"]
     autocomplete_fields = ["organisations"]
@@ -72,6 +99,22 @@ class StageChangeInline(admin.TabularInline):
     model = StageChange
     extra = 0
     fields = ["happened_on", "from_stage", "to_stage", "recorded_by", "note", "recorded_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class DateCorrectionInline(admin.TabularInline):
+    """The dates corrected on the neighbourhood's page, read-only (append-only rows)."""
+
+    model = DateCorrection
+    extra = 0
+    fields = ["stage_change", "meeting", "old_date", "new_date", "reason", "recorded_by"]
     readonly_fields = fields
     can_delete = False
 
@@ -102,7 +145,7 @@ def _stop_action(to_stage, description):
 
 
 @admin.register(Neighbourhood)
-class NeighbourhoodAdmin(SimpleHistoryAdmin):
+class NeighbourhoodAdmin(NoRevertMixin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "stage",
@@ -118,7 +161,7 @@ class NeighbourhoodAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["stage", "launched_on", "service_ended_on"]
     filter_horizontal = ["partners", "associations"]
-    inlines = [SectorInline, MeetingInline, StageChangeInline]
+    inlines = [SectorInline, MeetingInline, StageChangeInline, DateCorrectionInline]
     show_full_result_count = False
     actions = [
         "advance_next",
@@ -127,6 +170,13 @@ class NeighbourhoodAdmin(SimpleHistoryAdmin):
         _stop_action(Neighbourhood.Stage.ENDED, _("Arrêter le service (avec motif)")),
         "reopen",
     ]
+
+    def get_inline_instances(self, request, obj=None):
+        # A new neighbourhood has no corrected date to show.
+        inlines = super().get_inline_instances(request, obj)
+        if obj is None:
+            inlines = [i for i in inlines if not isinstance(i, DateCorrectionInline)]
+        return inlines
 
     def save_model(self, request, obj, form, change):
         """A neighbourhood added here starts as a candidate, with its first history row."""
@@ -250,13 +300,24 @@ class RegisterImportAdmin(admin.ModelAdmin):
 
 
 class OccupancyInline(admin.TabularInline):
+    """Shown, not written: moves go through `neighborhoods.moves` (the register's pages), which
+    check the dates under the dwelling's lock and end what the household had there."""
+
     model = Occupancy
     extra = 0
-    raw_id_fields = ["household", "dwelling"]
+    fields = ["household", "dwelling", "moved_in", "moved_out"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Dwelling)
-class DwellingAdmin(SimpleHistoryAdmin):
+class DwellingAdmin(NoRevertMixin, SimpleHistoryAdmin):
     list_display = [
         "reference",
         "neighbourhood",
@@ -275,6 +336,11 @@ class DwellingAdmin(SimpleHistoryAdmin):
     paginator = EstimatedCountPaginator
     inlines = [OccupancyInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # The status of a dwelling in the register follows its moves and is changed with
+        # `moves.dwelling_status_change` (refused while a household lives there).
+        return ["status"] if obj is not None else []
+
 
 @admin.register(Household)
 class HouseholdAdmin(SimpleHistoryAdmin):
@@ -285,7 +351,10 @@ class HouseholdAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Occupancy)
-class OccupancyAdmin(SimpleHistoryAdmin):
+class OccupancyAdmin(NoRevertMixin, SimpleHistoryAdmin):
+    """Read-only: a move-in, a move-out or a correction is made on the register's pages
+    (`neighborhoods.moves`), with their checks and their reason in the history."""
+
     list_display = ["household", "dwelling", "moved_in", "moved_out"]
     list_select_related = ["household", "dwelling"]
     raw_id_fields = ["household", "dwelling"]
@@ -293,9 +362,38 @@ class OccupancyAdmin(SimpleHistoryAdmin):
     show_full_result_count = False
     paginator = EstimatedCountPaginator
 
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DateCorrection)
+class DateCorrectionAdmin(admin.ModelAdmin):
+    """Append-only: written by the corrections of dates on the neighbourhood's page."""
+
+    list_display = ["neighbourhood", "old_date", "new_date", "stage_change", "meeting"]
+    list_select_related = ["neighbourhood", "stage_change", "meeting__neighbourhood"]
+    search_fields = ["neighbourhood__name", "reason"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(NoRevertMixin, SimpleHistoryAdmin):
+    form = MeetingAdminForm
     list_display = ["neighbourhood", "kind", "held_on", "place", "decision"]
     list_filter = ["kind", "decision", "neighbourhood"]
     list_select_related = ["neighbourhood"]

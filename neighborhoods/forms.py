@@ -66,6 +66,14 @@ class MeetingForm(forms.ModelForm):
         self.neighbourhood = neighbourhood
         self.instance.neighbourhood = neighbourhood
         self.fields["organisations"].queryset = Organisation.objects.order_by("kind", "name")
+        if self.instance.pk is not None:
+            # A recorded meeting's date is corrected on its own page, with a reason kept in the
+            # history (pipeline.meeting_date_correct), never overwritten here.
+            held_on = self.fields["held_on"]
+            held_on.disabled = True
+            held_on.help_text = _(
+                "Une date enregistrée se corrige avec « Corriger la date », motif à l'appui."
+            )
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Enregistrer")))
 
@@ -82,6 +90,38 @@ class MeetingForm(forms.ModelForm):
         if kind == Meeting.Kind.REVIEW and not self.neighbourhood.launched_on:
             self.add_error("kind", _("Un bilan suppose un service lancé."))
         return data
+
+
+class DateCorrectionForm(forms.Form):
+    """The corrected date of a stage or a meeting, and why (kept in the history)."""
+
+    on = forms.DateField(
+        label=_("Date corrigée"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    reason = forms.CharField(
+        label=_("Motif de la correction"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Gardé dans l'historique du quartier, avec l'ancienne date."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Corriger la date")))
+
+    def clean_on(self):
+        on = self.cleaned_data["on"]
+        if not 2000 <= on.year <= 2100:
+            raise forms.ValidationError(_("Indiquez une date entre 2000 et 2100."))
+        return on
+
+    def clean_reason(self):
+        reason = " ".join(self.cleaned_data["reason"].split())
+        if not reason:
+            raise forms.ValidationError(_("Une correction de date doit être motivée."))
+        return reason
 
 
 class ReasonForm(forms.Form):

@@ -4,6 +4,8 @@ Every other app stands on this one: votes, subscriptions and support all point a
 neighbourhood, a dwelling or a household defined here.
 """
 
+import unicodedata
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -101,6 +103,19 @@ class User(AbstractUser):
         return self.role in roles
 
 
+def normalise_name(name: str) -> str:
+    """A name as compared: without accents, case or extra spaces ("Kérourien" = "KEROURIEN")."""
+    decomposed = unicodedata.normalize("NFKD", name or "")
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
+NAME_TAKEN_MESSAGE = _(
+    "Le quartier « %(other)s » existe déjà : un nom qui n'en diffère que par les majuscules "
+    "ou les accents désignerait le même quartier."
+)
+
+
 class NeighbourhoodQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The neighbourhoods `user` may see: all for coordinators, its own for the others."""
@@ -158,6 +173,9 @@ class Neighbourhood(models.Model):
     STOPS = (Stage.DECLINED, Stage.REJECTED, Stage.ABANDONED, Stage.ENDED)
 
     name = models.CharField(_("nom"), max_length=120, unique=True)
+    # The name without case or accents, written by save(): its unique constraint refuses
+    # "KEROURIEN" or "Kerourièn" beside "Kerourien" (SQLite has no unaccent for an index).
+    name_key = models.CharField(_("nom normalisé"), max_length=120, editable=False, default="")
     slug = models.SlugField(_("identifiant"), max_length=120, unique=True)
     city = models.CharField(_("commune"), max_length=120, default="Brest")
     landlord = models.ForeignKey(
@@ -222,13 +240,42 @@ class Neighbourhood(models.Model):
                 name="neighbourhood_service_ends_after_launch",
                 violation_error_message=_("Le service ne peut s'arrêter qu'après son lancement."),
             ),
+            models.UniqueConstraint(
+                fields=["name_key"],
+                name="neighbourhood_unique_name_key",
+                violation_error_message=_(
+                    "Un quartier porte déjà ce nom, aux majuscules ou aux accents près."
+                ),
+            ),
         ]
 
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.name_key = normalise_name(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("neighborhoods:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        """Refuse a name that differs from another neighbourhood's only by case or accents
+        (the forms and the admin call this; the constraint is the last guard)."""
+        super().clean()
+        if not self.name:
+            return
+        other = (
+            Neighbourhood.objects.filter(name_key=normalise_name(self.name))
+            .exclude(pk=self.pk)
+            .values_list("name", flat=True)
+            .first()
+        )
+        if other is not None:
+            raise ValidationError({"name": NAME_TAKEN_MESSAGE % {"other": other}})
 
     @property
     def is_stopped(self):
@@ -527,6 +574,97 @@ class Meeting(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} – {self.neighbourhood} ({self.held_on:%d/%m/%Y})"
+
+    def clean(self):
+        """Refuse a meeting that no longer justifies a stage recorded on its strength (the
+        page's form and the admin call this; the date correction checks it under a lock)."""
+        super().clean()
+        if self.neighbourhood_id is None or self.held_on is None or not self.kind:
+            return
+        from .pipeline import meeting_problem
+
+        problem = meeting_problem(self)
+        if problem:
+            raise ValidationError(problem)
+
+
+class DateCorrection(models.Model):
+    """Append-only record of a date corrected on a stage of the pipeline or on a meeting:
+    the date before, the date after, who, when and why (the neighbourhood's history shows it).
+
+    Written only by `pipeline.stage_date_correct` and `pipeline.meeting_date_correct`.
+    """
+
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        verbose_name=_("quartier"),
+        on_delete=models.PROTECT,
+        related_name="date_corrections",
+    )
+    stage_change = models.ForeignKey(
+        StageChange,
+        verbose_name=_("étape"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="date_corrections",
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("réunion"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="date_corrections",
+    )
+    old_date = models.DateField(_("date corrigée"))
+    new_date = models.DateField(_("nouvelle date"))
+    reason = models.TextField(_("motif"))
+    recorded_at = models.DateTimeField(_("enregistré le"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        User,
+        verbose_name=_("par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("correction de date")
+        verbose_name_plural = _("corrections de date")
+        ordering = ["neighbourhood", "recorded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stage_change__isnull=False, meeting__isnull=True)
+                | Q(stage_change__isnull=True, meeting__isnull=False),
+                name="datecorrection_of_a_stage_or_a_meeting",
+                violation_error_message=_(
+                    "Une correction porte sur une étape ou sur une réunion, pas les deux."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="datecorrection_has_reason",
+                violation_error_message=_("Une correction de date doit être motivée."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(new_date=models.F("old_date")),
+                name="datecorrection_changes_the_date",
+                violation_error_message=_("La nouvelle date est celle déjà enregistrée."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.neighbourhood}: {self.old_date:%d/%m/%Y} → {self.new_date:%d/%m/%Y}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("DateCorrection rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("DateCorrection rows are append-only.")
 
 
 class RegisterImport(models.Model):

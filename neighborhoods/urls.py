@@ -26,6 +26,16 @@ urlpatterns = [
     path("<slug:slug>/rouvrir/", views.reopen, name="reopen"),
     path("<slug:slug>/reunions/nouvelle/", views.meeting_edit, name="meeting_create"),
     path("<slug:slug>/reunions/<int:pk>/", views.meeting_edit, name="meeting_edit"),
+    path(
+        "<slug:slug>/reunions/<int:pk>/corriger-la-date/",
+        views.meeting_date_correct,
+        name="meeting_date_correct",
+    ),
+    path(
+        "<slug:slug>/etapes/<int:pk>/corriger-la-date/",
+        views.stage_date_correct,
+        name="stage_date_correct",
+    ),
     # The register day to day: a neighbourhood's dwellings, one dwelling and its moves.
     path("<slug:slug>/registre/", views_register.RegisterView.as_view(), name="register"),
     path("<slug:slug>/registre/<int:pk>/", views_register.dwelling_detail, name="dwelling"),

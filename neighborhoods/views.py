@@ -6,7 +6,7 @@ coordinators and go through the transition functions of `neighborhoods.pipeline`
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +19,7 @@ from . import pipeline, register
 from .access import ALL_ROLES, COORDINATOR, LANDLORD, RoleRequiredMixin, role_required
 from .forms import (
     AdvanceForm,
+    DateCorrectionForm,
     MeetingForm,
     NeighbourhoodCreateForm,
     NeighbourhoodFilter,
@@ -26,7 +27,16 @@ from .forms import (
     RegisterUploadForm,
     StopForm,
 )
-from .models import Dwelling, Meeting, Neighbourhood, Occupancy, RegisterImport
+from .models import (
+    NAME_TAKEN_MESSAGE,
+    Dwelling,
+    Meeting,
+    Neighbourhood,
+    Occupancy,
+    RegisterImport,
+    StageChange,
+    normalise_name,
+)
 from .views_register import register_neighbourhoods
 
 Stage = Neighbourhood.Stage
@@ -96,6 +106,20 @@ def neighbourhood_context(nbh, user, **forms):
     """Timeline, key figures, next step and the allowed actions of `nbh` (constant queries)."""
     changes = list(nbh.stage_changes.select_related("recorded_by").order_by("recorded_at", "id"))
     meetings = list(nbh.meetings.prefetch_related("organisations").order_by("held_on", "id"))
+    corrections = {}
+    for correction in nbh.date_corrections.select_related("recorded_by").order_by(
+        "recorded_at", "id"
+    ):
+        if correction.stage_change_id is not None:
+            key = ("stage", correction.stage_change_id)
+        else:
+            key = ("meeting", correction.meeting_id)
+        corrections.setdefault(key, []).append(correction)
+    for change in changes:
+        change.corrections = corrections.get(("stage", change.pk), [])
+        change.correctable = pipeline.stage_date_correction_refusal(change) is None
+    for meeting in meetings:
+        meeting.corrections = corrections.get(("meeting", meeting.pk), [])
     timeline = [{"on": c.happened_on, "kind": "stage", "change": c} for c in changes] + [
         {"on": m.held_on, "kind": "meeting", "meeting": m} for m in meetings
     ]
@@ -151,20 +175,26 @@ def neighbourhood_create(request):
     form = NeighbourhoodCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        with transaction.atomic():
-            nbh = pipeline.create_candidate(
-                by=request.user,
-                name=data["name"],
-                slug=form.unique_slug(),
-                landlord=data["landlord"],
-                centre=data["centre"],
-                planned_year=data["planned_year"],
-                expected_dwellings=data["expected_dwellings"],
-            )
-            nbh.associations.set(data["associations"])
-            nbh.partners.set(data["partners"])
-        messages.success(request, _("Quartier candidat créé : %(name)s.") % {"name": nbh.name})
-        return redirect(nbh)
+        try:
+            with transaction.atomic():
+                nbh = pipeline.create_candidate(
+                    by=request.user,
+                    name=data["name"],
+                    slug=form.unique_slug(),
+                    landlord=data["landlord"],
+                    centre=data["centre"],
+                    planned_year=data["planned_year"],
+                    expected_dwellings=data["expected_dwellings"],
+                )
+                nbh.associations.set(data["associations"])
+                nbh.partners.set(data["partners"])
+        except IntegrityError:
+            # Someone created the same name (up to case and accents) since the form was checked.
+            other = Neighbourhood.objects.filter(name_key=normalise_name(data["name"])).first()
+            form.add_error("name", NAME_TAKEN_MESSAGE % {"other": other or data["name"]})
+        else:
+            messages.success(request, _("Quartier candidat créé : %(name)s.") % {"name": nbh.name})
+            return redirect(nbh)
     return render(
         request,
         "neighborhoods/neighbourhood_form.html",
@@ -322,6 +352,81 @@ def meeting_edit(request, slug, pk=None):
         "neighborhoods/meeting_form.html",
         {"nbh": nbh, "form": form, "meeting": meeting},
         status=400 if form.is_bound else 200,
+    )
+
+
+def _date_correction(request, nbh, *, subject, current, what, correct):
+    """The page that corrects the date of a stage or a meeting: the date, the reason, then the
+    service; a refusal is shown on the page, with everything typed kept."""
+    form = DateCorrectionForm(request.POST or None, initial={"on": current})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                changed = correct(on=data["on"], reason=data["reason"], by=request.user)
+            except pipeline.TransitionError as error:
+                form.add_error("on", str(error))
+            else:
+                if changed:
+                    messages.success(
+                        request,
+                        _("Date corrigée : %(what)s, du %(old)s au %(new)s.")
+                        % {
+                            "what": what,
+                            "old": f"{current:%d/%m/%Y}",
+                            "new": f"{data['on']:%d/%m/%Y}",
+                        },
+                    )
+                else:
+                    messages.info(request, _("La date était déjà celle-ci : rien n'a changé."))
+                return redirect(nbh)
+    return render(
+        request,
+        "neighborhoods/date_correct.html",
+        {"nbh": nbh, "form": form, "subject": subject, "what": what, "current": current},
+        status=status,
+    )
+
+
+@role_required(COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def stage_date_correct(request, slug, pk):
+    """Correct the date of a step of the pipeline, with a reason kept in the history."""
+    nbh = get_neighbourhood_for_user(request.user, slug)
+    change = get_object_or_404(StageChange, pk=pk, neighbourhood=nbh)
+    refusal = pipeline.stage_date_correction_refusal(change)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(nbh)
+    return _date_correction(
+        request,
+        nbh,
+        subject=change,
+        current=change.happened_on,
+        what=_("étape « %(stage)s »") % {"stage": change.get_to_stage_display()},
+        correct=lambda **kw: pipeline.stage_date_correct(stage_change=change, **kw),
+    )
+
+
+@role_required(COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def meeting_date_correct(request, slug, pk):
+    """Correct the date of a meeting, with a reason kept in the history."""
+    nbh = get_neighbourhood_for_user(request.user, slug)
+    meeting = get_object_or_404(Meeting, pk=pk, neighbourhood=nbh)
+    refusal = pipeline.meeting_date_correction_refusal(meeting)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(nbh)
+    return _date_correction(
+        request,
+        nbh,
+        subject=meeting,
+        current=meeting.held_on,
+        what=meeting.get_kind_display(),
+        correct=lambda **kw: pipeline.meeting_date_correct(meeting=meeting, **kw),
     )
 
 

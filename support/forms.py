@@ -197,6 +197,15 @@ class OrderForm(forms.Form):
         label=_("Modèle"), queryset=ComputerModel.objects.filter(active=True), empty_label=None
     )
     ordered_on = forms.DateField(label=_("Commandé le"), widget=DateInput())
+    extra_reason = forms.CharField(
+        label=_("Motif d'un ordinateur de plus (facultatif)"),
+        required=False,
+        max_length=300,
+        help_text=_(
+            "Seulement si le foyer a déjà un ordinateur du programme : par exemple « ordinateur "
+            "volé, plainte déposée »."
+        ),
+    )
 
 
 class HalfDayForm(forms.Form):

@@ -336,6 +336,20 @@ class HomeHelpRequest(models.Model):
                 name="homehelp_done_has_outcome",
                 violation_error_message=_("Une visite réalisée a une date et un résultat."),
             ),
+            models.CheckConstraint(
+                condition=Q(done_on__isnull=True) | Q(done_on__gte=models.F("requested_on")),
+                name="homehelp_done_not_before_request",
+                violation_error_message=_("La visite ne peut précéder la demande."),
+            ),
+            models.CheckConstraint(
+                condition=Q(done_on__isnull=True)
+                | Q(scheduled_for__isnull=True)
+                | Q(done_on__gte=models.F("scheduled_for")),
+                name="homehelp_done_not_before_planned_date",
+                violation_error_message=_(
+                    "Une visite ne peut être faite avant la date où elle était prévue."
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -504,6 +518,11 @@ class ComputerOrder(models.Model):
         blank=True,
         related_name="computer_orders",
     )
+    # A computer is subsidised: one per household. Another one while the first is still held
+    # (ordered, paid or handed over) needs the reason written here (stolen, broken beyond repair…).
+    extra_reason = models.CharField(
+        _("motif d'un ordinateur de plus"), max_length=300, blank=True, default=""
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("saisie par"),
@@ -534,6 +553,14 @@ class ComputerOrder(models.Model):
                 condition=~Q(status="cancelled") | Q(cancelled_on__isnull=False),
                 name="computerorder_cancelled_has_date",
                 violation_error_message=_("Une commande annulée a une date d'annulation."),
+            ),
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=~Q(status="cancelled") & Q(extra_reason=""),
+                name="computerorder_one_per_household_without_reason",
+                violation_error_message=_(
+                    "Ce foyer a déjà un ordinateur du programme : un second demande un motif."
+                ),
             ),
         ]
 

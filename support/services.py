@@ -385,13 +385,19 @@ def computer_order_create(
     neighbourhood=None,
     ordered_on: datetime.date | None = None,
     half_day: Meeting | None = None,
+    extra_reason: str = "",
 ) -> ComputerOrder:
     """Order a computer for a household, taking it from stock (never below zero).
 
     The model's row is locked while the stock is read and decremented: two sales of the last
     computer at the same moment cannot both succeed; the CHECK (stock >= 0) is the last guard.
+    A computer is subsidised: a household that already holds one (ordered, paid or handed
+    over) gets another only with `extra_reason` (the household's row is locked, so two staff
+    members selling to it at the same moment are served one after the other).
     """
+    extra_reason = " ".join(extra_reason.split())
     with transaction.atomic():
+        Household.objects.select_for_update().only("pk").get(pk=household.pk)
         locked = ComputerModel.objects.select_for_update().get(pk=computer.pk)
         if not locked.active:
             raise SupportError(_("Le modèle %(c)s n'est plus proposé.") % {"c": locked})
@@ -399,6 +405,27 @@ def computer_order_create(
             raise SupportError(
                 _("Plus d'ordinateur « %(c)s » en stock : la commande n'est pas enregistrée.")
                 % {"c": locked.name}
+            )
+        held = (
+            ComputerOrder.objects.filter(household=household)
+            .exclude(status=ComputerOrder.Status.CANCELLED)
+            .select_related("computer")
+            .order_by("ordered_on", "pk")
+            .first()
+        )
+        if held is not None and not extra_reason:
+            raise SupportError(
+                _(
+                    "Le foyer %(h)s a déjà un ordinateur du programme : %(c)s, commandé le "
+                    "%(on)s (état : %(s)s). Un second ordinateur demande un motif."
+                )
+                % {
+                    "h": household,
+                    "c": held.computer.name,
+                    "s": held.get_status_display().lower(),
+                    "on": f"{held.ordered_on:%d/%m/%Y}",
+                },
+                field="extra_reason",
             )
         if neighbourhood is None:
             dwelling = current_dwelling(household)
@@ -419,6 +446,7 @@ def computer_order_create(
             ordered_on=ordered_on or timezone.localdate(),
             half_day=half_day,
             created_by=by,
+            extra_reason=extra_reason if held is not None else "",
         )
 
 
@@ -524,7 +552,23 @@ def home_help_done(
         if not outcome:
             raise SupportError(_("Indiquez le résultat de la visite."))
         if on < locked.requested_on:
-            raise SupportError(_("La visite ne peut précéder la demande."))
+            raise SupportError(_("La visite ne peut précéder la demande."), field="on")
+        if on > timezone.localdate():
+            raise SupportError(
+                _("Une visite se note faite le jour venu : le %(on)s est dans le futur.")
+                % {"on": f"{on:%d/%m/%Y}"},
+                field="on",
+            )
+        if locked.scheduled_for is not None and on < locked.scheduled_for:
+            raise SupportError(
+                _(
+                    "La visite était prévue le %(planned)s : elle ne peut pas avoir été faite "
+                    "avant (le %(on)s). Si elle a eu lieu plus tôt, replanifiez-la d'abord à ce "
+                    "jour-là."
+                )
+                % {"planned": f"{locked.scheduled_for:%d/%m/%Y}", "on": f"{on:%d/%m/%Y}"},
+                field="on",
+            )
         locked.status = HomeHelpRequest.Status.DONE
         locked.done_on = on
         locked.outcome = outcome

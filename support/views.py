@@ -611,9 +611,10 @@ def order_create(request, pk):
                 by=request.user,
                 neighbourhood=dwelling.neighbourhood,
                 ordered_on=form.cleaned_data["ordered_on"],
+                extra_reason=form.cleaned_data["extra_reason"],
             )
         except s.SupportError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
             messages.success(request, _("Commande enregistrée."))
             return redirect(order)

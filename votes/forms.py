@@ -112,8 +112,33 @@ class ParticipationForm(forms.Form):
         ]
 
     def reference_list(self):
-        raw = self.cleaned_data["references"].replace(",", "\n").replace(";", "\n")
-        return [r.strip() for r in raw.splitlines() if r.strip()]
+        return [reference for _line, reference in self.reference_lines()]
+
+    def reference_lines(self):
+        """(line number in the text area, reference) for every reference typed, in order."""
+        lines = []
+        for number, line in enumerate(self.cleaned_data["references"].splitlines(), start=1):
+            for reference in line.replace(",", "\n").replace(";", "\n").splitlines():
+                if reference.strip():
+                    lines.append((number, reference.strip()))
+        return lines
+
+    def point_at(self, error):
+        """Put a refusal of the batch on the references' field, naming each wrong line, so
+        that the person corrects that line in what they typed (which the page keeps)."""
+        wrong = set(error.references)
+        templates = {
+            "unknown": _("Ligne %(line)d : « %(ref)s » n'est pas sur la liste électorale."),
+            "already": _("Ligne %(line)d : « %(ref)s » a déjà voté."),
+        }
+        template = templates[error.kind]
+        for line, reference in self.reference_lines():
+            if reference in wrong:
+                self.add_error("references", template % {"line": line, "ref": reference})
+        self.add_error(
+            "references",
+            _("Rien n'a été enregistré : corrigez ces lignes, puis enregistrez à nouveau."),
+        )
 
 
 def _number():

@@ -265,6 +265,17 @@ def _insert_roll(vote: Vote) -> None:
 # --- Sign-in list ----------------------------------------------------------------------------
 
 
+class SignInError(VoteError):
+    """A sign-in batch refused because of some of its references (`references`): not on the
+    roll (`kind` "unknown") or already signed in (`kind` "already"), so the page can point at
+    the lines that carry them."""
+
+    def __init__(self, message, *, kind: str, references):
+        super().__init__(message)
+        self.kind = kind
+        self.references = list(references)
+
+
 def normalise_station(station: str) -> str:
     """A station's name as kept: spaces trimmed and single, so that the name typed on the
     sign-in and the one typed on the count match."""
@@ -307,8 +318,10 @@ def participations_record(
             )
             unknown = [r for r in references if r not in entries]
             if unknown:
-                raise VoteError(
-                    _("Pas sur la liste électorale : %(refs)s.") % {"refs": ", ".join(unknown)}
+                raise SignInError(
+                    _("Pas sur la liste électorale : %(refs)s.") % {"refs": ", ".join(unknown)},
+                    kind="unknown",
+                    references=unknown,
                 )
             already = list(
                 Participation.objects.filter(vote=vote, dwelling_id__in=entries.values())
@@ -316,7 +329,11 @@ def participations_record(
                 .values_list("dwelling__reference", flat=True)
             )
             if already:
-                raise VoteError(_("Ont déjà voté : %(refs)s.") % {"refs": ", ".join(already)})
+                raise SignInError(
+                    _("Ont déjà voté : %(refs)s.") % {"refs": ", ".join(already)},
+                    kind="already",
+                    references=already,
+                )
             Participation.objects.bulk_create(
                 Participation(
                     vote=vote,

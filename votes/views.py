@@ -98,6 +98,12 @@ def vote_create(request):
 @require_GET
 def vote_detail(request, pk):
     vote = get_vote_for_user(request.user, pk)
+    return render(request, "votes/detail.html", _detail_context(request, vote))
+
+
+def _detail_context(request, vote, *, participation_form=None):
+    """What the vote's page shows; `participation_form` is a sign-in form sent back with its
+    errors and everything typed in it."""
     today = timezone.localdate()
     figures = vote.live_figures() if vote.is_frozen else None
     counts = list(vote.paper_counts.select_related("entered_by", "confirmed_by"))
@@ -115,7 +121,8 @@ def vote_detail(request, pk):
         "closed": vote.is_closed(today),
         "problems": services.certification_problems(vote, today) if vote.is_frozen else [],
         "live_result": _live_result(vote, figures) if figures and vote.is_closed(today) else None,
-        "participation_form": (
+        "participation_form": participation_form
+        or (
             ParticipationForm(
                 vote=vote,
                 # Its own ids: the count form below has a "station" field too.
@@ -129,7 +136,7 @@ def vote_detail(request, pk):
         "count_form": CountForm(vote=vote) if vote.is_frozen else None,
         "history": history_lines(vote),
     }
-    return render(request, "votes/detail.html", context)
+    return context
 
 
 @role_required(*MANAGERS)
@@ -220,24 +227,33 @@ def roll_freeze(request, pk):
 @role_required(*MANAGERS)
 def participations_record(request, pk):
     vote = get_vote_for_user(request.user, pk)
-    form = ParticipationForm(request.POST, vote=vote)
-    if not form.is_valid():
-        messages.error(
-            request,
-            _("Émargement : choisissez le canal, indiquez le bureau ou le lot et les références."),
-        )
-        return redirect(vote)
-    _act(
-        request,
-        lambda: services.participations_record(
-            vote=vote,
-            references=form.reference_list(),
-            channel=form.cleaned_data["channel"],
-            station=form.cleaned_data["station"],
-            by=request.user,
-        ),
-        _("Émargement enregistré."),
+    # The same ids as on the vote's page, so that the form sent back keeps its labels.
+    form = ParticipationForm(request.POST, vote=vote, auto_id="id_emargement_%s")
+    refusal = _(
+        "Émargement refusé, rien n'a été enregistré : choisissez le canal, indiquez le bureau "
+        "ou le lot et les références, puis corrigez les lignes signalées."
     )
+    if form.is_valid():
+        try:
+            services.participations_record(
+                vote=vote,
+                references=form.reference_list(),
+                channel=form.cleaned_data["channel"],
+                station=form.cleaned_data["station"],
+                by=request.user,
+            )
+        except services.SignInError as exc:
+            form.point_at(exc)
+        except services.VoteError as exc:
+            refusal = _("Émargement refusé : %(why)s") % {"why": exc}
+            form.add_error(None, str(exc))
+    if not form.is_valid():
+        # The page again, with the batch as typed: a sheet of sixty references is not typed
+        # twice because one of them was wrong.
+        messages.error(request, refusal)
+        context = _detail_context(request, vote, participation_form=form)
+        return render(request, "votes/detail.html", context, status=400)
+    messages.success(request, _("Émargement enregistré."))
     station = services.normalise_station(form.cleaned_data["station"])
     return redirect(f"{vote.get_absolute_url()}?{urlencode({'bureau': station})}")
 

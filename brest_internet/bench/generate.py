@@ -172,6 +172,7 @@ def _programme(plan: Plan, state) -> int:
         nbhs.append(
             Neighbourhood(
                 name=f"Bench {i:05d}",
+                name_key=f"bench {i:05d}",  # bulk_create skips save(), which writes it
                 slug=f"{PREFIX}-{i:05d}",
                 landlord=landlords[i % len(landlords)],
                 centre=centres[i % len(centres)],

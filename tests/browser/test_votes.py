@@ -209,3 +209,21 @@ def test_editing_and_cancelling_pages_are_accessible(
     screenshot(page, "votes-cancelled")
     draft.refresh_from_db()
     assert (draft.status, draft.minimum_turnout) == (Vote.Status.CANCELLED, 25)
+
+
+def test_a_refused_sign_in_batch_comes_back_as_typed_and_passes_axe(
+    page, login, assert_accessible, open_vote, landlord_user
+):
+    refs = list(open_vote.roll_entries.order_by("reference").values_list("reference", flat=True))
+    typed = f"{refs[0]}\n{refs[1]}\nKER-FAUTE-99"
+    signed_in(page, login, landlord_user)
+    page.goto(page.base_url + open_vote.get_absolute_url())
+    form = page.locator("form", has_text="Émarger des logements")
+    form.get_by_label("Bureau de vote ou lot").fill("Bureau 1")
+    form.get_by_label("Références des logements qui ont voté").fill(typed)
+    submit(page, "Enregistrer l'émargement", scope=form)
+    main = page.locator("main")
+    expect(main).to_contain_text("Ligne 3 : « KER-FAUTE-99 » n'est pas sur la liste électorale.")
+    expect(page.get_by_label("Références des logements qui ont voté")).to_have_value(typed)
+    assert_accessible(page)
+    assert not open_vote.participations.exists()

@@ -118,6 +118,19 @@ def admin_rows(url_names):
             suffix = name.removeprefix(prefix)
             if name.startswith(prefix) and suffix in MODEL_SUFFIXES:
                 get_action, post_action, needed = MODEL_SUFFIXES[suffix]
+                if suffix == "simple_history" and not getattr(
+                    admin.site._registry[model], "revert_allowed", True
+                ):
+                    # The revert page is refused to everyone (it would bypass the services).
+                    rows.append(
+                        Row(
+                            name,
+                            get=_expected(FORBIDDEN),
+                            post=_expected(FORBIDDEN),
+                            kwargs=_kwargs_for(model, needed),
+                        )
+                    )
+                    break
                 rows.append(
                     Row(
                         name,

@@ -88,6 +88,20 @@ ROWS = [
         data=lambda w: {"kind": "public", "held_on": "2014-01-10", "place": "Salle"},
     ),
     Row(
+        "neighborhoods:meeting_date_correct",
+        get=access("coordinator"),
+        post=access("coordinator"),
+        kwargs=lambda w: {"slug": w.nbh.slug, "pk": w.meeting.pk},
+        data=lambda w: {"on": "2013-11-06", "reason": "Date du compte rendu"},
+    ),
+    Row(
+        "neighborhoods:stage_date_correct",
+        get=access("coordinator"),
+        post=access("coordinator"),
+        kwargs=lambda w: {"slug": w.nbh.slug, "pk": w.stage_change.pk},
+        data=lambda w: {"on": "2013-02-01", "reason": "Date de la décision"},
+    ),
+    Row(
         "neighborhoods:register_import",
         get=access("coordinator", "landlord"),
         post=access("coordinator", "landlord"),
@@ -170,11 +184,17 @@ def populate(world):
     """A meeting of world.nbh, a candidate and a stopped neighbourhood, a pending import, and
     a register with a free dwelling and a lived-in one."""
     from neighborhoods import register
-    from neighborhoods.models import Dwelling, Meeting, Neighbourhood, User
+    from neighborhoods.models import Dwelling, Meeting, Neighbourhood, StageChange, User
     from tests import factories as f
 
     world.meeting = f.MeetingFactory(
         neighbourhood=world.nbh, kind=Meeting.Kind.PUBLIC, held_on=datetime.date(2013, 11, 5)
+    )
+    world.stage_change = StageChange.objects.create(
+        neighbourhood=world.nbh,
+        from_stage="",
+        to_stage=Neighbourhood.Stage.CANDIDATE,
+        happened_on=datetime.date(2013, 1, 15),
     )
     world.candidate_nbh = f.NeighbourhoodFactory(
         name="Quartier candidat",

@@ -41,7 +41,16 @@ ROWS = [
     ),
     Row("votes:cancel", get=access(*MANAGE), post=access(*MANAGE), kwargs=_vote),
     Row("votes:roll_freeze", **_post_only(*MANAGE), kwargs=_vote),
-    Row("votes:participations", **_post_only(*MANAGE), kwargs=_vote),
+    Row(
+        "votes:participations",
+        **_post_only(*MANAGE),
+        kwargs=_vote,
+        data=lambda w: {
+            "channel": "paper",
+            "station": "Bureau 1",
+            "references": w.vote_roll_entry.reference,
+        },
+    ),
     Row("votes:count_enter", **_post_only(*MANAGE), kwargs=_vote),
     Row(
         "votes:count_confirm",
@@ -76,7 +85,7 @@ def populate(world):
     and a draft in another neighbourhood of the same landlord."""
     from neighborhoods.models import Neighbourhood, User
     from tests.factories import NeighbourhoodFactory, UserFactory
-    from votes.models import PaperCount, Vote
+    from votes.models import PaperCount, RollEntry, Vote
 
     today = datetime.date.today()
     clerk = UserFactory(
@@ -104,6 +113,10 @@ def populate(world):
         created_by=clerk,
         roll_size=3,
         roll_fingerprint="1" * 64,
+    )
+    # One dwelling on the open vote's roll, for a sign-in that goes through.
+    world.vote_roll_entry = RollEntry.objects.create(
+        vote=world.vote, dwelling=world.dwelling, reference=world.dwelling.reference
     )
     world.draft_vote = Vote.objects.create(
         neighbourhood=NeighbourhoodFactory(

@@ -100,3 +100,128 @@ def test_history_cannot_be_written_from_the_admin(world, admin_client):
     change = StageChange.objects.first()
     url = reverse("admin:neighborhoods_stagechange_delete", args=[change.pk])
     assert admin_client.post(url, {"post": "yes"}).status_code == 403
+
+
+# What the services own is not written from the admin --------------------------------------
+
+
+def _dwelling_form(dwelling, **changes):
+    data = {
+        "neighbourhood": dwelling.neighbourhood_id,
+        "sector": "",
+        "reference": dwelling.reference,
+        "address": dwelling.address,
+        "building": dwelling.building,
+        "entrance": dwelling.entrance,
+        "status": dwelling.status,
+        "occupancies-TOTAL_FORMS": 0,
+        "occupancies-INITIAL_FORMS": 0,
+        "occupancies-MIN_NUM_FORMS": 0,
+        "occupancies-MAX_NUM_FORMS": 1000,
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_admin_cannot_set_a_dwellings_status(world, admin_client):
+    """world.dwelling has its household in place: marking it vacant here would leave a
+    household in a vacant dwelling (the register's page refuses it)."""
+    from neighborhoods.models import Dwelling
+
+    dwelling = world.dwelling
+    url = reverse("admin:neighborhoods_dwelling_change", args=[dwelling.pk])
+    response = admin_client.post(
+        url, _dwelling_form(dwelling, status="vacant", address="2 rue de Kerourien")
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    dwelling.refresh_from_db()
+    assert dwelling.address == "2 rue de Kerourien"  # what the admin may change, it changes
+    assert dwelling.status == Dwelling.Status.OCCUPIED
+
+
+def test_the_admin_cannot_write_a_move(world, admin_client):
+    occupancy = world.dwelling.occupancies.get()
+    url = reverse("admin:neighborhoods_occupancy_change", args=[occupancy.pk])
+    assert admin_client.get(url).status_code == 200  # shown
+    response = admin_client.post(
+        url,
+        {
+            "household": occupancy.household_id,
+            "dwelling": occupancy.dwelling_id,
+            "moved_in": "2008-01-01",
+            "moved_out": "2014-01-01",
+        },
+    )
+    assert response.status_code == 403
+    assert admin_client.get(reverse("admin:neighborhoods_occupancy_add")).status_code == 403
+    # Nor through the dwelling's inline: its rows are shown, not a form.
+    page = admin_client.get(
+        reverse("admin:neighborhoods_dwelling_change", args=[world.dwelling.pk])
+    ).content.decode()
+    assert 'name="occupancies-0-moved_out"' not in page
+    occupancy.refresh_from_db()
+    assert occupancy.moved_out is None
+
+
+def test_the_admin_does_not_overwrite_a_meetings_date(world, admin_client):
+    import datetime
+
+    from neighborhoods.models import Meeting
+    from tests import factories as f
+
+    meeting = f.MeetingFactory(neighbourhood=world.nbh, kind=Meeting.Kind.PUBLIC)
+    url = reverse("admin:neighborhoods_meeting_change", args=[meeting.pk])
+    response = admin_client.post(
+        url,
+        {
+            "neighbourhood": world.nbh.pk,
+            "kind": "public",
+            "held_on": "2031-01-01",
+            "place": "Salle B",
+            "decision": "",
+            "minutes": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    meeting.refresh_from_db()
+    assert meeting.place == "Salle B"
+    assert meeting.held_on == datetime.date(2013, 10, 1)
+
+
+def test_the_admin_does_not_revert_a_guarded_row_to_an_old_version(world, admin_client):
+    from neighborhoods import moves
+
+    moves.dwelling_status_change(
+        dwelling=world.dwellings[1], status="out_of_service", by=None, reason="Travaux"
+    )
+    dwelling = world.dwellings[1]
+    old = dwelling.history.order_by("history_id").first()
+    url = reverse("admin:neighborhoods_dwelling_simple_history", args=[dwelling.pk, old.history_id])
+    assert admin_client.post(url, {}).status_code == 403
+    dwelling.refresh_from_db()
+    assert dwelling.status == "out_of_service"
+    nbh_history = world.nbh.history.order_by("history_id").first()
+    url = reverse(
+        "admin:neighborhoods_neighbourhood_simple_history",
+        args=[world.nbh.pk, nbh_history.history_id],
+    )
+    assert admin_client.get(url).status_code == 403
+
+
+def test_the_admin_shows_the_corrected_dates_of_a_neighbourhood(world, admin_client, coordinator):
+    import datetime
+
+    from neighborhoods import pipeline
+
+    change = world.nbh.stage_changes.get()
+    pipeline.stage_date_correct(
+        stage_change=change,
+        on=datetime.date(2012, 12, 3),
+        reason="Date du courrier",
+        by=coordinator,
+    )
+    url = reverse("admin:neighborhoods_neighbourhood_change", args=[world.nbh.pk])
+    page = admin_client.get(url).content.decode()
+    assert "Date du courrier" in page
+    listing = admin_client.get(reverse("admin:neighborhoods_datecorrection_changelist"))
+    assert "Kerourien de test" in listing.content.decode()

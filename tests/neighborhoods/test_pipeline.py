@@ -178,7 +178,7 @@ def test_a_date_before_the_last_step_is_refused(nbh):
 
 def test_service_cannot_start_in_the_future(nbh):
     at(nbh, Stage.LAUNCH)
-    with pytest.raises(TransitionError, match="date future"):
+    with pytest.raises(TransitionError, match="dans le futur"):
         pipeline.advance(nbh, to_stage=Stage.RUNNING, by=None, on=D(2999, 1, 1))
 
 

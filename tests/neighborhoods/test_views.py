@@ -241,7 +241,15 @@ def test_coordinator_creates_and_edits_a_partner_meeting(world, coordinator, cli
     )
     assert response.status_code == 302
     meeting.refresh_from_db()
-    assert (meeting.held_on, meeting.decision) == (datetime.date(2013, 9, 16), "declined")
+    # The date of a recorded meeting is corrected on its own page, with a reason.
+    assert (meeting.held_on, meeting.decision) == (datetime.date(2013, 9, 15), "declined")
+    response = client.post(
+        reverse("neighborhoods:meeting_date_correct", args=[world.nbh.slug, meeting.pk]),
+        {"on": "2013-09-16", "reason": "Date du compte rendu"},
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.held_on == datetime.date(2013, 9, 16)
 
 
 @pytest.mark.parametrize(

@@ -91,3 +91,64 @@ def test_a_paid_order_needs_its_date_in_the_database(world, computers):
             price=40,
             status=ComputerOrder.Status.PAID,
         )
+
+
+def test_a_second_computer_needs_a_reason(world, computers, centre_user, client_for):
+    first = services.computer_order_create(
+        household=world.household, computer=computers.cheap, by=centre_user
+    )
+    with pytest.raises(SupportError, match="Un second ordinateur demande un motif") as refused:
+        services.computer_order_create(
+            household=world.household, computer=computers.laptop, by=centre_user
+        )
+    assert refused.value.field == "extra_reason"
+    url = reverse("support:order_create", args=[world.household.pk])
+    response = client_for(centre_user).post(
+        url, {"computer": computers.laptop.pk, "ordered_on": "2014-02-20"}
+    )
+    assert "Un second ordinateur demande un motif." in response.content.decode()
+    assert ComputerOrder.objects.count() == 1
+    computers.laptop.refresh_from_db()
+    assert computers.laptop.stock == 1
+    # With the reason it is stated, and kept on the order.
+    response = client_for(centre_user).post(
+        url,
+        {
+            "computer": computers.laptop.pk,
+            "ordered_on": "2014-02-20",
+            "extra_reason": "Ordinateur volé, plainte déposée",
+        },
+    )
+    assert response.status_code == 302
+    second = ComputerOrder.objects.exclude(pk=first.pk).get()
+    assert second.extra_reason == "Ordinateur volé, plainte déposée"
+
+
+def test_a_cancelled_order_leaves_the_household_free_to_order(world, computers, centre_user):
+    first = services.computer_order_create(
+        household=world.household, computer=computers.cheap, by=centre_user
+    )
+    services.computer_order_cancel(order=first, by=centre_user)
+    second = services.computer_order_create(
+        household=world.household, computer=computers.cheap, by=centre_user
+    )
+    assert second.extra_reason == ""
+
+
+def test_the_database_refuses_two_computers_without_a_reason(world, computers, centre_user):
+    order = services.computer_order_create(
+        household=world.household, computer=computers.cheap, by=centre_user
+    )
+    twin = {
+        "household": world.household,
+        "neighbourhood": world.nbh,
+        "computer": computers.cheap,
+        "price": 40,
+    }
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ComputerOrder.objects.create(**twin)
+    ComputerOrder.objects.create(**twin, extra_reason="Panne irréparable")
+    ComputerOrder.objects.filter(pk=order.pk).update(
+        status=ComputerOrder.Status.CANCELLED, cancelled_on=order.ordered_on
+    )
+    ComputerOrder.objects.create(**twin)  # the first one cancelled: one without reason again

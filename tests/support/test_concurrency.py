@@ -138,3 +138,18 @@ def test_places_reduced_while_households_sign_up_are_never_oversold(
     else:
         assert session.capacity == 2
     assert registered <= session.capacity
+
+
+def test_two_staff_selling_to_one_household_at_once_sell_it_one_computer(world, centre_user):
+    """The household's row is locked before its computers are counted: of two sales at the same
+    moment without a reason, one goes through and the other is told to give one."""
+    cheap = ComputerModel.objects.create(name="Fixe", price=40, stock=5)
+    laptop = ComputerModel.objects.create(name="Portable", price=70, stock=5)
+
+    def order(computer):
+        services.computer_order_create(household=world.household, computer=computer, by=centre_user)
+
+    errors = run_together(order, [(cheap,), (laptop,)])
+    assert len(errors) == 1
+    assert "Un second ordinateur demande un motif" in str(errors[0])
+    assert world.household.computer_orders.count() == 1

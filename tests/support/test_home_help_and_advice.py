@@ -89,6 +89,53 @@ def test_scheduled_needs_a_date_in_the_database(home_help):
         HomeHelpRequest.objects.filter(pk=home_help.pk).update(status=H.SCHEDULED)
 
 
+def test_a_visit_cannot_be_done_before_its_planned_date(home_help, centre_user, client_for):
+    services.home_help_schedule(request=home_help, on=datetime.date(2014, 2, 10), by=centre_user)
+    with pytest.raises(SupportError, match="La visite était prévue le 10/02/2014"):
+        services.home_help_done(
+            request=home_help, on=datetime.date(2014, 2, 8), outcome="Modem", by=centre_user
+        )
+    response = client_for(centre_user).post(
+        reverse("support:home_help_done", args=[home_help.pk]),
+        {"on": "2014-02-08", "outcome": "Modem branché"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "La visite était prévue le 10/02/2014 : elle ne peut pas avoir été faite avant" in page
+    home_help.refresh_from_db()
+    assert (home_help.status, home_help.done_on) == (H.SCHEDULED, None)
+    # Moved to the day it took place, it is then recorded as done that day.
+    services.home_help_schedule(request=home_help, on=datetime.date(2014, 2, 8), by=centre_user)
+    services.home_help_done(
+        request=home_help, on=datetime.date(2014, 2, 8), outcome="Modem", by=centre_user
+    )
+    home_help.refresh_from_db()
+    assert (home_help.status, home_help.done_on) == (H.DONE, datetime.date(2014, 2, 8))
+
+
+def test_a_visit_is_not_recorded_as_done_in_the_future(home_help, centre_user):
+    tomorrow = datetime.date.today() + datetime.timedelta(days=2)
+    with pytest.raises(SupportError, match="est dans le futur"):
+        services.home_help_done(request=home_help, on=tomorrow, outcome="Modem", by=centre_user)
+
+
+def test_a_visit_done_before_its_planned_date_is_refused_by_the_database(home_help):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        HomeHelpRequest.objects.filter(pk=home_help.pk).update(
+            status=H.DONE,
+            scheduled_for=datetime.date(2014, 2, 10),
+            done_on=datetime.date(2014, 2, 9),
+            outcome="Modem",
+        )
+
+
+def test_a_visit_done_before_the_request_is_refused_by_the_database(home_help):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        HomeHelpRequest.objects.filter(pk=home_help.pk).update(
+            status=H.DONE, done_on=datetime.date(2014, 2, 1), outcome="Modem"
+        )
+
+
 def test_advice_goes_to_an_association_of_the_neighbourhood(world, centre_user, client_for):
     url = reverse("support:advice_create", args=[world.household.pk])
     client = client_for(centre_user)

@@ -63,7 +63,10 @@ def grow(world, make_session, households, computers, centre_user, launched):
             s = make_session(days=40)
             services.registration_create(session=s, household=world.household, by=centre_user)
             services.computer_order_create(
-                household=world.household, computer=computers.cheap, by=centre_user
+                household=world.household,
+                computer=computers.cheap,
+                by=centre_user,
+                extra_reason="Un ordinateur de plus par tour",  # one household, many orders
             )
             HomeHelpRequest.objects.create(
                 household=world.household, neighbourhood=world.nbh, kind="modem"

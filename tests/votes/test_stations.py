@@ -196,9 +196,36 @@ def test_the_station_stays_chosen_from_one_batch_to_the_next(vote, landlord_user
     assert response.url == vote.get_absolute_url() + "?bureau=Bureau+2+%E2%80%93+MPT"
     page = client.get(response.url).content.decode()
     assert 'value="Bureau 2 – MPT"' in page
-    # Refused (already voted): the station is kept all the same, nothing else is written.
+    # Refused (already voted): the page again with the station kept, nothing else is written.
     response = client.post(
         url, {"channel": "paper", "station": "Bureau 2 – MPT", "references": refs[0]}
     )
-    assert response.url.endswith("?bureau=Bureau+2+%E2%80%93+MPT")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'value="Bureau 2 – MPT"' in page
+    assert f"Ligne 1 : « {refs[0]} » a déjà voté." in page
     assert vote.participations.count() == 1
+
+
+def test_a_batch_with_one_wrong_reference_keeps_what_was_typed_and_names_the_line(
+    vote, landlord_user, client_for
+):
+    """References typed from a sheet, one of them mistyped: nothing is signed in, the form
+    comes back with every line still in it and says which line to correct."""
+    refs = list(vote.roll_entries.order_by("reference").values_list("reference", flat=True))
+    typed = "\n".join([refs[0], refs[1], "", "KER-FAUTE-99", refs[2]])
+    response = client_for(landlord_user).post(
+        reverse("votes:participations", args=[vote.pk]),
+        {"channel": "paper", "station": "Bureau 1", "references": typed},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Ligne 4 : « KER-FAUTE-99 » n&#x27;est pas sur la liste électorale." in page
+    assert "Rien n&#x27;a été enregistré" in page
+    textarea = re.search(
+        r'<textarea[^>]*id="id_emargement_references"[^>]*>(.*?)</textarea>', page, re.S
+    )
+    assert textarea is not None
+    assert textarea.group(1).strip("\r\n").splitlines() == typed.splitlines()
+    assert 'value="Bureau 1"' in page
+    assert not vote.participations.exists()

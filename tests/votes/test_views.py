@@ -198,7 +198,9 @@ def test_bad_input_gives_a_message_not_an_error(vote, client_for, landlord_user)
         {"channel": "paper", "station": "Bureau 1", "references": "INCONNU-1"},
         follow=True,
     )
-    assert "Pas sur la liste électorale : INCONNU-1" in response.content.decode()
+    assert "Ligne 1 : « INCONNU-1 » n&#x27;est pas sur la liste électorale." in (
+        response.content.decode()
+    )
     assert not vote.participations.exists()
 
 
