@@ -338,6 +338,22 @@ class LandlordMonth(models.Model):
         return self.status == self.Status.EXPORTED
 
 
+class ChargeRunQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Every run for coordinators; a landlord's staff see the runs for their landlord only.
+
+        A run for every landlord (launched by the coordination) counts the lines of all of
+        them, so it is not shown to one landlord.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_coordinator:
+            return self.all()
+        if user.role == User.Role.LANDLORD and user.organisation_id:
+            return self.filter(landlord_id=user.organisation_id)
+        return self.none()
+
+
 class ChargeRun(models.Model):
     """One run of the monthly charge generation: who, when, how many lines it added."""
 
@@ -370,6 +386,8 @@ class ChargeRun(models.Model):
         _("montant ajouté (€)"), max_digits=12, decimal_places=2, default=0
     )
     duration_ms = models.PositiveIntegerField(_("durée (ms)"), default=0)
+
+    objects = ChargeRunQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("génération des charges")
