@@ -623,4 +623,4 @@ class RegisterImport(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.filename} ({self.uploaded_at:%d/%m/%Y %H:%M})"
+        return f"{self.filename} ({timezone.localtime(self.uploaded_at):%d/%m/%Y %H:%M})"

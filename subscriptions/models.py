@@ -395,7 +395,7 @@ class ChargeRun(models.Model):
         ordering = ["-run_at", "-id"]
 
     def __str__(self):
-        return f"{self.charge_month} – {self.run_at:%d/%m/%Y %H:%M}"
+        return f"{self.charge_month} – {timezone.localtime(self.run_at):%d/%m/%Y %H:%M}"
 
 
 class Payer(models.TextChoices):
