@@ -31,6 +31,7 @@ class _LinksAndForms(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.links = []
         self.forms = []  # (method, action, names of its fields)
+        self.in_form = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -39,13 +40,18 @@ class _LinksAndForms(HTMLParser):
         elif tag == "form":
             method = (attrs.get("method") or "get").lower()
             self.forms.append((method, attrs.get("action") or "", set()))
+            self.in_form = True
         elif (
             tag in ("input", "select", "textarea")
-            and self.forms
+            and self.in_form
             and attrs.get("name")
             and attrs.get("type") not in ("submit", "button", "reset", "image")
         ):
             self.forms[-1][2].add(attrs["name"])
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.in_form = False
 
 
 @dataclass
