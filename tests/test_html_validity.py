@@ -7,6 +7,11 @@ error fails the test, except the known ones of KNOWN_ERRORS (templates of other 
 with their file so that they get fixed there; the test also fails when one of them is gone, so
 that the list shrinks). Django's admin is not in the sample (RGAA self-assessment).
 
+A second run reads the demo as its personas reach it: `tests/crawler.py` follows every link
+from the home page and the site map, a few pages per URL name, and sends each page's forms back
+empty with their errors; the demo's pages carry many objects of a kind at once (several forms
+on one page), which the matrix's small world does not.
+
 The checker is the npm package `vnu-jar`, pinned and checked by its SHA-256: `npm pack`
 fetches it once into ~/.cache/brest-internet (VNU_JAR may point to a vnu.jar instead). It needs
 Java 11 or later. Without `java` the test is skipped, unless REQUIRE_BROWSER=1 (as in CI),
