@@ -12,6 +12,9 @@ import heapq
 from django import forms
 from django.apps import apps
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.formats import date_format, time_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -74,8 +77,9 @@ def audit_log(request):
         if filters.get("user"):
             qs = qs.filter(history_user__username=filters["user"])
         if filters.get("since"):
+            # Midnight where the programme is (TIME_ZONE), not where the server is.
             since = datetime.datetime.combine(filters["since"], datetime.time.min)
-            qs = qs.filter(history_date__gte=since.astimezone())
+            qs = qs.filter(history_date__gte=timezone.make_aware(since))
         streams.append([(row, tracked) for row in qs[:PAGE_SIZE]])
     merged = heapq.merge(*streams, key=lambda pair: pair[0].history_date, reverse=True)
     entries = []
@@ -88,7 +92,7 @@ def audit_log(request):
                 "who": row.history_user,
                 "kind": row.get_history_type_display(),
                 "model": tracked._meta.verbose_name,
-                "object": str(row),
+                "object": history_sentence(row),
                 "reason": row.history_change_reason or "",
                 "admin_url": _admin_history_url(tracked, row),
             }
@@ -98,6 +102,39 @@ def audit_log(request):
         "audit/log.html",
         {"form": form, "entries": entries, "page_size": PAGE_SIZE},
     )
+
+
+_SENTENCES = {
+    "+": (
+        _("%(object)s, créé le %(day)s à %(time)s par %(who)s"),
+        _("%(object)s, créé le %(day)s à %(time)s"),
+    ),
+    "~": (
+        _("%(object)s, modifié le %(day)s à %(time)s par %(who)s"),
+        _("%(object)s, modifié le %(day)s à %(time)s"),
+    ),
+    "-": (
+        _("%(object)s, supprimé le %(day)s à %(time)s par %(who)s"),
+        _("%(object)s, supprimé le %(day)s à %(time)s"),
+    ),
+}
+
+
+def history_sentence(row):
+    """A history row as people read it, at the programme's local time: "Vote de Kerourien,
+    modifié le 1 décembre 2026 à 21:14 par Anne Le Bris" (not simple-history's
+    "… as of 2026-12-01 20:14:13.224618+00:00")."""
+    when = timezone.localtime(row.history_date)
+    user = row.history_user
+    with_user, without_user = _SENTENCES.get(row.history_type, _SENTENCES["~"])
+    params = {
+        "object": str(row.history_object),
+        "day": date_format(when, "j F Y"),
+        "time": time_format(when, "H:i"),
+    }
+    if user is None:
+        return gettext(without_user) % params
+    return gettext(with_user) % {**params, "who": user.get_full_name() or user.get_username()}
 
 
 def _admin_history_url(tracked, row):

@@ -48,7 +48,7 @@ if not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "brest_internet.admin_site.ProgrammeAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -263,13 +263,41 @@ GDPR_RETENTION_MONTHS = env.int("GDPR_RETENTION_MONTHS", default=24)
 # A running neighbourhood whose last review is older than this shows "review due".
 REVIEW_DUE_MONTHS = env.int("REVIEW_DUE_MONTHS", default=12)
 
+# Everything goes to stderr, where gunicorn and systemd's journal keep it. Every server error
+# (a 500, with DEBUG off as well as on) is written with its traceback by django.request;
+# 4xx answers are not (they are the visitor's, and the security log keeps the refusals).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "plain",
+        }
+    },
     "loggers": {
         "brest_internet.security": {"handlers": ["console"], "level": "INFO"},
         "django.security": {"handlers": ["console"], "level": "WARNING"},
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
+
+# Error reporting to Sentry (or a compatible service such as GlitchTip) when SENTRY_DSN is set.
+# Nothing personal leaves: no cookies, users or addresses, no request bodies and no local
+# variables (a ballot's code and choice, a household's name may be in either).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        send_default_pii=False,
+        max_request_body_size="never",
+        include_local_variables=False,
+        traces_sample_rate=0,
+    )

@@ -124,9 +124,21 @@ class DateCorrectionForm(forms.Form):
         return reason
 
 
-class ReasonForm(forms.Form):
+class _OwnIdsForm(forms.Form):
+    """A form that shares its page with others of the same fields (advance, stop, reopen on
+    the neighbourhood's page): its ids carry its own name, so that none is repeated."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class ReasonForm(_OwnIdsForm):
     """Stop or reopen: a reason is required, and the date of the step."""
 
+    id_prefix = "reopen"
     reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 2}))
     on = forms.DateField(
         label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -135,6 +147,7 @@ class ReasonForm(forms.Form):
 
 
 class StopForm(ReasonForm):
+    id_prefix = "stop"
     to_stage = forms.ChoiceField(label=_("Arrêt"), choices=())
 
     def __init__(self, *args, choices=(), **kwargs):
@@ -143,7 +156,8 @@ class StopForm(ReasonForm):
         self.order_fields(["to_stage", "reason", "on"])
 
 
-class AdvanceForm(forms.Form):
+class AdvanceForm(_OwnIdsForm):
+    id_prefix = "advance"
     to_stage = forms.CharField(widget=forms.HiddenInput)
     expected_stage = forms.CharField(widget=forms.HiddenInput)
     on = forms.DateField(

@@ -77,8 +77,63 @@ class User(AbstractUser):
                 violation_error_message=_(
                     "Une personne qui a un rôle appartient à une organisation."
                 ),
-            )
+            ),
+            # The admin shows every row of every organisation: only the programme's
+            # coordinators (and a superuser without a role, as `createsuperuser` makes one)
+            # may hold the flags that open it.
+            models.CheckConstraint(
+                condition=Q(role__in=["", "coordinator"]) | Q(is_staff=False, is_superuser=False),
+                name="user_admin_flags_only_for_coordinators",
+                violation_error_message=_(
+                    "Seules les personnes de la coordination du programme accèdent à "
+                    "l'administration."
+                ),
+            ),
         ]
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        user._loaded_role = user.__dict__.get("role")  # None when the field was deferred
+        return user
+
+    def save(self, *args, **kwargs):
+        """Changing the role resets the admin flags: staff exactly when coordinator.
+
+        A landlord's, a centre's or an association's staff never hold them, whatever was
+        ticked; a new coordinator gets the staff flag, a former one loses it.
+        """
+        flags = {
+            name: value
+            for name, value in self._admin_flags_for_role().items()
+            if getattr(self, name) != value
+        }
+        if flags:
+            for name, value in flags.items():
+                setattr(self, name, value)
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, *flags}
+        super().save(*args, **kwargs)
+        self._loaded_role = self.__dict__.get("role")
+
+    def _admin_flags_for_role(self):
+        if "role" not in self.__dict__:
+            return {}  # a deferred role was not changed
+        loaded = getattr(self, "_loaded_role", None)
+        changed = loaded is not None and self.role != loaded
+        if self.role and self.role != self.Role.COORDINATOR:
+            return {"is_staff": False, "is_superuser": False}
+        if changed:
+            return {"is_staff": self.role == self.Role.COORDINATOR}
+        return {}
+
+    @property
+    def can_use_admin(self):
+        """Only the coordination reaches the admin, whatever `is_staff` says."""
+        if not (self.is_active and self.is_staff):
+            return False
+        return self.role == self.Role.COORDINATOR or (self.is_superuser and not self.role)
 
     @property
     def is_coordinator(self):
@@ -717,4 +772,4 @@ class RegisterImport(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.filename} ({self.uploaded_at:%d/%m/%Y %H:%M})"
+        return f"{self.filename} ({timezone.localtime(self.uploaded_at):%d/%m/%Y %H:%M})"

@@ -343,6 +343,22 @@ class LandlordMonth(models.Model):
         return self.status == self.Status.EXPORTED
 
 
+class ChargeRunQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Every run for coordinators; a landlord's staff see the runs for their landlord only.
+
+        A run for every landlord (launched by the coordination) counts the lines of all of
+        them, so it is not shown to one landlord.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_coordinator:
+            return self.all()
+        if user.role == User.Role.LANDLORD and user.organisation_id:
+            return self.filter(landlord_id=user.organisation_id)
+        return self.none()
+
+
 class ChargeRun(models.Model):
     """One run of the monthly charge generation: who, when, how many lines it added."""
 
@@ -376,13 +392,15 @@ class ChargeRun(models.Model):
     )
     duration_ms = models.PositiveIntegerField(_("durée (ms)"), default=0)
 
+    objects = ChargeRunQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("génération des charges")
         verbose_name_plural = _("générations des charges")
         ordering = ["-run_at", "-id"]
 
     def __str__(self):
-        return f"{self.charge_month} – {self.run_at:%d/%m/%Y %H:%M}"
+        return f"{self.charge_month} – {timezone.localtime(self.run_at):%d/%m/%Y %H:%M}"
 
 
 class Payer(models.TextChoices):

@@ -350,7 +350,9 @@ def charges_index(request):
     ).select_related("landlord"):
         states.setdefault(lm.charge_month_id, []).append(lm)
     months = [(cm, totals.get(cm.month), states.get(cm.pk, [])) for cm in charge_months]
-    runs = ChargeRun.objects.select_related("charge_month", "run_by", "tariff", "landlord")[:10]
+    runs = ChargeRun.objects.visible_to(request.user).select_related(
+        "charge_month", "run_by", "tariff", "landlord"
+    )[:10]
     today = timezone.localdate()
     form = GenerateForm(initial={"month": today.strftime("%Y-%m")})
     return render(
@@ -441,7 +443,7 @@ def charges_month(request, month):
         )
     )
     _attach_exports(charge_month, landlord_months)
-    runs = charge_month.runs.select_related("run_by", "tariff", "landlord")
+    runs = charge_month.runs.visible_to(request.user).select_related("run_by", "tariff", "landlord")
     return render(
         request,
         "subscriptions/charges_month.html",

@@ -160,6 +160,12 @@ class HomeHelpForm(forms.ModelForm):
         fields = ["kind", "details", "requested_on"]
         widgets = {"requested_on": DateInput(), "details": forms.Textarea(attrs={"rows": 3})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The model's default is today (a callable): Django would add a hidden copy of the
+        # initial value, which carries the field's aria-* attributes (invalid HTML) for nothing.
+        self.fields["requested_on"].show_hidden_initial = False
+
 
 class ScheduleForm(forms.Form):
     on = forms.DateField(label=_("Date de la visite"), widget=DateInput())
@@ -180,6 +186,7 @@ class AdviceForm(forms.ModelForm):
 
     def __init__(self, *args, neighbourhood, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["requested_on"].show_hidden_initial = False  # as in HomeHelpForm
         # The associations that represent the tenants of the household's neighbourhood.
         self.fields["association"].queryset = neighbourhood.associations.filter(
             kind=Organisation.Kind.TENANTS_ASSOCIATION

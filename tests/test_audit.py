@@ -48,3 +48,38 @@ def test_the_journal_costs_the_same_queries_however_many_changes(
 def test_only_coordinators_read_the_journal(client_for, landlord_user, centre_user):
     for user in (landlord_user, centre_user):
         assert client_for(user).get(reverse("audit_log")).status_code == 403
+
+
+def test_a_change_reads_as_a_sentence_at_the_local_time(client_for, coordinator, world):
+    from datetime import UTC, datetime
+
+    coordinator.first_name, coordinator.last_name = "Anne", "Le Bris"
+    coordinator.save(update_fields=["first_name", "last_name"])
+    world.nbh.name = "Kerourien"
+    world.nbh._history_date = datetime(2026, 12, 1, 20, 14, 13, 224618, tzinfo=UTC)
+    world.nbh._history_user = coordinator
+    world.nbh.save()
+    page = client_for(coordinator).get(
+        reverse("audit_log"), {"model": "neighborhoods.Neighbourhood"}
+    )
+    html = page.content.decode()
+    # 20:14 UTC is 21:14 in Brest in December.
+    assert "Kerourien, modifié le 1 décembre 2026 à 21:14 par Anne Le Bris" in html
+    assert "01/12/2026 21:14" in html
+    assert " as of " not in html
+    assert "+00:00" not in html
+
+
+def test_a_change_without_author_reads_as_a_sentence(client_for, coordinator, world):
+    from datetime import UTC, datetime
+
+    world.dwelling.status = "vacant"
+    world.dwelling._history_date = datetime(2026, 7, 14, 9, 5, tzinfo=UTC)
+    world.dwelling.save()
+    html = (
+        client_for(coordinator)
+        .get(reverse("audit_log"), {"model": "neighborhoods.Dwelling"})
+        .content.decode()
+    )
+    # Summer time: UTC+2.
+    assert f"{world.dwelling.reference}, modifié le 14 juillet 2026 à 11:05<" in html

@@ -7,6 +7,11 @@ error fails the test, except the known ones of KNOWN_ERRORS (templates of other 
 with their file so that they get fixed there; the test also fails when one of them is gone, so
 that the list shrinks). Django's admin is not in the sample (RGAA self-assessment).
 
+A second run reads the demo as its personas reach it: `tests/crawler.py` follows every link
+from the home page and the site map, a few pages per URL name, and sends each page's forms back
+empty with their errors; the demo's pages carry many objects of a kind at once (several forms
+on one page), which the matrix's small world does not.
+
 The checker is the npm package `vnu-jar`, pinned and checked by its SHA-256: `npm pack`
 fetches it once into ~/.cache/brest-internet (VNU_JAR may point to a vnu.jar instead). It needs
 Java 11 or later. Without `java` the test is skipped, unless REQUIRE_BROWSER=1 (as in CI),
@@ -14,6 +19,7 @@ where it fails; failing to get the checker always fails.
 """
 
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -23,9 +29,11 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 
+from tests.crawler import Crawl, crawl
 from tests.matrix import OK
 from tests.test_permission_matrix import MATRIX, MODULES
 
@@ -240,3 +248,49 @@ def test_the_checker_reports_invalid_html(tmp_path):
     messages = [e["message"] for e in validate([page])]
     assert any("Duplicate ID" in m for m in messages), messages
     assert any("Stray end tag" in m for m in messages), messages
+
+
+# The demo's accounts (load_brest_demo), by the matrix's persona names.
+DEMO_LOGINS = {
+    "anonymous": None,
+    "coordinator": "coordinatrice",
+    "landlord": "bailleur",
+    "centre": "animateur",
+    "association": "association",
+}
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.DEMO_PASSWORD = "demo-mot-de-passe-de-test"
+    call_command("load_brest_demo", stdout=io.StringIO())
+
+
+def test_every_page_reached_on_the_demo_is_valid_html(demo, client_for, tmp_path):
+    """Every page each demo persona reaches by links, and its forms sent back empty with their
+    errors, in one run of the checker (the demo has many objects of a kind on one page, where
+    the matrix's small world has one: repeated ids show there)."""
+    from neighborhoods.models import User
+
+    result = Crawl()
+    for persona, username in DEMO_LOGINS.items():
+        user = User.objects.get(username=username) if username else None
+        start = ["/", reverse("sitemap")]
+        if user is None:
+            start += [reverse("login"), reverse("votes:ballot")]
+        crawl(client_for(user), persona, start=start, crawl_result=result)
+    assert not result.server_errors, "server errors:\n" + "\n".join(result.server_errors)
+    names = {page.name for page in result.pages}
+    assert len(result.pages) > 100, f"only {len(result.pages)} pages reached"
+    assert any(name.endswith("(POST)") for name in names), "no form sent back in error"
+    files = {}
+    for i, page in enumerate(result.pages):
+        path = tmp_path / f"{i:04d}.html"
+        path.write_text(page.html, encoding="utf-8")
+        files[path.name] = (page.persona, page.name, page.url, page.html)
+    errors = validate(sorted(tmp_path.glob("*.html")))
+    found = []
+    for error in errors:
+        page = files.get(error.get("url", "").rsplit("/", 1)[-1])
+        found.append(describe(error, page) if page else f"{error.get('url')}: {error['message']}")
+    assert not found, f"{len(found)} HTML error(s):\n" + "\n".join(found)

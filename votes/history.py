@@ -6,6 +6,7 @@ Python, on the fields that tell the vote's story.
 
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -32,7 +33,8 @@ def _value(record, name):
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if hasattr(value, "hour"):
-        return date_format(value, "SHORT_DATETIME_FORMAT")
+        # Stored in UTC; read where the programme is (TIME_ZONE).
+        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
     if hasattr(value, "year"):
         return date_format(value, "SHORT_DATE_FORMAT")
     return str(value)

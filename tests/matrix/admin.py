@@ -1,6 +1,7 @@
 """Admin rows, derived from the admin registry so that a newly registered model is covered.
 
-Only staff reach the admin: the anonymous visitor and every non-staff persona are sent to the
+Only the coordination reaches the admin (brest_internet/admin_site.py): the anonymous visitor and
+every other persona are sent to the
 admin's login page. The coordinator (staff) gets what the permissions of their role group allow,
 and a 403 for the rest (in particular, no hard delete of business records).
 """
