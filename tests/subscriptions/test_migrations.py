@@ -7,6 +7,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from tests.migrations import create_neighbourhood, migrate
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("subscriptions", "0004_landlord_month")]
@@ -14,17 +16,9 @@ AFTER = [("subscriptions", "0005_landlord_month_state")]
 MONTH = datetime.date(2013, 2, 1)
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return MigrationExecutor(connection).loader.project_state(targets).apps
-
-
 def bill(apps, landlord_names, exported_at):
     """One month billed for every landlord given, exported for everybody as before 0005."""
     Organisation = apps.get_model("neighborhoods", "Organisation")
-    Neighbourhood = apps.get_model("neighborhoods", "Neighbourhood")
     Dwelling = apps.get_model("neighborhoods", "Dwelling")
     Offer = apps.get_model("subscriptions", "Offer")
     Tariff = apps.get_model("subscriptions", "Tariff")
@@ -42,7 +36,7 @@ def bill(apps, landlord_names, exported_at):
     run = ChargeRun.objects.create(charge_month=cm, tariff=tariff)
     for i, name in enumerate(landlord_names):
         landlord = Organisation.objects.create(name=name, kind="landlord")
-        nbh = Neighbourhood.objects.create(name=f"Q{i}", slug=f"q{i}", landlord=landlord)
+        nbh = create_neighbourhood(apps, name=f"Q{i}", slug=f"q{i}", landlord=landlord)
         for j in range(2):
             dwelling = Dwelling.objects.create(
                 neighbourhood=nbh, reference=f"R{i}-{j}", address="rue"
@@ -93,7 +87,6 @@ def test_month_totals_are_filled_from_the_lines_billed_before():
     try:
         apps = migrate(before)
         Organisation = apps.get_model("neighborhoods", "Organisation")
-        Neighbourhood = apps.get_model("neighborhoods", "Neighbourhood")
         Dwelling = apps.get_model("neighborhoods", "Dwelling")
         Household = apps.get_model("neighborhoods", "Household")
         Offer = apps.get_model("subscriptions", "Offer")
@@ -102,7 +95,7 @@ def test_month_totals_are_filled_from_the_lines_billed_before():
         ChargeRun = apps.get_model("subscriptions", "ChargeRun")
         Charge = apps.get_model("subscriptions", "Charge")
         landlord = Organisation.objects.create(name="Bmh", kind="landlord")
-        nbh = Neighbourhood.objects.create(name="Q", slug="q", landlord=landlord)
+        nbh = create_neighbourhood(apps, name="Q", slug="q", landlord=landlord)
         tariff = Tariff.objects.create(
             offer=Offer.objects.create(
                 operator=Organisation.objects.create(name="Op", kind="operator"), name="N"
@@ -147,12 +140,14 @@ def test_an_adjustment_out_of_the_new_bounds_stops_the_migration_with_its_id():
     try:
         apps = migrate(before)
         Organisation = apps.get_model("neighborhoods", "Organisation")
-        Neighbourhood = apps.get_model("neighborhoods", "Neighbourhood")
         Dwelling = apps.get_model("neighborhoods", "Dwelling")
         Adjustment = apps.get_model("subscriptions", "Adjustment")
         ChargeMonth = apps.get_model("subscriptions", "ChargeMonth")
-        nbh = Neighbourhood.objects.create(
-            name="Q", slug="q", landlord=Organisation.objects.create(name="Bmh", kind="landlord")
+        nbh = create_neighbourhood(
+            apps,
+            name="Q",
+            slug="q",
+            landlord=Organisation.objects.create(name="Bmh", kind="landlord"),
         )
         dwelling = Dwelling.objects.create(neighbourhood=nbh, reference="R1", address="r")
         bad = Adjustment.objects.create(

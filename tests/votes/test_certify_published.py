@@ -10,6 +10,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from neighborhoods.models import Neighbourhood
+from tests.migrations import create_neighbourhood, migrate
 from votes import services
 from votes.services import Figures as F
 
@@ -61,27 +62,19 @@ def test_a_certified_result_is_published_as_certified_whatever_happens_next(
     assert (certified.roll_size, certified.voters, certified.yes_count) == (10, 4, 3)
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return MigrationExecutor(connection).loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_votes_certified_before_keep_their_neighbourhoods_name_from_then_on():
     before = [("votes", "0005_online_counters_instead_of_ballots")]
     try:
         apps = migrate(before)
         Organisation = apps.get_model("neighborhoods", "Organisation")
-        Neighbourhood = apps.get_model("neighborhoods", "Neighbourhood")
         Vote = apps.get_model("votes", "Vote")
         landlord = Organisation.objects.create(name="Bmh", kind="landlord")
         day = datetime.date(2013, 12, 1)
         for name, status in [("Valy-Hir", "certified"), ("Kerbernier", "frozen")]:
             Vote.objects.create(
-                neighbourhood=Neighbourhood.objects.create(
-                    name=name, slug=name.lower(), landlord=landlord
+                neighbourhood=create_neighbourhood(
+                    apps, name=name, slug=name.lower(), landlord=landlord
                 ),
                 roll_date=day,
                 opens_on=day,

@@ -9,6 +9,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from tests.migrations import create_neighbourhood, migrate
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("votes", "0004_participation_station")]
@@ -16,24 +18,16 @@ AFTER = [("votes", "0005_online_counters_instead_of_ballots")]
 OPENS = datetime.date(2013, 3, 4)
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return MigrationExecutor(connection).loader.project_state(targets).apps
-
-
 def online_vote(apps, name, ballots, codes_generated=True):
     """A frozen online vote of `name` with one code per ballot (spent) and one unused code."""
     Organisation = apps.get_model("neighborhoods", "Organisation")
-    Neighbourhood = apps.get_model("neighborhoods", "Neighbourhood")
     Dwelling = apps.get_model("neighborhoods", "Dwelling")
     Vote = apps.get_model("votes", "Vote")
     RollEntry = apps.get_model("votes", "RollEntry")
     VoteCode = apps.get_model("votes", "VoteCode")
     OnlineBallot = apps.get_model("votes", "OnlineBallot")
     landlord, _ = Organisation.objects.get_or_create(name="Bmh", kind="landlord")
-    nbh = Neighbourhood.objects.create(name=name, slug=name.lower(), landlord=landlord)
+    nbh = create_neighbourhood(apps, name=name, slug=name.lower(), landlord=landlord)
     vote = Vote.objects.create(
         neighbourhood=nbh,
         method="online",
