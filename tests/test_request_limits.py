@@ -106,3 +106,10 @@ def test_a_register_file_just_over_its_limit_gets_the_forms_message(
         {"file": SimpleUploadedFile("registre.csv", b"x" * 200_000)},
     )
     assert "Le fichier dépasse la taille maximale" in unescape(response.content.decode())
+
+
+def test_a_nul_byte_in_the_session_cookie_is_a_visitor_without_session(client):
+    client.cookies["sessionid"] = "\x00" + "a" * 31
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))

@@ -8,6 +8,9 @@
 - 400 when the path, a query-string key or value, or a posted key or value holds a NUL byte.
   PostgreSQL refuses NUL in any text ("A string literal cannot contain NUL"), so a filter, a
   search or a slug carrying one would end in a server error; no person types one.
+- A cookie holding a NUL byte (a quoted cookie may carry `\\000`) is dropped: a session cookie
+  with one would otherwise be looked up in the database on every page. The visitor is then
+  simply not logged in.
 
 A body with more fields than `DATA_UPLOAD_MAX_NUMBER_FIELDS`, or more form data than
 `DATA_UPLOAD_MAX_MEMORY_SIZE`, makes Django raise a `SuspiciousOperation`: `bad_request` (the
@@ -15,6 +18,7 @@ project's handler400) answers it with the same kind of page.
 """
 
 import logging
+from importlib import import_module
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
@@ -90,6 +94,12 @@ class RequestLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        hostile = [name for name, value in request.COOKIES.items() if NUL in name + value]
+        for name in hostile:
+            del request.COOKIES[name]
+        if settings.SESSION_COOKIE_NAME in hostile:
+            # The session is read lazily: replacing it here is before anything has read it.
+            request.session = import_module(settings.SESSION_ENGINE).SessionStore()
         length = _declared_length(request)
         if length > settings.REQUEST_MAX_BYTES:
             security_log.info("request refused: body of %d bytes on %s", length, request.path)
