@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before any view reads the body or queries with a value from the request.
+    "brest_internet.common.requests.RequestLimitsMiddleware",
     "brest_internet.middleware.AbsoluteSessionLimitMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so that a locked-out login is answered after every other middleware ran.
@@ -206,8 +208,6 @@ STORAGES = {
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "media/"
 # Register files are read in memory up to this size, refused above it (see the import form).
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 REGISTER_UPLOAD_MAX_BYTES = env.int("REGISTER_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 # A register is read in the request: these bound its work before a row is parsed (a 465 KB
 # workbook can expand to 500 000 rows). Larger imports will run as background jobs.
@@ -217,6 +217,22 @@ REGISTER_MAX_UNCOMPRESSED_BYTES = env.int(
 )
 # A previewed register file that nobody confirms is deleted after this many hours.
 REGISTER_PREVIEW_HOURS = env.int("REGISTER_PREVIEW_HOURS", default=24)
+
+# Request bodies (brest_internet.common.requests): a body larger than REQUEST_MAX_BYTES is refused
+# (413) before it is read; the fields of a form (files excluded) may total
+# DATA_UPLOAD_MAX_MEMORY_SIZE, in at most DATA_UPLOAD_MAX_NUMBER_FIELDS fields (a 400 page
+# above). An uploaded file stays in memory up to FILE_UPLOAD_MAX_MEMORY_SIZE: by default a
+# register file, with tenants' names, is never written to a temporary file.
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=REGISTER_UPLOAD_MAX_BYTES + 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=1000)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int(
+    "FILE_UPLOAD_MAX_MEMORY_SIZE", default=REGISTER_UPLOAD_MAX_BYTES
+)
+
+# django-import-export: should an admin export ever be added, its cells starting with a
+# formula character are escaped too (see brest_internet.common.files for the app's own files).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

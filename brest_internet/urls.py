@@ -39,6 +39,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "brest_internet.common.requests.bad_request"
 handler403 = "brest_internet.views.forbidden"
 handler404 = "brest_internet.views.not_found"
 handler500 = "brest_internet.views.server_error"

@@ -25,7 +25,9 @@ class NeighbourhoodFilter(django_filters.FilterSet):
         empty_label=_("Toutes"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    year = django_filters.NumberFilter(label=_("Année"), method="filter_year", min_value=2000)
+    year = django_filters.NumberFilter(
+        label=_("Année"), method="filter_year", min_value=2000, max_value=2100
+    )
 
     class Meta:
         model = Neighbourhood

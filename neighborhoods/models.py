@@ -8,6 +8,7 @@ import unicodedata
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -15,6 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+# Bounds of the figures people type (the columns hold more; SQLite would store anything).
+_YEAR_MESSAGE = _("Indiquez une année entre 2000 et 2100.")
+PLANNED_YEAR = [MinValueValidator(2000, _YEAR_MESSAGE), MaxValueValidator(2100, _YEAR_MESSAGE)]
+# The largest neighbourhoods of the programme have a few thousand dwellings.
+MAX_DWELLINGS = 100_000
 
 
 class Organisation(models.Model):
@@ -267,7 +274,7 @@ class Neighbourhood(models.Model):
         _("étape"), max_length=20, choices=Stage.choices, default=Stage.CANDIDATE, db_index=True
     )
     planned_year = models.PositiveSmallIntegerField(
-        _("année prévue"), null=True, blank=True, db_index=True
+        _("année prévue"), null=True, blank=True, db_index=True, validators=PLANNED_YEAR
     )
     planned_vote_on = models.DateField(_("vote prévu le"), null=True, blank=True)
     planned_launch_on = models.DateField(_("lancement prévu le"), null=True, blank=True)
@@ -276,6 +283,7 @@ class Neighbourhood(models.Model):
     expected_dwellings = models.PositiveIntegerField(
         _("logements annoncés"),
         default=0,
+        validators=[MaxValueValidator(MAX_DWELLINGS)],
         help_text=_("Nombre de logements annoncé par le bailleur, avant l'import du registre."),
     )
     notes = models.TextField(_("notes"), blank=True)
@@ -344,8 +352,12 @@ class Sector(models.Model):
         Neighbourhood, verbose_name=_("quartier"), on_delete=models.CASCADE, related_name="sectors"
     )
     name = models.CharField(_("nom"), max_length=120)
-    expected_dwellings = models.PositiveIntegerField(_("logements annoncés"), default=0)
-    planned_year = models.PositiveSmallIntegerField(_("année prévue"), null=True, blank=True)
+    expected_dwellings = models.PositiveIntegerField(
+        _("logements annoncés"), default=0, validators=[MaxValueValidator(MAX_DWELLINGS)]
+    )
+    planned_year = models.PositiveSmallIntegerField(
+        _("année prévue"), null=True, blank=True, validators=PLANNED_YEAR
+    )
 
     class Meta:
         verbose_name = _("secteur")

@@ -34,6 +34,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from brest_internet.common.files import neutralise_row
+
 from .models import Dwelling, Neighbourhood, RegisterImport, Sector, User
 
 Status = Dwelling.Status
@@ -624,7 +626,9 @@ def export_dataset(dwellings) -> tablib.Dataset:
     ):
         *cells, status = row
         cells[2] = cells[2] or ""
-        data.append([*cells, EXPORT_STATUS.get(status, status)])
+        # A name or an address typed as `=…` must come out as text, in the CSV as in the
+        # XLSX (where openpyxl would store a string starting with "=" as a formula).
+        data.append(neutralise_row([*cells, EXPORT_STATUS.get(status, status)]))
     return data
 
 

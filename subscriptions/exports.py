@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from brest_internet.common.files import neutralise_row
+
 from .models import Adjustment, Charge, Payer, Subscription
 
 BOM = "\ufeff"
@@ -31,9 +33,11 @@ class _Line:
 
 def csv_lines(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
     writer = csv.writer(_Line(), delimiter=";", lineterminator="\r\n")
-    yield BOM + writer.writerow(header)
+    yield BOM + writer.writerow(neutralise_row(header))
     for row in rows:
-        yield writer.writerow(row)
+        # Names, addresses, references and reasons are typed by people: none may reach the
+        # landlord's or the operator's spreadsheet as a formula.
+        yield writer.writerow(neutralise_row(row))
 
 
 def money(value) -> str:

@@ -7,6 +7,7 @@ only by the functions of `subscriptions.services`.
 
 from decimal import Decimal
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length, Trim
@@ -46,7 +47,11 @@ class Offer(models.Model):
         limit_choices_to={"kind": Organisation.Kind.OPERATOR},
     )
     name = models.CharField(_("nom"), max_length=80, unique=True)
-    download_mbps = models.PositiveSmallIntegerField(_("débit (Mbit/s)"), default=5)
+    download_mbps = models.PositiveSmallIntegerField(
+        _("débit (Mbit/s)"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(10_000)],
+    )
     incoming_calls = models.BooleanField(_("appels entrants"), default=True)
     basic_tv = models.BooleanField(_("chaînes de base de la TNT"), default=True)
     modem_lent_free = models.BooleanField(_("modem prêté gratuitement"), default=True)

@@ -9,6 +9,7 @@ from neighborhoods.models import Dwelling, Occupancy, Organisation
 
 from .access import neighbourhoods_for
 from .models import (
+    MAX_SESSION_PLACES,
     AdviceRequest,
     ComputerModel,
     HomeHelpRequest,
@@ -58,6 +59,14 @@ class _SessionTimesForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        # The model's bounds, on the form too: the edit form leaves model validation to the
+        # service, which would otherwise save 99 999 999 999 places on SQLite.
+        capacity = self.fields["capacity"]
+        capacity.validators = [
+            *capacity.validators,
+            *WorkshopSession._meta.get_field("capacity").validators,
+        ]
+        capacity.widget.attrs.update(min=1, max=MAX_SESSION_PLACES)
 
     def clean(self):
         data = super().clean()

@@ -6,6 +6,7 @@ lock the row they change (two staff members may act at the same moment at a laun
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -15,13 +16,19 @@ from simple_history.models import HistoricalRecords
 
 from neighborhoods.models import Dwelling, Household, Meeting, Neighbourhood, Organisation, User
 
+# A workshop room of a social centre holds a few dozen people; the column holds 32 767, and a
+# larger figure would move the whole waiting list into the session.
+MAX_SESSION_PLACES = 200
+
 
 class WorkshopTopic(models.Model):
     """A workshop of the catalogue: first steps on the internet, e-mail, online procedures…"""
 
     name = models.CharField(_("intitulé"), max_length=150, unique=True)
     description = models.TextField(_("description"), blank=True)
-    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    position = models.PositiveSmallIntegerField(
+        _("ordre"), default=0, validators=[MaxValueValidator(1000)]
+    )
     active = models.BooleanField(_("proposé"), default=True)
 
     history = HistoricalRecords()
@@ -90,7 +97,16 @@ class WorkshopSession(models.Model):
     ends_at = models.DateTimeField(_("fin"))
     place = models.CharField(_("lieu"), max_length=200, blank=True)
     facilitator = models.CharField(_("animateur ou animatrice"), max_length=150)
-    capacity = models.PositiveSmallIntegerField(_("places"))
+    capacity = models.PositiveSmallIntegerField(
+        _("places"),
+        validators=[
+            MinValueValidator(1, _("Une séance a au moins une place.")),
+            MaxValueValidator(
+                MAX_SESSION_PLACES,
+                _("Une séance a au plus %(limit_value)s places."),
+            ),
+        ],
+    )
     created_at = models.DateTimeField(_("créée le"), default=timezone.now)
     # A cancelled session is never deleted: it stays listed as cancelled, with who, when, why.
     cancelled_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
@@ -117,6 +133,11 @@ class WorkshopSession(models.Model):
                 condition=Q(capacity__gte=1),
                 name="session_capacity_positive",
                 violation_error_message=_("Une séance a au moins une place."),
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__lte=MAX_SESSION_PLACES),
+                name="session_capacity_at_most_200",
+                violation_error_message=_("Une séance a au plus 200 places."),
             ),
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")),
@@ -455,7 +476,11 @@ class ComputerModel(models.Model):
     name = models.CharField(_("modèle"), max_length=150, unique=True)
     description = models.TextField(_("description"), blank=True)
     price = models.DecimalField(_("prix (€)"), max_digits=7, decimal_places=2)
-    stock = models.IntegerField(_("en stock"), default=0)
+    stock = models.IntegerField(
+        _("en stock"),
+        default=0,
+        validators=[MinValueValidator(-10_000), MaxValueValidator(10_000)],
+    )
     active = models.BooleanField(_("proposé"), default=True)
 
     history = HistoricalRecords()

@@ -1,7 +1,6 @@
 """Views of the votes app: organising a vote (landlord, coordination), the public online ballot,
 and the certified results (every role, in its scope)."""
 
-import csv
 from decimal import Decimal
 
 from django.conf import settings
@@ -20,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import DetailView, ListView
 
+from brest_internet.common.files import csv_writer
 from neighborhoods.access import (
     ALL_ROLES,
     COORDINATOR,
@@ -321,7 +321,7 @@ def codes_generate(request, pk):
     response["Content-Disposition"] = f'attachment; filename="codes-vote-{vote.pk}.csv"'
     response["Cache-Control"] = "no-store"
     response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
+    writer = csv_writer(response, delimiter=";")
     ballot_url = request.build_absolute_uri(reverse("votes:ballot"))
     writer.writerow(
         [_("Référence"), _("Adresse"), _("Quartier"), _("Code de vote"), _("Adresse du vote")]
@@ -493,7 +493,7 @@ def results_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="resultats-votes.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
+    writer = csv_writer(response, delimiter=";")
     writer.writerow(
         [
             _("Quartier"),

@@ -7,7 +7,6 @@ tenants' associations): a review outside the reader's scope answers 404.
 
 from __future__ import annotations
 
-import csv
 from decimal import Decimal
 
 from django.conf import settings
@@ -20,6 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from brest_internet.common.files import csv_writer
 from brest_internet.models import Review, with_review_status
 from neighborhoods.access import ALL_ROLES, COORDINATOR, role_required
 from neighborhoods.models import Neighbourhood
@@ -231,7 +231,7 @@ def export_csv(request):
     year = context["chosen_year"] or _("toutes-annees")
     response["Content-Disposition"] = f'attachment; filename="tableau-de-bord-{year}.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
+    writer = csv_writer(response, delimiter=";")
     writer.writerow([_("Rubrique"), _("Quartier"), _("Indicateur"), _("Période"), _("Valeur")])
     for section, where, label, when, value in csv_rows(context):
         writer.writerow([section, where, label, when, _fr(value)])

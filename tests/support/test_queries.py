@@ -33,8 +33,9 @@ def grow(world, make_session, households, computers, centre_user, launched):
     )
     computers.cheap.stock = 1000
     computers.cheap.save()
-    session = make_session(capacity=1000)
-    past = make_session(capacity=1000, days=-3)
+    # As many places as a session may hold (MAX_SESSION_PLACES): nobody waits.
+    session = make_session(capacity=200)
+    past = make_session(capacity=200, days=-3)
     world.support = type("S", (), {"half_day": half_day, "session": session, "past": past})
 
     def add(n):
