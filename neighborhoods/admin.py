@@ -343,7 +343,9 @@ class DwellingAdmin(NoRevertMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Household)
-class HouseholdAdmin(SimpleHistoryAdmin):
+class HouseholdAdmin(NoRevertMixin, SimpleHistoryAdmin):
+    """No "revert": an old version would write back what anonymisation (`gdpr`) cleared."""
+
     list_display = ["name", "phone", "email", "anonymised_at"]
     search_fields = ["name", "occupancies__dwelling__reference"]
     show_full_result_count = False

@@ -208,6 +208,21 @@ def test_the_admin_does_not_revert_a_guarded_row_to_an_old_version(world, admin_
     assert admin_client.get(url).status_code == 403
 
 
+def test_the_admin_cannot_revert_an_anonymised_household_to_its_name(world, admin_client):
+    from brest_internet import gdpr
+
+    household = world.household
+    name = household.name
+    old = household.history.order_by("history_id").first()
+    gdpr.household_anonymise(household=household)
+    url = reverse(
+        "admin:neighborhoods_household_simple_history", args=[household.pk, old.history_id]
+    )
+    assert admin_client.post(url, {}).status_code == 403
+    household.refresh_from_db()
+    assert household.name != name and household.anonymised_at is not None
+
+
 def test_the_admin_shows_the_corrected_dates_of_a_neighbourhood(world, admin_client, coordinator):
     import datetime
 
