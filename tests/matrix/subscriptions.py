@@ -43,11 +43,17 @@ def populate(world):
     )
     world.charge_month = charges_generate(month="2013-01", by=None).charge_month
     # Kept files: a batch of requests sent by the landlord, another month's export.
+    from subscriptions import exports
     from subscriptions.models import RequestBatch
     from subscriptions.services import charge_month_export
 
+    frozen = exports.freeze(exports.request_csv(Subscription.objects.none()))
     world.request_batch = RequestBatch.objects.create(
-        content=b"", sha256="", size=0, rows=0, organisation=world.nbh.landlord
+        content=frozen.content,
+        sha256=frozen.sha256,
+        size=frozen.size,
+        rows=frozen.rows,
+        organisation=world.nbh.landlord,
     )
     charges_generate(month="2012-12", by=None)
     world.charge_export = charge_month_export(month="2012-12", landlord=world.nbh.landlord, by=None)
