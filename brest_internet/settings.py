@@ -243,6 +243,17 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# E-mail (invitations, password resets): EMAIL_URL in django-environ's form, for example
+# smtp+tls://user:password@smtp.example.org:587 ; unset, mails are printed on the console
+# (a laptop, the demo). The test suite keeps them in memory unless a test points elsewhere.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Internet pour tous <ne-pas-repondre@brest.invalid>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Invitation and reset links stay valid this long (and work once: see Django's token generator).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_HOURS", default=72) * 3600
+
 # Demo accounts' password; when unset, load_brest_demo generates and prints one.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="")
 
