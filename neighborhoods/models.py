@@ -139,6 +139,9 @@ class AccountEvent(models.Model):
         verbose_name_plural = _("évènements de comptes")
         ordering = ["-at", "-pk"]
 
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.user}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValueError("AccountEvent rows are append-only.")
