@@ -1,4 +1,4 @@
-"""Accounts coordinators create and deactivate; invitations and resets through a real SMTP server."""
+"""Accounts coordinators manage; invitations and resets go through a real SMTP server."""
 
 import pytest
 from django.db import IntegrityError, transaction
