@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # Our apps, from the bottom up: each may use the ones above it, never the other way.
     "neighborhoods",
     "votes",
@@ -81,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "neighborhoods.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -147,6 +151,11 @@ AUTH_PASSWORD_VALIDATORS = [
 if TESTING:
     # Hashing with PBKDF2 costs ~0.3 s a login; the suite logs in hundreds of times.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Two-factor login (TOTP) for coordinators and landlord staff: on in production, off on a
+# laptop (DEBUG) and in the test suite unless a test turns it on.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=not (DEBUG or TESTING))
+OTP_TOTP_ISSUER = "Internet pour tous"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

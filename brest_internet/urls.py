@@ -6,6 +6,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
+from neighborhoods import twofactor
+
 from . import accessibility, audit, views
 
 admin.site.site_header = _("Internet pour tous – administration")
@@ -54,6 +56,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("comptes/gestion/", include("neighborhoods.accounts_urls")),
+    path("comptes/double-authentification/", twofactor.two_factor, name="two_factor"),
     path(
         "comptes/session/prolonger/",
         accessibility.session_keepalive,

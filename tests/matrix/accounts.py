@@ -20,6 +20,12 @@ ROWS = [
         get=access(*STAFF_ROLES),
         post=access(others=NOT_ALLOWED),
     ),
+    # The code page of the two-factor login: for the roles it protects.
+    Row(
+        "two_factor",
+        get=access("coordinator", "landlord"),
+        post=access("coordinator", "landlord"),
+    ),
     Row(
         "accounts:list",
         get=access("coordinator"),
