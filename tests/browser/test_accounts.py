@@ -41,3 +41,17 @@ def test_the_forgotten_password_pages_are_accessible(page, live_server, assert_a
     page.get_by_role("button", name="Recevoir un lien").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Vérifiez votre messagerie"
     assert_accessible(page)
+
+
+def test_the_two_factor_enrolment_page_is_accessible(
+    page, login, assert_accessible, coordinator, settings
+):
+    settings.TWO_FACTOR_REQUIRED = True
+    login(page, coordinator)
+    assert page.get_by_role("heading", level=1).inner_text() == "Double authentification"
+    assert page.get_by_role("img", name="QR code").is_visible()
+    assert_accessible(page)
+    page.locator("#id_code").fill("12")
+    page.get_by_role("button", name="Valider").click()
+    assert "Le code a 6 chiffres." in page.inner_text("main")
+    assert_accessible(page)
