@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # Our apps, from the bottom up: each may use the ones above it, never the other way.
     "neighborhoods",
     "votes",
@@ -81,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "neighborhoods.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -152,6 +156,11 @@ AUTH_PASSWORD_VALIDATORS = [
 if TESTING:
     # Hashing with PBKDF2 costs ~0.3 s a login; the suite logs in hundreds of times.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Two-factor login (TOTP) for coordinators and landlord staff: on in production, off on a
+# laptop (DEBUG) and in the test suite unless a test turns it on.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=not (DEBUG or TESTING))
+OTP_TOTP_ISSUER = "Internet pour tous"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -268,6 +277,17 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+
+# E-mail (invitations, password resets): EMAIL_URL in django-environ's form, for example
+# smtp+tls://user:password@smtp.example.org:587 ; unset, mails are printed on the console
+# (a laptop, the demo). The test suite keeps them in memory unless a test points elsewhere.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Internet pour tous <ne-pas-repondre@brest.invalid>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Invitation and reset links stay valid this long (and work once: see Django's token generator).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_HOURS", default=72) * 3600
 
 # Demo accounts' password; when unset, load_brest_demo generates and prints one.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="")

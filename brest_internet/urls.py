@@ -6,6 +6,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
+from neighborhoods import twofactor
+
 from . import accessibility, audit, views
 
 admin.site.site_header = _("Internet pour tous – administration")
@@ -21,6 +23,40 @@ urlpatterns = [
         name="login",
     ),
     path("comptes/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    # "Mot de passe oublié" and the invitation link: Django's own views, French templates in
+    # templates/registration/. The same page answers whether the address is known or not.
+    path(
+        "comptes/mot-de-passe/oublie/",
+        auth_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "comptes/mot-de-passe/envoye/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "comptes/mot-de-passe/choisir/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "comptes/mot-de-passe/choisi/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path(
+        "comptes/mot-de-passe/changer/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "comptes/mot-de-passe/change/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("comptes/gestion/", include("neighborhoods.accounts_urls")),
+    path("comptes/double-authentification/", twofactor.two_factor, name="two_factor"),
     path(
         "comptes/session/prolonger/",
         accessibility.session_keepalive,

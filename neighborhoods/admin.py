@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from brest_internet.paginators import EstimatedCountPaginator
@@ -403,3 +404,9 @@ class MeetingAdmin(NoRevertMixin, SimpleHistoryAdmin):
     date_hierarchy = "held_on"
     filter_horizontal = ["organisations"]
     autocomplete_fields = ["neighbourhood"]
+
+
+# django-otp's admin would show any user's TOTP secret (its QR code page) to whoever reaches
+# the admin: the secret is shown once, to its owner, by `neighborhoods.twofactor`.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)

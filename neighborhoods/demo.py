@@ -136,6 +136,11 @@ ACCOUNTS = [
 ]
 
 
+def demo_email(username):
+    """A demo account's address, on a reserved domain that no real mail ever reaches."""
+    return f"{username}@demo.brest.invalid"
+
+
 def organisation(key):
     name, short, kind = ORGANISATIONS[key]
     org, _created = Organisation.objects.get_or_create(
@@ -188,6 +193,7 @@ def load(ctx):
         if user is None:
             user = User(
                 username=username,
+                email=demo_email(username),
                 first_name=first,
                 last_name=last,
                 organisation=orgs[org_key],
@@ -197,9 +203,14 @@ def load(ctx):
             user.set_password(ctx.password)
             user.save()
             user.sync_role_group()
-        elif not user.check_password(ctx.password):
-            user.set_password(ctx.password)
-            user.save(update_fields=["password"])
+        else:
+            if not user.email:
+                # Demo databases loaded before the accounts had addresses get theirs.
+                user.email = demo_email(username)
+                user.save(update_fields=["email"])
+            if not user.check_password(ctx.password):
+                user.set_password(ctx.password)
+                user.save(update_fields=["password"])
         logins.append((username, f"{User.Role(role).label} – {orgs[org_key]}"))
     ctx.objects["demo_logins"] = logins
     ctx.progress(_("%(n)d comptes de démonstration") % {"n": len(logins)})

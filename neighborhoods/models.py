@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -96,6 +96,14 @@ class User(AbstractUser):
                     "l'administration."
                 ),
             ),
+            # Invitations and password resets go to the address: two accounts sharing one
+            # (whatever its case) would receive each other's links.
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~Q(email=""),
+                name="user_email_unique_ci",
+                violation_error_message=_("Un compte utilise déjà cette adresse électronique."),
+            ),
         ]
 
     @classmethod
@@ -176,6 +184,48 @@ NAME_TAKEN_MESSAGE = _(
     "Le quartier « %(other)s » existe déjà : un nom qui n'en diffère que par les majuscules "
     "ou les accents désignerait le même quartier."
 )
+
+
+class AccountEvent(models.Model):
+    """One line of an account's history: created (invited), deactivated, reactivated.
+
+    Written once by `neighborhoods.accounts.account_*`, never changed nor deleted.
+    """
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Compte créé, invitation envoyée")
+        DEACTIVATED = "deactivated", _("Compte désactivé")
+        REACTIVATED = "reactivated", _("Compte réactivé")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("compte"), on_delete=models.PROTECT, related_name="account_events"
+    )
+    kind = models.CharField(_("évènement"), max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(_("le"), default=timezone.now)
+    by = models.ForeignKey(
+        User,
+        verbose_name=_("par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("évènement de compte")
+        verbose_name_plural = _("évènements de comptes")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.user}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("AccountEvent rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("AccountEvent rows are append-only.")
 
 
 class NeighbourhoodQuerySet(models.QuerySet):

@@ -14,7 +14,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from .matrix import FORBIDDEN, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, ROLES
 from .matrix.admin import admin_rows
 
-APP_MODULES = ["core", "neighborhoods", "votes", "subscriptions", "support", "dashboard"]
+APP_MODULES = [
+    "core",
+    "accounts",
+    "neighborhoods",
+    "votes",
+    "subscriptions",
+    "support",
+    "dashboard",
+]
 
 # Unnamed admin patterns: the catch-all (404 or the login redirect for any path) and the
 # redirect from an object's bare URL to its change page (which is in the matrix).

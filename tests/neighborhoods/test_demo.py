@@ -172,3 +172,22 @@ def test_a_second_run_after_the_votes_demo_changes_nothing(loaded):
 
 def test_progress_is_shown(loaded):
     assert "Bellevue : 1600 logements (1600 ajoutés), étape « Candidat »" in loaded
+
+
+def test_demo_accounts_have_addresses_on_a_reserved_domain(loaded):
+    from neighborhoods.models import User
+
+    addresses = dict(User.objects.values_list("username", "email"))
+    assert addresses["coordinatrice"] == "coordinatrice@demo.brest.invalid"
+    assert addresses["animateur"] == "animateur@demo.brest.invalid"
+    assert all(a.endswith("@demo.brest.invalid") for a in addresses.values())
+
+
+def test_a_demo_loaded_before_addresses_gets_them_at_the_next_load(loaded):
+    from neighborhoods.models import User
+
+    User.objects.filter(username="bailleur").update(email="")
+    run()
+    assert User.objects.get(username="bailleur").email == "bailleur@demo.brest.invalid"
+    run()
+    assert User.objects.filter(email="bailleur@demo.brest.invalid").count() == 1
