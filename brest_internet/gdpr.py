@@ -33,6 +33,8 @@ PERSONAL_TEXT = {
     "support.HalfDayVisit": ["notes"],
     "support.HomeHelpRequest": ["details", "outcome"],
     "support.AdviceRequest": ["question", "answer"],
+    # Why a household holds a second subsidised computer: often says who in the family.
+    "support.ComputerOrder": ["extra_reason"],
     "subscriptions.Subscription": ["cancel_reason"],
 }
 # Text fields on those records that describe equipment or the programme, not the person.
