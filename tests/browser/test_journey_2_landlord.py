@@ -76,7 +76,7 @@ def test_landlord_staff_count_a_paper_vote_and_bill_a_month(
     sign_in_form.get_by_label("Bureau de vote ou lot").fill("Bureau 1 – centre social")
     page.get_by_label("Références des logements qui ont voté").fill("INCONNU-9")
     submit(page, "Enregistrer l'émargement")
-    assert "Pas sur la liste électorale : INCONNU-9." in main_text(page)
+    assert "Ligne 1 : « INCONNU-9 » n'est pas sur la liste électorale." in main_text(page)
     assert_accessible(page)
     page.get_by_label("Références des logements qui ont voté").fill(references)
     submit(page, "Enregistrer l'émargement")

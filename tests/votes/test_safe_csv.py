@@ -20,8 +20,10 @@ def rows_of(response):
 def test_results_csv_shows_a_formula_typed_as_a_name_as_text(
     nbh, landlord_user, coordinator, client_for, association_user
 ):
-    certified_vote(nbh, landlord_user, coordinator, yes=2, no=1)
+    # The results carry the name as certified: typed before the certification.
     Neighbourhood.objects.filter(pk=nbh.pk).update(name=HOSTILE)
+    nbh.refresh_from_db()
+    certified_vote(nbh, landlord_user, coordinator, yes=2, no=1)
     rows = rows_of(client_for(association_user).get(reverse("votes:results_csv")))
     assert rows[1][0] == "'" + HOSTILE
     # The figures are still numbers.
