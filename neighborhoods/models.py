@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from brest_internet.common.models import AppendOnly
+
 # Bounds of the figures people type (the columns hold more; SQLite would store anything).
 _YEAR_MESSAGE = _("Indiquez une année entre 2000 et 2100.")
 PLANNED_YEAR = [MinValueValidator(2000, _YEAR_MESSAGE), MaxValueValidator(2100, _YEAR_MESSAGE)]
@@ -186,7 +188,7 @@ NAME_TAKEN_MESSAGE = _(
 )
 
 
-class AccountEvent(models.Model):
+class AccountEvent(AppendOnly):
     """One line of an account's history: created (invited), deactivated, reactivated.
 
     Written once by `neighborhoods.accounts.account_*`, never changed nor deleted.
@@ -218,14 +220,6 @@ class AccountEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} – {self.user}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("AccountEvent rows are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("AccountEvent rows are append-only.")
 
 
 class NeighbourhoodQuerySet(models.QuerySet):
@@ -585,7 +579,7 @@ def overlap_message(other: Occupancy) -> str:
     }
 
 
-class StageChange(models.Model):
+class StageChange(AppendOnly):
     """Append-only history of a neighbourhood's pipeline: who moved it, when, from, to, why."""
 
     neighbourhood = models.ForeignKey(
@@ -620,14 +614,6 @@ class StageChange(models.Model):
 
     def __str__(self):
         return f"{self.neighbourhood}: {self.from_stage} → {self.to_stage}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("StageChange rows are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("StageChange rows are append-only.")
 
 
 class Meeting(models.Model):
@@ -705,7 +691,7 @@ class Meeting(models.Model):
             raise ValidationError(problem)
 
 
-class DateCorrection(models.Model):
+class DateCorrection(AppendOnly):
     """Append-only record of a date corrected on a stage of the pipeline or on a meeting:
     the date before, the date after, who, when and why (the neighbourhood's history shows it).
 
@@ -774,14 +760,6 @@ class DateCorrection(models.Model):
 
     def __str__(self):
         return f"{self.neighbourhood}: {self.old_date:%d/%m/%Y} → {self.new_date:%d/%m/%Y}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("DateCorrection rows are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("DateCorrection rows are append-only.")
 
 
 class RegisterImport(models.Model):

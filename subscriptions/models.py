@@ -18,22 +18,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from brest_internet.common.models import AppendOnly
 from neighborhoods.models import Dwelling, Household, Meeting, Neighbourhood, Organisation, User
-
-
-class AppendOnly(models.Model):
-    """Rows that record money or facts: written once, never updated nor deleted."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise ValueError(f"{type(self).__name__} rows are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError(f"{type(self).__name__} rows are append-only.")
 
 
 class Offer(models.Model):

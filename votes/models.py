@@ -20,6 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from brest_internet.common.models import AppendOnly
 from neighborhoods.models import Dwelling, Neighbourhood, User
 
 from .outcome import Result, compute_result
@@ -588,7 +589,7 @@ class PaperCount(models.Model):
         return (self.yes, self.no, self.blank, self.spoiled)
 
 
-class CountEntry(models.Model):
+class CountEntry(AppendOnly):
     """Append-only log of every figure typed for a count: entries, confirmations, corrections."""
 
     class Kind(models.TextChoices):
@@ -617,11 +618,3 @@ class CountEntry(models.Model):
 
     def __str__(self):
         return f"{self.count} – {self.get_kind_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("CountEntry rows are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("CountEntry rows are append-only.")
