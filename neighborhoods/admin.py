@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
+from brest_internet.common.admin import ReadOnlyTabularInline
 from brest_internet.paginators import EstimatedCountPaginator
 
 from . import pipeline
@@ -94,36 +95,20 @@ class MeetingInline(admin.StackedInline):
     show_change_link = True
 
 
-class StageChangeInline(admin.TabularInline):
+class StageChangeInline(ReadOnlyTabularInline):
     """The pipeline's history, read-only: only the transition functions write it."""
 
     model = StageChange
-    extra = 0
     fields = ["happened_on", "from_stage", "to_stage", "recorded_by", "note", "recorded_at"]
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
-class DateCorrectionInline(admin.TabularInline):
+class DateCorrectionInline(ReadOnlyTabularInline):
     """The dates corrected on the neighbourhood's page, read-only (append-only rows)."""
 
     model = DateCorrection
-    extra = 0
     fields = ["stage_change", "meeting", "old_date", "new_date", "reason", "recorded_by"]
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class AdminReasonForm(forms.Form):
