@@ -6,20 +6,11 @@ the historical ``apps`` registry, so that each app adds the permissions of its o
 without importing another app's migrations.
 """
 
-from django.utils.translation import gettext_lazy as _
-
 GROUP_NAMES = {
     "coordinator": "Coordination du programme",
     "landlord": "Bailleur",
     "centre": "Centre social",
     "association": "Association de locataires",
-}
-
-LABELS = {
-    "coordinator": _("Coordination du programme"),
-    "landlord": _("Bailleur"),
-    "centre": _("Centre social"),
-    "association": _("Association de locataires"),
 }
 
 

@@ -83,10 +83,6 @@ class VoteQuerySet(models.QuerySet):
             codes_generated_at__isnull=False,
         )
 
-    def open_online_on(self, day):
-        """Votes whose online ballot box is open on `day`."""
-        return self.online_on(day).filter(status=Vote.Status.FROZEN)
-
 
 class Vote(models.Model):
     """A tenant vote of one neighbourhood, organised by its landlord.

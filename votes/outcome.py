@@ -35,10 +35,6 @@ class Result:
         return _percent(self.yes, self.cast)
 
     @property
-    def no_share(self) -> Decimal | None:
-        return _percent(self.no, self.cast)
-
-    @property
     def turnout_reached(self) -> bool:
         if self.minimum_turnout is None:
             return True

@@ -76,13 +76,6 @@ def execute(sql: str, params=()) -> int:
         return max(cursor.rowcount, 0)
 
 
-def scalar(sql: str, params=()):
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(params))
-        row = cursor.fetchone()
-        return row[0] if row else None
-
-
 def analyze() -> None:
     """Settle the database after a bulk load, as it would be after a while in production.
 
