@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from brest_internet.common.admin import ReadOnlyTabularInline
-from brest_internet.paginators import EstimatedCountPaginator
+from brest_internet.common.paginators import EstimatedCountPaginator
 
 from . import pipeline
 from .models import (

@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from brest_internet.paginators import EstimatedCountPaginator
+from brest_internet.common.paginators import EstimatedCountPaginator
 
 from . import services
 from .models import (

@@ -59,7 +59,7 @@ def test_neighbourhood_sizes_cover_the_programme():
 
 
 def test_estimated_count_paginator_counts_small_tables_exactly():
-    from brest_internet.paginators import EstimatedCountPaginator
+    from brest_internet.common.paginators import EstimatedCountPaginator
 
     f.NeighbourhoodFactory.create_batch(3)
     assert EstimatedCountPaginator(Neighbourhood.objects.order_by("pk"), 2).count == 3
