@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
+from brest_internet.common.figures import per, percent
 from neighborhoods.models import Dwelling, Neighbourhood
 
 from .models import Adjustment, Charge, MonthTotal, Subscription
@@ -39,7 +40,7 @@ def _active_filter(day: datetime.date) -> Q:
 def _rate(active: int, dwellings: int) -> Decimal | None:
     if not dwellings:
         return None
-    return (Decimal(active) * 100 / dwellings).quantize(Decimal("0.1"))
+    return percent(active, dwellings)
 
 
 @dataclass
@@ -129,9 +130,7 @@ class MonthFigures:
     @property
     def per_subscriber(self) -> Decimal | None:
         """Amount billed per active subscriber: does the collective model pay off?"""
-        if not self.subscribers:
-            return None
-        return (self.billed / self.subscribers).quantize(Decimal("0.01"))
+        return per(self.billed, self.subscribers)
 
 
 def billed_per_subscriber(neighbourhoods, start: datetime.date, end: datetime.date):

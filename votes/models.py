@@ -11,6 +11,7 @@ State changes go through `votes.services`.
 """
 
 import secrets
+from decimal import Decimal
 
 from django.db import models
 from django.db.models import F, Q, Sum
@@ -333,6 +334,16 @@ class Vote(models.Model):
             spoiled=self.spoiled_count,
             minimum_turnout=self.minimum_turnout,
         )
+
+    @property
+    def turnout(self) -> Decimal | None:
+        """Voters / roll, as the result rounds it (one decimal, half up)."""
+        return self.result.turnout
+
+    @property
+    def yes_share(self) -> Decimal | None:
+        """Yes / votes cast, as the result rounds it."""
+        return self.result.yes_share
 
     @property
     def adopted(self):

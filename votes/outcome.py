@@ -6,7 +6,9 @@ adopted), there is at least one vote cast, and the turnout reaches the vote's op
 """
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+
+from brest_internet.common.figures import percent
 
 
 @dataclass(frozen=True)
@@ -27,12 +29,12 @@ class Result:
     @property
     def turnout(self) -> Decimal | None:
         """Voters / roll, as a percentage with one decimal (None with an empty roll)."""
-        return _percent(self.voters, self.roll)
+        return percent(self.voters, self.roll)
 
     @property
     def yes_share(self) -> Decimal | None:
         """Yes / votes cast, as a percentage with one decimal (None when nobody cast a vote)."""
-        return _percent(self.yes, self.cast)
+        return percent(self.yes, self.cast)
 
     @property
     def turnout_reached(self) -> bool:
@@ -40,12 +42,6 @@ class Result:
             return True
         # Compare exactly (voters * 100 >= minimum * roll), not on the rounded percentage.
         return self.voters * 100 >= self.minimum_turnout * self.roll
-
-
-def _percent(part: int, whole: int) -> Decimal | None:
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
 def compute_result(

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from itertools import accumulate
 
 from django.db.models import (
@@ -35,7 +35,6 @@ from django.db.models import (
     DecimalField,
     Expression,
     F,
-    FloatField,
     IntegerField,
     Max,
     Min,
@@ -45,10 +44,11 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce, NullIf, TruncMonth
+from django.db.models.functions import Coalesce, NullIf, TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from brest_internet.common.figures import per, percent
 from neighborhoods.models import Dwelling, Meeting, Neighbourhood, StageChange
 from subscriptions import stats as subscription_stats
 from subscriptions.models import Subscription
@@ -97,13 +97,6 @@ class Period:
         return condition
 
 
-def percent(part, whole) -> Decimal | None:
-    """part / whole as a percentage with one decimal, rounded half up (None for 0 / 0)."""
-    if not whole or part is None:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-
-
 def month_label(day: datetime.date) -> str:
     return date_format(day, "F Y")
 
@@ -133,18 +126,6 @@ def _sum(queryset, nbh_lookup: str, field_name: str):
     )
     money = DecimalField(max_digits=14, decimal_places=2)
     return Coalesce(Subquery(inner, output_field=money), Value(Decimal("0.00")), output_field=money)
-
-
-def _ratio(part, whole):
-    """part * 100 / whole in SQL, NULL when whole is 0."""
-    return Cast(part, FloatField()) * 100.0 / NullIf(whole, 0)
-
-
-def ratio(part, whole) -> float | None:
-    """part * 100 / whole as a float (what `_ratio` gives in SQL), None when whole is 0."""
-    if not whole or part is None:
-        return None
-    return float(part) * 100.0 / whole
 
 
 def _dwelling_count():
@@ -251,11 +232,7 @@ def vote_results(neighbourhoods, period: Period):
         .filter(neighbourhood__in=neighbourhoods.values("pk"))
         .filter(period.q("certified_on"))
         .select_related("neighbourhood")
-        .annotate(
-            cast=cast,
-            turnout=_ratio(F("voters"), F("roll_size")),
-            yes_share=_ratio(F("yes_count"), cast),
-        )
+        .annotate(cast=cast)
         .order_by("certified_on", "neighbourhood__name")
     )
 
@@ -359,7 +336,7 @@ def add_launch_year(rows, events: SubscriptionEvents) -> None:
             nbh.subscribed_launch_year = events.activated_between(
                 nbh.pk, datetime.date(year - 1, 12, 31), datetime.date(year, 12, 31)
             )
-        nbh.launch_rate = ratio(nbh.subscribed_launch_year, nbh.dwelling_count)
+        nbh.launch_rate = percent(nbh.subscribed_launch_year, nbh.dwelling_count)
 
 
 def _figure_rows(neighbourhoods, period: Period) -> list[Neighbourhood]:
@@ -370,7 +347,7 @@ def _figure_rows(neighbourhoods, period: Period) -> list[Neighbourhood]:
     add_registrations(rows, period)
     for nbh in rows:
         nbh.known_dwellings = known(nbh)
-        nbh.attendance_rate = ratio(nbh.attended, nbh.attended + nbh.absent)
+        nbh.attendance_rate = percent(nbh.attended, nbh.attended + nbh.absent)
     return rows
 
 
@@ -653,15 +630,11 @@ class Billing:
     @property
     def per_subscriber(self) -> Decimal | None:
         """Amount billed per active subscriber and per month, over the billed months."""
-        if not self.subscriber_months:
-            return None
-        return (self.billed / self.subscriber_months).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        return per(self.billed, self.subscriber_months)
 
     @property
     def last_per_subscriber(self) -> Decimal | None:
-        if not self.last_subscribers:
-            return None
-        return (self.last_billed / self.last_subscribers).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        return per(self.last_billed, self.last_subscribers)
 
 
 def billed_by_month(launched, months: list[datetime.date]) -> dict:
