@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from brest_internet.common import formats
 from brest_internet.common.models import AppendOnly
 
 # Bounds of the figures people type (the columns hold more; SQLite would store anything).
@@ -568,14 +569,14 @@ def overlap_message(other: Occupancy) -> str:
         return _(
             "Ces dates chevauchent l'occupation du foyer %(household)s, en place depuis le "
             "%(moved_in)s."
-        ) % {"household": other.household, "moved_in": f"{other.moved_in:%d/%m/%Y}"}
+        ) % {"household": other.household, "moved_in": formats.day(other.moved_in)}
     return _(
         "Ces dates chevauchent l'occupation du foyer %(household)s, du %(moved_in)s au "
         "%(moved_out)s."
     ) % {
         "household": other.household,
-        "moved_in": f"{other.moved_in:%d/%m/%Y}",
-        "moved_out": f"{other.moved_out:%d/%m/%Y}",
+        "moved_in": formats.day(other.moved_in),
+        "moved_out": formats.day(other.moved_out),
     }
 
 
@@ -676,7 +677,7 @@ class Meeting(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} – {self.neighbourhood} ({self.held_on:%d/%m/%Y})"
+        return f"{self.get_kind_display()} – {self.neighbourhood} ({formats.day(self.held_on)})"
 
     def clean(self):
         """Refuse a meeting that no longer justifies a stage recorded on its strength (the
@@ -759,7 +760,7 @@ class DateCorrection(AppendOnly):
         ]
 
     def __str__(self):
-        return f"{self.neighbourhood}: {self.old_date:%d/%m/%Y} → {self.new_date:%d/%m/%Y}"
+        return f"{self.neighbourhood}: {formats.day(self.old_date)} → {formats.day(self.new_date)}"
 
 
 class RegisterImport(models.Model):
@@ -812,4 +813,4 @@ class RegisterImport(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.filename} ({timezone.localtime(self.uploaded_at):%d/%m/%Y %H:%M})"
+        return f"{self.filename} ({formats.moment(self.uploaded_at)})"

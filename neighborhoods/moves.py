@@ -26,6 +26,8 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from brest_internet.common import formats
+
 from .models import Dwelling, Household, Occupancy, User, overlap_message
 
 Status = Dwelling.Status
@@ -46,8 +48,7 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _d(day: datetime.date) -> str:
-    return f"{day:%d/%m/%Y}"
+_d = formats.day
 
 
 def _lock(dwelling: Dwelling) -> Dwelling:

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import DetailView, ListView
 
+from brest_internet.common import formats
+
 from . import pipeline, register
 from .access import ALL_ROLES, COORDINATOR, LANDLORD, RoleRequiredMixin, role_required
 from .forms import (
@@ -375,8 +377,8 @@ def _date_correction(request, nbh, *, subject, current, what, correct):
                         _("Date corrigée : %(what)s, du %(old)s au %(new)s.")
                         % {
                             "what": what,
-                            "old": f"{current:%d/%m/%Y}",
-                            "new": f"{data['on']:%d/%m/%Y}",
+                            "old": formats.day(current),
+                            "new": formats.day(data["on"]),
                         },
                     )
                 else:

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import ListView
 
+from brest_internet.common import formats
+
 from . import moves
 from .access import COORDINATOR, LANDLORD, RoleRequiredMixin, role_required
 from .forms import (
@@ -50,8 +52,7 @@ def get_dwelling_for_user(user, slug, pk):
     )
 
 
-def _d(day):
-    return f"{day:%d/%m/%Y}" if day else "—"
+_d = formats.day
 
 
 class RegisterView(RoleRequiredMixin, ListView):

@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from brest_internet.common import formats
 from brest_internet.common.models import AppendOnly
 from neighborhoods.models import Dwelling, Household, Meeting, Neighbourhood, Organisation, User
 
@@ -109,7 +110,7 @@ class Tariff(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.amount} € ({self.starts_on:%d/%m/%Y})"
+        return f"{self.amount} € ({formats.day(self.starts_on)})"
 
 
 class SubscriptionQuerySet(models.QuerySet):
@@ -391,7 +392,7 @@ class ChargeRun(models.Model):
         ordering = ["-run_at", "-id"]
 
     def __str__(self):
-        return f"{self.charge_month} – {timezone.localtime(self.run_at):%d/%m/%Y %H:%M}"
+        return f"{self.charge_month} – {formats.moment(self.run_at)}"
 
 
 class Payer(models.TextChoices):

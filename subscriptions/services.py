@@ -17,6 +17,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from brest_internet.common import formats
 from neighborhoods.models import (
     Dwelling,
     Household,
@@ -63,8 +64,7 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _fmt(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
+_fmt = formats.day
 
 
 # --- Subscriptions ---------------------------------------------------------------------------

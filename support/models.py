@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from brest_internet.common import formats
 from neighborhoods.models import Dwelling, Household, Meeting, Neighbourhood, Organisation, User
 
 # A workshop room of a social centre holds a few dozen people; the column holds 32 767, and a
@@ -155,8 +156,7 @@ class WorkshopSession(models.Model):
         ]
 
     def __str__(self):
-        when = timezone.localtime(self.starts_at)
-        return f"{self.topic} – {when:%d/%m/%Y %H:%M}"
+        return f"{self.topic} – {formats.moment(self.starts_at)}"
 
     def get_absolute_url(self):
         return reverse("support:session_detail", kwargs={"pk": self.pk})
