@@ -22,6 +22,7 @@ from django.db.models.functions import Cast, Concat, Replace
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from brest_internet.common.errors import Refusal
 from neighborhoods.models import Dwelling, Household, Occupancy
 
 ANONYMOUS_TEXT = "[anonymisé]"
@@ -43,8 +44,8 @@ NOT_PERSONAL = {
 }
 
 
-class AnonymisationError(Exception):
-    pass
+class AnonymisationError(Refusal):
+    """An anonymisation refused (the household still lives in a dwelling, …)."""
 
 
 def household_links():

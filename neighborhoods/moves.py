@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from brest_internet.common import formats
+from brest_internet.common.errors import Refusal
 
 from .models import Dwelling, Household, Occupancy, User, overlap_message
 
@@ -40,7 +41,7 @@ Status = Dwelling.Status
 household_moved_out = Signal()
 
 
-class MoveError(Exception):
+class MoveError(Refusal):
     """A change of the register refused, with a message for the person who asked (translated)."""
 
 

@@ -17,12 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from brest_internet.common.errors import Refusal
+
 from .models import DateCorrection, Meeting, Neighbourhood, StageChange, User
 
 Stage = Neighbourhood.Stage
 
 
-class TransitionError(Exception):
+class TransitionError(Refusal):
     """A transition refused, with a message for the person who asked (already translated)."""
 
 

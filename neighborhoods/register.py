@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from brest_internet.common.errors import Refusal
 from brest_internet.common.files import neutralise_row
 
 from .models import Dwelling, Neighbourhood, RegisterImport, Sector, User
@@ -108,7 +109,7 @@ RATIO_CHECKED_ABOVE = 1024 * 1024
 KEPT_FORMAT = "register-rows-1"
 
 
-class RegisterFileError(Exception):
+class RegisterFileError(Refusal):
     """The file cannot be read at all (type, size, encoding, headers)."""
 
 

@@ -224,7 +224,7 @@ def _record(request, form, dwelling, action, *, unchanged):
     try:
         written, text = action()
     except moves.MoveError as error:
-        form.add_error(None, str(error))
+        error.add_to(form)
         return None
     if written:
         messages.success(request, text)

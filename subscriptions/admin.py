@@ -83,7 +83,7 @@ class TariffAddForm(forms.ModelForm):
                 by=self.user,
             )
         except services.ChargeError as exc:
-            self.add_error(None, str(exc))
+            exc.add_to(self)
 
 
 class TariffCloseForm(forms.ModelForm):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from brest_internet.common import formats
+from brest_internet.common.errors import Refusal
 from neighborhoods.models import (
     Dwelling,
     Household,
@@ -52,11 +53,11 @@ Channel = Subscription.Channel
 OPEN_STAGES = (Neighbourhood.Stage.LAUNCH, Neighbourhood.Stage.RUNNING)
 
 
-class SubscriptionError(Exception):
+class SubscriptionError(Refusal):
     """A subscription change refused; str() is a French message for the person who asked."""
 
 
-class ChargeError(Exception):
+class ChargeError(Refusal):
     """A tariff or charge operation refused; str() is a French message."""
 
 

@@ -127,7 +127,7 @@ def subscription_create(request):
                 half_day=data["half_day"],
             )
         except services.SubscriptionError as exc:
-            form.add_error(None, str(exc))
+            exc.add_to(form)
         else:
             messages.success(request, _("Demande de connexion enregistrée."))
             return redirect(sub)
@@ -618,7 +618,7 @@ def adjustment_create(request, month):
                 by=request.user,
             )
         except services.ChargeError as exc:
-            form.add_error(None, str(exc))
+            exc.add_to(form)
         else:
             messages.success(request, _("Ajustement enregistré."))
             return redirect(reverse("subscriptions:charges_month", args=[charge_month.slug]))

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_update_with_history
 
+from brest_internet.common.errors import Refusal
 from neighborhoods.models import Dwelling, Household, Meeting, Occupancy, User
 from neighborhoods.moves import MoveError, household_move_in
 
@@ -32,16 +33,8 @@ from .models import (
 )
 
 
-class SupportError(Exception):
-    """A refused support action, with a message for the person who asked (translated).
-
-    `field` names the form field the refusal is about, when there is one, so that a form
-    shows the message beside that field.
-    """
-
-    def __init__(self, message, *, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class SupportError(Refusal):
+    """A refused support action (`field`: the form field it is about, when there is one)."""
 
 
 def current_dwelling(household: Household) -> Dwelling | None:

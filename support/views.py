@@ -175,7 +175,7 @@ def session_update(request, pk):
         try:
             change = s.session_update(session=session, changes=form.changes(), by=request.user)
         except s.SupportError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            exc.add_to(form)
         else:
             if change.changed:
                 messages.success(request, _("Séance modifiée."))
@@ -223,7 +223,7 @@ def session_cancel(request, pk):
                     expected=form.cleaned_data["expected"],
                 )
             except s.SupportError as exc:
-                form.add_error(None, str(exc))
+                exc.add_to(form)
             else:
                 messages.success(
                     request,
@@ -425,7 +425,7 @@ def half_day_desk(request, pk):
                 notes=data["notes"],
             )
         except s.SupportError as exc:
-            form.add_error(None, str(exc))
+            exc.add_to(form)
         else:
             messages.success(request, _summary(outcome))
             return redirect("support:half_day_desk", pk=half_day.pk)
@@ -614,7 +614,7 @@ def order_create(request, pk):
                 extra_reason=form.cleaned_data["extra_reason"],
             )
         except s.SupportError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            exc.add_to(form)
         else:
             messages.success(request, _("Commande enregistrée."))
             return redirect(order)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from brest_internet.common.errors import Refusal
 from neighborhoods import pipeline
 from neighborhoods.models import Dwelling, Occupancy, User
 
@@ -39,7 +40,7 @@ from .models import (
 from .outcome import compute_result
 
 
-class VoteError(Exception):
+class VoteError(Refusal):
     """A refused operation on a vote, with a message for the person who asked (translated)."""
 
 
