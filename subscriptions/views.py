@@ -92,8 +92,6 @@ def subscription_list(request):
     paginator = Paginator(qs.order_by("-requested_on", "-id"), PAGE_SIZE)
     paginator.count = counts["listed"]
     page = paginator.get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     pending, batches = None, []
     if request.user.has_role(*MANAGERS):
         pending = {"n": counts["pending"], "last": counts["last"]}
@@ -104,7 +102,6 @@ def subscription_list(request):
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
             "pending": pending,
             "batches": batches,
             "can_manage": request.user.has_role(*MANAGERS),

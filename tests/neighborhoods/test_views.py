@@ -47,7 +47,7 @@ def test_list_pages_keep_the_filters(world, coordinator, client_for):
     client = client_for(coordinator)
     first = client.get(reverse("neighborhoods:list"), {"stage": "candidate", "year": 2015})
     html = first.content.decode()
-    assert "?stage=candidate&amp;year=2015&amp;page=2" in html and "1 / 2" in html
+    assert "?stage=candidate&amp;year=2015&amp;page=2" in html and "Page 1 sur 2" in html
     second = client.get(
         reverse("neighborhoods:list"), {"stage": "candidate", "year": 2015, "page": 2}
     )
