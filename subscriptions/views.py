@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from brest_internet.common.views import form_errors_as_messages, report_and_redirect
 from neighborhoods.access import CENTRE, COORDINATOR, LANDLORD, role_required
 from neighborhoods.models import Neighbourhood, Organisation
 
@@ -155,17 +156,11 @@ def _transition(request, pk, form_class, action):
     sub = get_subscription_for_user(request.user, pk)
     form = form_class(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_as_messages(request, form)
         return redirect(sub)
-    try:
-        action(sub, form.cleaned_data)
-    except services.SubscriptionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Abonnement mis à jour."))
-    return redirect(sub)
+    return report_and_redirect(
+        request, lambda: action(sub, form.cleaned_data), _("Abonnement mis à jour."), sub
+    )
 
 
 @role_required(*MANAGERS)

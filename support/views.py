@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from brest_internet.common.views import form_errors_as_messages, report_and_redirect
 from neighborhoods.access import ASSOCIATION, CENTRE, COORDINATOR, role_required
 from neighborhoods.models import Household, Occupancy
 
@@ -670,17 +671,14 @@ def _home_help_action(request, pk, form_class, action):
     req = access.get_home_help_for_user(request.user, pk)
     form = form_class(request.POST) if form_class else None
     if form is not None and not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_as_messages(request, form)
         return redirect(req)
-    try:
-        action(req, form.cleaned_data if form else {})
-    except s.SupportError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Demande mise à jour."))
-    return redirect(req)
+    return report_and_redirect(
+        request,
+        lambda: action(req, form.cleaned_data if form else {}),
+        _("Demande mise à jour."),
+        req,
+    )
 
 
 @role_required(*STAFF)
@@ -816,13 +814,7 @@ def order_detail(request, pk):
 
 def _order_action(request, pk, action, done):
     order = access.get_order_for_user(request.user, pk)
-    try:
-        action(order=order, by=request.user)
-    except s.SupportError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, done)
-    return redirect(order)
+    return report_and_redirect(request, lambda: action(order=order, by=request.user), done, order)
 
 
 @role_required(*STAFF)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.generic import DetailView, ListView
 
 from brest_internet.common.files import csv_writer
+from brest_internet.common.views import report
 from neighborhoods.access import (
     ALL_ROLES,
     COORDINATOR,
@@ -201,21 +202,11 @@ def _live_result(vote, figures):
     )
 
 
-def _act(request, action, success):
-    try:
-        action()
-    except services.VoteError as exc:
-        messages.error(request, str(exc))
-        return False
-    messages.success(request, success)
-    return True
-
-
 @require_POST
 @role_required(*MANAGERS)
 def roll_freeze(request, pk):
     vote = get_vote_for_user(request.user, pk)
-    _act(
+    report(
         request,
         lambda: services.roll_freeze(vote=vote, by=request.user),
         _("Liste électorale arrêtée."),
@@ -266,7 +257,7 @@ def count_enter(request, pk):
     if not form.is_valid():
         messages.error(request, _("Dépouillement : chaque chiffre est un nombre entier positif."))
         return redirect(vote)
-    _act(
+    report(
         request,
         lambda: services.count_enter(
             vote=vote,
@@ -353,7 +344,7 @@ def vote_certify(request, pk):
                 ),
             )
             return redirect("votes:certify", pk=vote.pk)
-        done = _act(
+        done = report(
             request,
             lambda: services.vote_certify(vote=vote, by=request.user, expected=expected),
             _("Vote certifié : le résultat est publié et l'étape du quartier mise à jour."),
