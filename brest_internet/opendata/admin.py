@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 
 from .models import CentrePlace, Publication
@@ -5,6 +6,12 @@ from .models import CentrePlace, Publication
 
 @admin.register(CentrePlace)
 class CentrePlaceAdmin(admin.ModelAdmin):
+    formfield_overrides = {
+        CentrePlace._meta.get_field("website").__class__: {
+            "form_class": forms.URLField,
+            "assume_scheme": "https",
+        }
+    }
     list_display = ("centre", "address", "postcode", "city", "updated_on")
     search_fields = ("centre__name", "address")
 

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OpendataConfig(AppConfig):
-    """The programme's open data: CSV files under Licence Ouverte 2.0, published on a public page."""
+    """The programme's open data: CSV files under Licence Ouverte 2.0, on a public page."""
 
     name = "brest_internet.opendata"
     label = "opendata"

@@ -154,9 +154,10 @@ def opendata_publish(*, by: User | None, today: datetime.date | None = None) -> 
     if latest is not None and latest.checksum == built.checksum:
         return latest
     published_at = timezone.now()
-    name = f"{timezone.localtime(published_at):%Y%m%d-%H%M%S}-{built.checksum[:12]}"
+    stamp = uuid.uuid4().hex
+    name = f"{timezone.localtime(published_at):%Y%m%d-%H%M%S}-{stamp[:8]}"
     files = {**built.files, PACKAGE: json_bytes(package(built.resources, published_at))}
-    staging = root() / f".en-cours-{uuid.uuid4().hex}"
+    staging = root() / f".en-cours-{stamp}"
     try:
         _write(staging, files)
         os.replace(staging, root() / name)
