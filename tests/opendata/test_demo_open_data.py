@@ -52,7 +52,9 @@ def check_no_small_count_can_be_worked_out(publication):
     """A published rate never sits on a small count: neither its numerator nor what the
     numerator leaves of the denominator (worked out from the source's rows, not the files)."""
     low = settings.OPEN_DATA_MIN_COUNT
-    votes = {v.neighbourhood.slug: v for v in Vote.objects.certified().select_related("neighbourhood")}
+    votes = {
+        v.neighbourhood.slug: v for v in Vote.objects.certified().select_related("neighbourhood")
+    }
     for row in rows(publication, "quartiers"):
         if row["participation_pct"]:
             vote = votes[row["quartier_id"]]
