@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import Count, Max, Min
@@ -48,7 +49,7 @@ def count(n: int | None) -> int | None:
     return n
 
 
-def share(value: float | None, *counts: int | None) -> float | None:
+def share(value, *counts: int | None) -> Decimal | None:
     """A rate or share, published only when every count it is made of reaches the threshold.
 
     `counts` are the numerator and the complement of the denominator (the non-subscribers, the
@@ -57,7 +58,8 @@ def share(value: float | None, *counts: int | None) -> float | None:
     """
     if value is None or any(count(n) is None for n in counts):
         return None
-    return round(float(value), 1)
+    # One decimal, rounded half up as the dashboard's percentages (`stats.percent`).
+    return Decimal(str(value)).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
 # --- Table Schema fields -----------------------------------------------------------------------
