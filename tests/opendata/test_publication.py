@@ -118,22 +118,6 @@ def test_a_place_of_the_centre_is_published_in_the_national_schema(world):
     assert place["modalites_acces"] == "Se présenter"
 
 
-def test_the_coordination_manages_the_places_in_the_admin(db):
-    from django.contrib.auth.models import Group
-
-    perms = set(
-        Group.objects.get(name="Coordination du programme")
-        .permissions.filter(content_type__app_label="opendata")
-        .values_list("codename", flat=True)
-    )
-    assert perms == {
-        "view_centreplace",
-        "add_centreplace",
-        "change_centreplace",
-        "view_publication",
-    }
-
-
 # The grown programme launches from January 2011: 13 quarters to February 2014, two queries
 # each for the support figures, and a fixed number (14) for everything else.
 QUERIES = 40
