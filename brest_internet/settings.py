@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     # The programme level (dashboard, reviews, audit, data protection) stands on all of them;
     # last, so that its part of the demo loads after theirs.
     "brest_internet",
+    # The open data stands on the programme's figures (brest_internet.dashboard.stats); after
+    # it, so that its part of the demo publishes once everything else is loaded.
+    "brest_internet.opendata",
 ]
 
 MIDDLEWARE = [
@@ -216,6 +219,11 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "media/"
+# Open data (brest_internet.opendata): each publication's files in a directory of their own
+# under OPEN_DATA_ROOT, served by the app's views (not as media). A count below
+# OPEN_DATA_MIN_COUNT is never published (statistical secrecy).
+OPEN_DATA_ROOT = env.path("OPEN_DATA_ROOT", default=Path(str(MEDIA_ROOT)) / "donnees-ouvertes")
+OPEN_DATA_MIN_COUNT = env.int("OPEN_DATA_MIN_COUNT", default=11)
 # Register files are read in memory up to this size, refused above it (see the import form).
 REGISTER_UPLOAD_MAX_BYTES = env.int("REGISTER_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 # A register is read in the request: these bound its work before a row is parsed (a 465 KB

@@ -72,6 +72,7 @@ urlpatterns = [
     path("abonnements/", include("subscriptions.urls")),
     path("accompagnement/", include("support.urls")),
     path("tableau-de-bord/", include("brest_internet.dashboard.urls")),
+    path("donnees-ouvertes/", include("brest_internet.opendata.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -19,6 +19,15 @@ from . import factories as f
 PASSWORD = "motdepasse-de-test"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _open_data_in_a_temporary_directory(tmp_path_factory):
+    """Publications (the demo publishes one) are written outside the worktree's media."""
+    from django.test import override_settings
+
+    with override_settings(OPEN_DATA_ROOT=tmp_path_factory.mktemp("donnees-ouvertes")):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: the ballot page counts wrong codes in it."""

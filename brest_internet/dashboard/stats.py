@@ -287,6 +287,15 @@ def support_expressions(period: Period) -> dict:
     }
 
 
+def handed_over_expression(period: Period) -> dict:
+    """Computers handed over to their household during `period`, for the outer neighbourhood
+    (the open data's figure; the dashboard counts those sold)."""
+    handed_over = ComputerOrder.objects.filter(
+        period.q("handed_over_on"), status=ComputerOrder.Status.HANDED_OVER
+    )
+    return {"computers_handed_over": _count(handed_over, "neighbourhood")}
+
+
 REGISTRATION_FIGURES = ("registered", "waiting", "attended", "absent")
 
 
