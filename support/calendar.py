@@ -125,9 +125,7 @@ def feed_ics(calendar: CentreCalendar) -> bytes:
     """The staff's feed of a centre: its sessions, recent and to come, with their counts."""
     sessions = list(feed_sessions(calendar.centre))
     stamp = timezone.now()
-    events = [
-        _event(s, contact=calendar.contact, for_staff=True, stamp=stamp) for s in sessions
-    ]
+    events = [_event(s, contact=calendar.contact, for_staff=True, stamp=stamp) for s in sessions]
     name = _("Ateliers – %(centre)s") % {"centre": calendar.centre.name}
     return _calendar(events, name=name, sessions=sessions)
 

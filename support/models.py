@@ -663,7 +663,7 @@ class CentreCalendar(models.Model):
         verbose_name_plural = _("agendas des centres")
         constraints = [
             models.CheckConstraint(
-                condition=Q(token__regex=r"^[A-Za-z0-9_-]{32,64}$"),
+                condition=Q(token__regex=r"^[A-Za-z0-9_-]{32,64}$"),  # noqa: S106 (a pattern)
                 name="calendar_token_is_long_and_random",
                 violation_error_message=_("Le jeton de l'agenda est trop court."),
             ),
