@@ -6,6 +6,9 @@ an e-mail with a single-use link (Django's password-reset token, which changes a
 password does) to choose its own. Every change writes an `AccountEvent`.
 """
 
+import logging
+import smtplib
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -28,6 +31,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .access import COORDINATOR, role_required
 from .models import AccountEvent, Organisation, User
+
+log = logging.getLogger(__name__)
 
 Kind = Organisation.Kind
 
@@ -92,6 +97,14 @@ def invitation_link(request, user):
     return request.build_absolute_uri(path)
 
 
+class AccountError(Exception):
+    """A refused account action, with its message for the coordinator (translated)."""
+
+
+class InvitationNotSent(AccountError):
+    """The mail server did not take the invitation (the account change itself stands)."""
+
+
 def _send_invitation(*, request, user: User, by: User, resent: bool = False) -> None:
     context = {
         "user": user,
@@ -105,7 +118,17 @@ def _send_invitation(*, request, user: User, by: User, resent: bool = False) -> 
     # In the request's language: the coordinator's choice (French, or English).
     subject = _("Votre compte Internet pour tous")
     body = render_to_string("registration/invitation_email.txt", context)
-    send_mail(subject, body, None, [user.email])
+    try:
+        send_mail(subject, body, None, [user.email])
+    except (smtplib.SMTPException, OSError) as error:
+        # The mail server refused or could not be reached: say so, never a server error.
+        log.warning("invitation not sent user=%s error=%r", user.pk, error)
+        raise InvitationNotSent(
+            _(
+                "L'invitation n'a pas pu partir (le serveur de courriel ne répond pas) : "
+                "réessayez avec « Renvoyer l'invitation » dans un moment."
+            )
+        ) from error
 
 
 def account_invite(*, by: User, request, user: User) -> User:
@@ -125,10 +148,6 @@ def account_invite(*, by: User, request, user: User) -> User:
         AccountEvent.objects.create(user=user, kind=AccountEvent.Kind.CREATED, by=by)
     _send_invitation(request=request, user=user, by=by)
     return user
-
-
-class AccountError(Exception):
-    """A refused account action, with its message for the coordinator (translated)."""
 
 
 def account_invitation_resend(*, by: User, request, user: User) -> None:
@@ -152,7 +171,8 @@ def account_invitation_resend(*, by: User, request, user: User) -> None:
         if not user.email:
             raise AccountError(_("Ce compte n'a pas d'adresse électronique."))
         AccountEvent.objects.create(user=user, kind=AccountEvent.Kind.INVITATION_RESENT, by=by)
-    _send_invitation(request=request, user=user, by=by, resent=True)
+        # Sent inside the transaction: when the mail server fails, no line says it was sent.
+        _send_invitation(request=request, user=user, by=by, resent=True)
 
 
 def account_second_factor_reset(*, by: User, user: User) -> bool:
@@ -234,12 +254,22 @@ def account_list(request):
 def account_create(request):
     form = AccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = account_invite(by=request.user, request=request, user=form.save(commit=False))
-        messages.success(
-            request,
-            _("Le compte de %(name)s est créé ; une invitation est partie à %(email)s.")
-            % {"name": user.get_full_name(), "email": user.email},
-        )
+        user = form.save(commit=False)
+        try:
+            account_invite(by=request.user, request=request, user=user)
+        except InvitationNotSent as error:
+            messages.warning(
+                request,
+                _("Le compte de %(name)s est créé.") % {"name": user.get_full_name()}
+                + " "
+                + str(error),
+            )
+        else:
+            messages.success(
+                request,
+                _("Le compte de %(name)s est créé ; une invitation est partie à %(email)s.")
+                % {"name": user.get_full_name(), "email": user.email},
+            )
         return redirect("accounts:detail", pk=user.pk)
     return render(request, "neighborhoods/accounts/form.html", {"form": form})
 

@@ -93,12 +93,16 @@ class UserAdmin(BaseUserAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        accounts.account_invite(by=request.user, request=request, user=obj)
-        self.message_user(
-            request,
-            gettext("Une invitation est partie à %(email)s.") % {"email": obj.email},
-            messages.SUCCESS,
-        )
+        try:
+            accounts.account_invite(by=request.user, request=request, user=obj)
+        except accounts.InvitationNotSent as error:
+            self.message_user(request, str(error), messages.WARNING)
+        else:
+            self.message_user(
+                request,
+                gettext("Une invitation est partie à %(email)s.") % {"email": obj.email},
+                messages.SUCCESS,
+            )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -19,7 +19,7 @@ def logged_in(client):
     return client.get(reverse("home")).status_code == 200
 
 
-def invite(client, orgs, **overrides):
+def invite(client, orgs, follow=False, **overrides):
     data = {
         "first_name": "Nolwenn",
         "last_name": "Riou",
@@ -27,7 +27,7 @@ def invite(client, orgs, **overrides):
         "role": User.Role.CENTRE,
         "organisation": orgs.centre.pk,
     } | overrides
-    return client.post(reverse("accounts:create"), data)
+    return client.post(reverse("accounts:create"), data, follow=follow)
 
 
 def choose_password(client, link, password=NEW_PASSWORD):

@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from neighborhoods.models import AccountEvent, User
 from tests import factories as f
+from tests.accounts.conftest import free_port
 from tests.accounts.test_accounts import NEW_PASSWORD, choose_password, invite, logged_in, login
 from tests.accounts.test_two_factor import code
 from tests.conftest import PASSWORD
@@ -280,3 +281,28 @@ def test_the_admin_action_resets_second_factors(client_for, coordinator, landlor
     assert "votre propre double authentification" in page
     assert not TOTPDevice.objects.filter(user=landlord_user).exists()
     assert TOTPDevice.objects.filter(user=coordinator).exists()
+
+
+# When the mail server fails ------------------------------------------------------------------
+
+
+def test_a_mail_server_down_gives_a_message_and_the_invitation_is_resent_later(
+    smtp, settings, client_for, coordinator, orgs
+):
+    working_port = settings.EMAIL_PORT
+    settings.EMAIL_PORT = free_port()  # nothing listens there
+    coordo = client_for(coordinator)
+    page = page_text(invite(coordo, orgs, follow=True))
+    assert "L'invitation n'a pas pu partir" in page and "Renvoyer l'invitation" in page
+    user = User.objects.get(email=NEWCOMER)  # the account stands, without a password
+    assert not user.has_usable_password()
+    again = page_text(resend(coordo, user))
+    assert "L'invitation n'a pas pu partir" in again
+    assert kinds(user) == [AccountEvent.Kind.CREATED]  # no line says it was sent again
+
+    settings.EMAIL_PORT = working_port
+    resend(coordo, user)
+    [mail] = smtp.to(NEWCOMER)
+    assert kinds(user) == [AccountEvent.Kind.CREATED, AccountEvent.Kind.INVITATION_RESENT]
+    _page, done = choose_password(Client(), smtp.link(mail))
+    assert done["Location"] == reverse("password_reset_complete")
