@@ -77,7 +77,11 @@ def _event(session, *, contact: str, for_staff: bool, stamp: datetime.datetime) 
             % {"w": session.waiting_count}
         )
         lines.append(_("Animation : %(name)s") % {"name": session.facilitator})
-    location = session.centre.name + (f" – {session.place}" if session.place else "")
+    # A place often names its centre already ("Centre social de Kerourien – salle multimédia").
+    place = session.place.strip()
+    location = place if session.centre.name in place else session.centre.name
+    if place and location != place:
+        location += f" – {place}"
     event = Event.new(
         uid=session_uid(session),
         sequence=session.sequence,

@@ -205,6 +205,14 @@ def test_a_coordinator_creates_a_centres_address_and_sets_its_contact(
     assert CentreCalendar.objects.get(centre=orgs.centre).contact == "02 98 00 00 00"
 
 
+def test_a_place_that_names_its_centre_is_not_repeated(client_for, centre_user, make_session):
+    session = make_session()
+    place = "Centre social de test – salle multimédia"
+    WorkshopSession.objects.filter(pk=session.pk).update(place=place)
+    event = only_event(session_file(client_for(centre_user), session))
+    assert str(event["LOCATION"]) == place
+
+
 def test_a_phone_contact_goes_in_the_description_not_as_organizer(
     client_for, centre_user, make_session
 ):
