@@ -14,7 +14,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from neighborhoods.models import AccountEvent, User
 from tests import factories as f
 from tests.accounts.conftest import free_port
-from tests.accounts.test_accounts import NEW_PASSWORD, choose_password, invite, logged_in, login
+from tests.accounts.test_accounts import (
+    NEW_PASSWORD,
+    choose_password,
+    invitation_data,
+    invite,
+    logged_in,
+    login,
+)
 from tests.accounts.test_two_factor import code
 from tests.conftest import PASSWORD
 
@@ -33,14 +40,7 @@ def kinds(user):
 
 
 def admin_add(client, orgs, **overrides):
-    data = {
-        "first_name": "Nolwenn",
-        "last_name": "Riou",
-        "email": "Nolwenn.Riou@centre.example",
-        "role": User.Role.CENTRE,
-        "organisation": orgs.centre.pk,
-    } | overrides
-    return client.post(reverse("admin:neighborhoods_user_add"), data)
+    return client.post(reverse("admin:neighborhoods_user_add"), invitation_data(orgs, **overrides))
 
 
 def test_the_admin_add_form_asks_for_no_password(client_for, coordinator):
