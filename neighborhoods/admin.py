@@ -15,7 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from brest_internet.common.admin import ReadOnlyTabularInline
 from brest_internet.common.paginators import EstimatedCountPaginator
 
-from . import pipeline
+from . import accounts, pipeline
 from .models import (
     DateCorrection,
     Dwelling,
@@ -64,21 +64,89 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """Accounts as on the coordinators' pages: a new account gets an invitation (no password
+    typed here, `accounts.account_invite`), and nobody sets another person's password."""
+
     list_display = ["username", "first_name", "last_name", "organisation", "role", "is_active"]
     list_filter = ["role", "organisation", "is_active"]
     list_select_related = ["organisation"]
     fieldsets = [
-        *BaseUserAdmin.fieldsets,
+        (None, {"fields": ["username"]}),
+        *BaseUserAdmin.fieldsets[1:],
         (_("Programme"), {"fields": ["organisation", "role"]}),
     ]
+    add_form = accounts.AccountForm
+    add_form_template = None  # the plain add form: Django's speaks of a password to type
     add_fieldsets = [
-        *BaseUserAdmin.add_fieldsets,
-        (_("Programme"), {"fields": ["organisation", "role"]}),
+        (None, {"fields": ["first_name", "last_name", "email"]}),
+        (_("Programme"), {"fields": ["role", "organisation"]}),
     ]
+    actions = ["resend_invitation", "reset_second_factor"]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        # Django's user admin asks for the change permission as well, lest a person allowed only
+        # to add create a superuser; this add form has no flag, no group, no password, so the
+        # coordination adds accounts without changing them here.
+        return admin.ModelAdmin.add_view(self, request, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        try:
+            accounts.account_invite(by=request.user, request=request, user=obj)
+        except accounts.InvitationNotSent as error:
+            self.message_user(request, str(error), messages.WARNING)
+        else:
+            self.message_user(
+                request,
+                gettext("Une invitation est partie à %(email)s.") % {"email": obj.email},
+                messages.SUCCESS,
+            )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         form.instance.sync_role_group()
+
+    def user_change_password(self, request, id, form_url=""):
+        """Refused: a person chooses their own password (from an invitation, "mot de passe
+        oublié", or their own page); a coordinator resends the invitation instead."""
+        raise PermissionDenied
+
+    def _each(self, request, queryset, apply, done_message):
+        done = 0
+        for user in queryset:
+            try:
+                if apply(user) is not False:
+                    done += 1
+            except accounts.AccountError as error:
+                self.message_user(request, f"{user} : {error}", messages.ERROR)
+        if done:
+            self.message_user(request, done_message % {"n": done}, messages.SUCCESS)
+
+    # Open to whoever sees the accounts (the coordination): the same services as their page.
+    @admin.action(description=_("Renvoyer l'invitation"), permissions=["view"])
+    def resend_invitation(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda user: accounts.account_invitation_resend(
+                by=request.user, request=request, user=user
+            ),
+            gettext("%(n)d invitation(s) envoyée(s) à nouveau."),
+        )
+
+    @admin.action(
+        description=_("Réinitialiser la double authentification (téléphone perdu)"),
+        permissions=["view"],
+    )
+    def reset_second_factor(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda user: accounts.account_second_factor_reset(by=request.user, user=user),
+            gettext("%(n)d double(s) authentification(s) réinitialisée(s)."),
+        )
 
 
 class SectorInline(admin.TabularInline):

@@ -190,7 +190,8 @@ NAME_TAKEN_MESSAGE = _(
 
 
 class AccountEvent(AppendOnly):
-    """One line of an account's history: created (invited), deactivated, reactivated.
+    """One line of an account's history: created (invited), invitation sent again, deactivated,
+    reactivated, second factor reset.
 
     Written once by `neighborhoods.accounts.account_*`, never changed nor deleted.
     """
@@ -199,6 +200,8 @@ class AccountEvent(AppendOnly):
         CREATED = "created", _("Compte créé, invitation envoyée")
         DEACTIVATED = "deactivated", _("Compte désactivé")
         REACTIVATED = "reactivated", _("Compte réactivé")
+        INVITATION_RESENT = "invitation_resent", _("Invitation envoyée à nouveau")
+        SECOND_FACTOR_RESET = "second_factor_reset", _("Double authentification réinitialisée")
 
     user = models.ForeignKey(
         User, verbose_name=_("compte"), on_delete=models.PROTECT, related_name="account_events"

@@ -16,14 +16,16 @@ import datetime
 import random
 
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
-from neighborhoods.models import Meeting, Neighbourhood, Occupancy
+from neighborhoods.models import Meeting, Neighbourhood, Occupancy, Organisation
 
 from .models import (
     AdviceRequest,
+    CentreCalendar,
     ComputerModel,
     ComputerOrder,
     HalfDayVisit,
@@ -98,6 +100,9 @@ def load(ctx):
             "c": len(computers),
         }
     )
+
+    calendars = load_calendars()
+    ctx.progress(_("%(n)d agendas de centre à s'abonner") % {"n": calendars})
 
     running = {
         nbh.name: nbh
@@ -497,3 +502,12 @@ def load_advice(rng, running, occupants):
             )
     bulk_create_with_history(requests, AdviceRequest)
     return len(requests)
+
+
+def load_calendars():
+    """Each centre's calendar feed (its secret address and the contact of its files)."""
+    centres = Organisation.objects.filter(kind=Organisation.Kind.CENTRE).order_by("name")
+    for centre in centres:
+        contact = f"accueil@{slugify(centre.short_name or centre.name)}.example"
+        CentreCalendar.objects.get_or_create(centre=centre, defaults={"contact": contact})
+    return len(centres)

@@ -53,16 +53,15 @@ def test_a_landlord_ticked_staff_in_the_admin_form_is_saved_without_it(admin_cli
     response = admin_client.post(
         reverse("admin:neighborhoods_user_add"),
         {
-            "username": "nouveau-bailleur",
-            "password1": "Kerourien-Brest-2014",
-            "password2": "Kerourien-Brest-2014",
-            "usable_password": "true",
+            "first_name": "Yann",
+            "last_name": "Le Gall",
+            "email": "nouveau-bailleur@bailleur.example",
             "organisation": orgs.landlord.pk,
             "role": User.Role.LANDLORD,
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
-    user = User.objects.get(username="nouveau-bailleur")
+    user = User.objects.get(username="nouveau-bailleur@bailleur.example")
     user.is_staff = True
     user.is_superuser = True
     user.save()

@@ -19,15 +19,21 @@ def logged_in(client):
     return client.get(reverse("home")).status_code == 200
 
 
-def invite(client, orgs, **overrides):
-    data = {
+def invitation_data(orgs, **overrides):
+    """What a coordinator types for a new centre staff member (the page's and the admin's)."""
+    return {
         "first_name": "Nolwenn",
         "last_name": "Riou",
         "email": "Nolwenn.Riou@centre.example",
         "role": User.Role.CENTRE,
         "organisation": orgs.centre.pk,
     } | overrides
-    return client.post(reverse("accounts:create"), data)
+
+
+def invite(client, orgs, follow=False, **overrides):
+    return client.post(
+        reverse("accounts:create"), invitation_data(orgs, **overrides), follow=follow
+    )
 
 
 def choose_password(client, link, password=NEW_PASSWORD):

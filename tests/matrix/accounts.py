@@ -50,6 +50,19 @@ ROWS = [
         post=access("coordinator"),
         kwargs=lambda w: {"pk": w.account.pk},
     ),
+    # Both answer with a redirect to the account's page, done or refused with a message.
+    Row(
+        "accounts:resend_invitation",
+        get=access(others=FORBIDDEN, coordinator=NOT_ALLOWED),
+        post=access("coordinator"),
+        kwargs=lambda w: {"pk": w.account.pk},
+    ),
+    Row(
+        "accounts:reset_second_factor",
+        get=access(others=FORBIDDEN, coordinator=NOT_ALLOWED),
+        post=access("coordinator"),
+        kwargs=lambda w: {"pk": w.account.pk},
+    ),
 ]
 
 

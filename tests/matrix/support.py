@@ -8,7 +8,7 @@ import datetime
 
 from django.utils import timezone
 
-from . import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, Row, access
+from . import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, Row, access, everyone
 
 STAFF = ("coordinator", "centre", "other_centre")
 
@@ -68,6 +68,13 @@ ROWS = [
         get=scoped(),
         post=scoped(),
         kwargs=_pk("past_session"),
+    ),
+    # A session's calendar file: the session page's scope, GET only.
+    Row(
+        "support:session_ics",
+        get=scoped(),
+        post=scoped_wrong_method(),
+        kwargs=_pk("session"),
     ),
     Row(
         "support:registration_cancel",
@@ -162,6 +169,32 @@ ROWS = [
         kwargs=_pk("advice"),
         data=lambda w: {"answer": "Vous pouvez résilier sans frais."},
     ),
+    # Calendar feeds: the coordination manages every centre's, a centre's staff their own
+    # (the index sends them there); the feed answers anyone holding its secret address.
+    Row(
+        "support:calendar_index",
+        get=access("coordinator", centre=OK, other_centre=OK),
+        post=staff_get_only(),
+    ),
+    Row(
+        "support:calendar_detail",
+        get=scoped(),
+        post=scoped(),
+        kwargs=lambda w: {"pk": w.orgs.centre.pk},
+        data=lambda w: {"contact": "accueil@centre.example"},
+    ),
+    Row(
+        "support:calendar_regenerate",
+        get=scoped_wrong_method(),
+        post=scoped(),
+        kwargs=lambda w: {"pk": w.orgs.centre.pk},
+    ),
+    Row(
+        "support:calendar_feed",
+        get=everyone(OK),
+        post=everyone(NOT_ALLOWED),
+        kwargs=lambda w: {"token": w.support.calendar.token},
+    ),
     # Computers
     Row("support:computer_list", get=staff_page(), post=staff_get_only()),
     Row(
@@ -183,6 +216,7 @@ def populate(world):
     from neighborhoods.models import Meeting, Occupancy
     from support.models import (
         AdviceRequest,
+        CentreCalendar,
         ComputerModel,
         ComputerOrder,
         HomeHelpRequest,
@@ -247,6 +281,7 @@ def populate(world):
         household=world.household, neighbourhood=world.nbh, computer=computer, price=70
     )
     world.support = SimpleNamespace(
+        calendar=CentreCalendar.objects.create(centre=world.orgs.centre),
         topic=topic,
         session=session,
         past_session=past_session,

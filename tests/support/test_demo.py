@@ -48,3 +48,18 @@ def test_a_march_session_was_moved_by_the_centre_with_its_history(demo, client_f
     call_command("load_brest_demo", stdout=again)
     assert "déplacée" not in again.getvalue()
     assert session.history.count() == 2
+
+
+def test_each_demo_centre_has_a_calendar_feed_its_staff_read_on_their_page(demo, client_for):
+    from django.test import Client
+
+    from support.models import CentreCalendar
+
+    animateur = User.objects.get(username="animateur")
+    calendar = CentreCalendar.objects.get(centre=animateur.organisation)
+    assert CentreCalendar.objects.count() == 3  # the three centres of the demo
+    page = client_for(animateur).get(reverse("support:calendar_index"), follow=True)
+    feed = reverse("support:calendar_feed", kwargs={"token": calendar.token})
+    assert feed in page.content.decode()
+    response = Client().get(feed)
+    assert response.status_code == 200 and b"BEGIN:VCALENDAR" in response.content
