@@ -22,6 +22,7 @@ from django.db.models.functions import Cast, Concat, Replace
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from brest_internet.common import clock
 from neighborhoods.models import Dwelling, Household, Occupancy
 
 ANONYMOUS_TEXT = "[anonymisé]"
@@ -188,7 +189,7 @@ def household_anonymise(*, household, by=None):
 def departed_households(*, months=None, today=None):
     """Households gone (every occupancy ended) for longer than the retention period."""
     months = settings.GDPR_RETENTION_MONTHS if months is None else months
-    today = today or timezone.localdate()
+    today = today or clock.today()
     limit = today - datetime.timedelta(days=round(months * 30.44))
     still_living = Occupancy.objects.filter(moved_out__isnull=True).values("household_id")
     return (

@@ -10,8 +10,9 @@ from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from brest_internet.common import clock
 
 from .models import Dwelling, Household, Meeting, Neighbourhood, Occupancy, Organisation
 
@@ -340,7 +341,7 @@ class PastDateField(forms.DateField):
 
     def validate(self, value):
         super().validate(value)
-        if value and value > timezone.localdate():
+        if value and value > clock.today():
             raise forms.ValidationError(
                 _("Cette date est dans le futur : enregistrez le changement le jour venu.")
             )

@@ -23,8 +23,9 @@ import datetime
 
 from django.db import transaction
 from django.dispatch import Signal
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from brest_internet.common import clock
 
 from .models import Dwelling, Household, Occupancy, User, overlap_message
 
@@ -43,7 +44,7 @@ class MoveError(Exception):
 
 
 def _today() -> datetime.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def _d(day: datetime.date) -> str:

@@ -5,9 +5,9 @@ import datetime
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from brest_internet.common import clock
 from neighborhoods.models import Dwelling, Meeting, Neighbourhood, Occupancy
 
 from .models import Adjustment, Payer, Subscription
@@ -90,7 +90,7 @@ class SubscriptionRequestForm(forms.Form):
         cleaned = super().clean()
         dwelling = cleaned.get("dwelling")
         if dwelling is not None:
-            on = cleaned.get("requested_on") or timezone.localdate()
+            on = cleaned.get("requested_on") or clock.today()
             occupancy = (
                 Occupancy.objects.filter(dwelling=dwelling, moved_in__lte=on)
                 .exclude(moved_out__lte=on)

@@ -17,6 +17,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from brest_internet.common import clock
 from neighborhoods.models import (
     Dwelling,
     Household,
@@ -60,7 +61,7 @@ class ChargeError(Exception):
 
 
 def _today() -> datetime.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def _fmt(day: datetime.date) -> str:

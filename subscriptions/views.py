@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from brest_internet.common import clock
 from neighborhoods.access import CENTRE, COORDINATOR, LANDLORD, role_required
 from neighborhoods.models import Neighbourhood, Organisation
 
@@ -138,7 +139,7 @@ def subscription_create(request):
 @require_GET
 def subscription_detail(request, pk):
     sub = get_subscription_for_user(request.user, pk)
-    today = timezone.localdate()
+    today = clock.today()
     history = sub.history.select_related("history_user").order_by("-history_date")[:50]
     return render(
         request,
@@ -278,7 +279,7 @@ def requests_batch_file(request, pk):
 @require_GET
 def subscription_rate(request):
     """Active subscriptions / dwellings per neighbourhood, month by month since the launch."""
-    today = timezone.localdate()
+    today = clock.today()
     neighbourhoods = list(
         _scope(request.user).filter(launched_on__isnull=False).order_by("launched_on")
     )
@@ -353,7 +354,7 @@ def charges_index(request):
     runs = ChargeRun.objects.visible_to(request.user).select_related(
         "charge_month", "run_by", "tariff", "landlord"
     )[:10]
-    today = timezone.localdate()
+    today = clock.today()
     form = GenerateForm(initial={"month": today.strftime("%Y-%m")})
     return render(
         request,

@@ -5,6 +5,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from brest_internet.common import clock
 from neighborhoods.models import Dwelling, Occupancy, Organisation
 
 from .access import neighbourhoods_for
@@ -95,7 +96,7 @@ class SessionForm(_SessionTimesForm):
     def clean(self):
         data = super().clean()
         starts = data.get("starts_at")
-        if starts and starts <= timezone.now():
+        if starts and starts <= clock.now():
             self.add_error("starts_at", _("Une nouvelle séance se programme dans le futur."))
         return data
 
