@@ -113,7 +113,7 @@ class Review(models.Model):
         ]
 
     def __str__(self):
-        return _("Bilan de %(nbh)s du %(start)s au %(end)s") % {
+        return _("Bilan %(nbh)s, du %(start)s au %(end)s") % {
             "nbh": self.neighbourhood.name,
             "start": date_format(self.period_start, "SHORT_DATE_FORMAT"),
             "end": date_format(self.period_end, "SHORT_DATE_FORMAT"),

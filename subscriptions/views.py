@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from brest_internet.common import clock
@@ -247,7 +248,11 @@ def requests_mark_sent(request):
         request,
         format_html(
             '{} <a href="{}">{}</a>',
-            _("%(n)d demande(s) marquée(s) transmise(s) à l'opérateur (lot %(lot)d).")
+            ngettext(
+                "%(n)d demande marquée transmise à l'opérateur (lot %(lot)d).",
+                "%(n)d demandes marquées transmises à l'opérateur (lot %(lot)d).",
+                batch.rows,
+            )
             % {"n": batch.rows, "lot": batch.pk},
             reverse("subscriptions:requests_batch_file", args=[batch.pk]),
             _("Télécharger le fichier transmis (CSV)"),
@@ -380,7 +385,11 @@ def charges_generate(request):
         else:
             messages.success(
                 request,
-                _("%(m)s : %(n)d ligne(s) ajoutée(s), %(a)s €.")
+                ngettext(
+                    "%(m)s : %(n)d ligne ajoutée, %(a)s €.",
+                    "%(m)s : %(n)d lignes ajoutées, %(a)s €.",
+                    run.lines_added,
+                )
                 % {
                     "m": run.charge_month,
                     "n": run.lines_added,

@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from brest_internet.common import clock
 from neighborhoods.models import Dwelling, Occupancy, Organisation
@@ -268,7 +269,10 @@ class HalfDayForm(forms.Form):
     def session_label(session):
         when = timezone.localtime(session.starts_at)
         free = session.capacity - getattr(session, "registered_count", 0)
-        seats = _("%(n)d place(s)") % {"n": free} if free > 0 else _("complet : liste d'attente")
+        if free > 0:
+            seats = ngettext("%(n)d place", "%(n)d places", free) % {"n": free}
+        else:
+            seats = _("complet : liste d'attente")
         return f"{session.topic} – {when:%d/%m %H:%M} ({seats})"
 
     def clean(self):

@@ -271,7 +271,7 @@ def session_sign_up(request, pk):
                 request, _("Séance complète : %(h)s est en liste d'attente.") % {"h": reg.household}
             )
         else:
-            messages.success(request, _("%(h)s est inscrit.") % {"h": reg.household})
+            messages.success(request, _("Inscription enregistrée : %(h)s.") % {"h": reg.household})
     return redirect(session)
 
 
@@ -284,7 +284,7 @@ def registration_cancel(request, pk):
     except s.SupportError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Inscription de %(h)s annulée.") % {"h": reg.household})
+        messages.success(request, _("Inscription annulée : %(h)s.") % {"h": reg.household})
         if promoted is not None:
             messages.info(
                 request,

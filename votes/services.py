@@ -21,6 +21,7 @@ from django.db.models import BigIntegerField, Case, Count, Exists, F, OuterRef, 
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from brest_internet.common import clock
 from neighborhoods import pipeline
@@ -803,7 +804,12 @@ def certification_problems(vote: Vote, on: datetime.date | None = None) -> list[
     pending = vote.paper_counts.exclude(status=PaperCount.Status.CONFIRMED).count()
     if pending:
         problems.append(
-            _("%(n)d dépouillement(s) sans seconde saisie concordante") % {"n": pending}
+            ngettext(
+                "%(n)d dépouillement sans seconde saisie concordante",
+                "%(n)d dépouillements sans seconde saisie concordante",
+                pending,
+            )
+            % {"n": pending}
         )
     for tally in tallies(vote):
         if tally.agrees:
