@@ -14,7 +14,15 @@ from django.utils.translation import gettext_lazy as _
 
 from brest_internet.common import clock
 
-from .models import Dwelling, Household, Meeting, Neighbourhood, Occupancy, Organisation
+from .models import (
+    Dwelling,
+    Household,
+    Meeting,
+    Neighbourhood,
+    Occupancy,
+    Organisation,
+    Sector,
+)
 
 
 class NeighbourhoodFilter(django_filters.FilterSet):
@@ -38,6 +46,17 @@ class NeighbourhoodFilter(django_filters.FilterSet):
         from django.db.models import Q
 
         return queryset.filter(Q(planned_year=value) | Q(launched_on__year=value))
+
+
+class SectorForm(forms.ModelForm):
+    """A new sector of a neighbourhood (services.sector_create saves it)."""
+
+    class Meta:
+        model = Sector
+        fields = ["name", "expected_dwellings", "planned_year"]
+
+    def validate_unique(self):
+        """The service checks the name within the neighbourhood (the form has none)."""
 
 
 class MeetingForm(forms.ModelForm):
