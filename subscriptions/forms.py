@@ -181,3 +181,20 @@ class AdjustmentForm(forms.Form):
 
     def clean_dwelling(self):
         return _dwelling_in_scope(self.cleaned_data["dwelling"], self.user)
+
+
+class TariffScheduleForm(forms.Form):
+    """A new price per dwelling and month, from the first day of a month to come."""
+
+    amount = forms.DecimalField(
+        label=_("Nouveau montant par logement et par mois (€)"),
+        min_value=0,
+        max_digits=7,
+        decimal_places=2,
+        localize=True,  # "1,50" as a French person types it
+    )
+    starts_on = forms.DateField(
+        label=_("En vigueur à partir du"),
+        widget=DateInput(),
+        help_text=_("Le premier jour d'un mois à venir : le tarif actuel s'arrête la veille."),
+    )
