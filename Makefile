@@ -70,6 +70,11 @@ loadtest: install
 messages: install
 	$(BIN)/python manage.py makemessages -l en -l fr --no-obsolete \
 		--ignore='.venv/*' --ignore='tests/*' --ignore='static/*' --ignore='staticfiles/*'
+	# French is the source language: its untranslated entries get their own text, so that a
+	# plural takes the French rule ("0 logement", "1 logement", "2 logements") instead of
+	# gettext's fallback (singular for 1 only). Translated entries are left as they are.
+	msgattrib --untranslated --no-fuzzy locale/fr/LC_MESSAGES/django.po | msgen - \
+		| msgcat --use-first locale/fr/LC_MESSAGES/django.po - -o locale/fr/LC_MESSAGES/django.po
 	$(BIN)/python manage.py compilemessages --ignore='.venv/*'
 
 # Refresh the screenshots shown in the README from a run of the journeys.
