@@ -24,10 +24,13 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP) .env
 
+# The demo tells the source's story (January 2014): its clock opens on the Monday after the
+# demo's data (brest_internet/common/clock.py), so the programme looks live; production refuses it.
+DEMO_TODAY ?= 2014-03-03
 run: install
-	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py load_brest_demo
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DEBUG=1 DEMO_TODAY=$(DEMO_TODAY) $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 DEMO_TODAY=$(DEMO_TODAY) $(BIN)/python manage.py load_brest_demo
+	DEBUG=1 DEMO_TODAY=$(DEMO_TODAY) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -68,6 +71,11 @@ loadtest: install
 messages: install
 	$(BIN)/python manage.py makemessages -l en -l fr --no-obsolete \
 		--ignore='.venv/*' --ignore='tests/*' --ignore='static/*' --ignore='staticfiles/*'
+	# French is the source language: its untranslated entries get their own text, so that a
+	# plural takes the French rule ("0 logement", "1 logement", "2 logements") instead of
+	# gettext's fallback (singular for 1 only). Translated entries are left as they are.
+	msgattrib --untranslated --no-fuzzy locale/fr/LC_MESSAGES/django.po | msgen - \
+		| msgcat --use-first locale/fr/LC_MESSAGES/django.po - -o locale/fr/LC_MESSAGES/django.po
 	$(BIN)/python manage.py compilemessages --ignore='.venv/*'
 
 # Refresh the screenshots shown in the README from a run of the journeys.

@@ -32,6 +32,22 @@ REVIEWS = [
         "proximité est ce qui fait franchir le pas aux nouveaux usagers.",
         "Proposer l'offre aux nouveaux locataires à leur arrivée ; ateliers le samedi.",
     ),
+    # The source (13 January 2014) is the review of 2013 for both running neighbourhoods.
+    (
+        "Kerourien",
+        datetime.date(2013, 1, 1),
+        datetime.date(2013, 12, 31),
+        "69 foyers abonnés aujourd'hui (12 % des logements), contre 78 la première année. "
+        "Les ateliers restent l'accompagnement le plus demandé.",
+        "Proposer l'offre aux locataires arrivés depuis le lancement.",
+    ),
+    (
+        "Keredern",
+        datetime.date(2013, 1, 1),
+        datetime.date(2013, 12, 31),
+        "132 foyers abonnés aujourd'hui (13 % des logements), contre 101 fin 2012.",
+        "Poursuivre les ateliers du samedi ; aider Valy-Hir à préparer son lancement.",
+    ),
 ]
 
 

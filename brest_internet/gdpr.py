@@ -10,22 +10,28 @@ After anonymisation the household's name is found in no table.
 
 import datetime
 import json
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import CharField, F, Max, Q, Value
 from django.db.models.functions import Cast, Concat, Replace
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from brest_internet.common import clock
 from brest_internet.common.errors import Refusal
 from neighborhoods.models import Dwelling, Household, Occupancy
 
 ANONYMOUS_TEXT = "[anonymisé]"
+# Technical columns the readable export leaves out (the JSON keeps everything).
+HIDDEN_IN_READABLE = {"history_id"}
 
 # Free-text fields, on records linked to a household, where staff may have written personal
 # details. `tests/test_gdpr.py` fails when a model linked to a household gains a text field
@@ -71,6 +77,74 @@ def household_export(*, household):
         rows = list(model._default_manager.filter(**{field: household}).values())
         data[model._meta.label] = rows
     return data
+
+
+@dataclass
+class ReadableSection:
+    """One kind of record of a household's data, as a person reads it: a title and, per
+    record, (label, value) pairs in French."""
+
+    title: str
+    records: list[list[tuple[str, str]]]
+
+
+def _readable(obj, field) -> str:
+    if field.choices:
+        value = getattr(obj, f"get_{field.name}_display")()
+    elif field.is_relation:
+        value = getattr(obj, field.name)
+    else:
+        value = getattr(obj, field.attname)
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("oui") if value else _("non")
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return date_format(value, "DATE_FORMAT")
+    return str(value)
+
+
+def household_export_readable(*, household) -> list[ReadableSection]:
+    """The same data as `household_export`, for the household to read: French labels (the
+    models' own), dates written out, choices by their names. One query per kind of record."""
+    fields = ("name", "phone", "email", "created_at", "anonymised_at")
+    meta = Household._meta
+    sections = [
+        ReadableSection(
+            str(meta.verbose_name).capitalize(),
+            [
+                [
+                    (
+                        str(meta.get_field(name).verbose_name).capitalize(),
+                        _readable(household, meta.get_field(name)),
+                    )
+                    for name in fields
+                ]
+            ],
+        )
+    ]
+    for model, link in household_links():
+        shown = [
+            f
+            for f in model._meta.concrete_fields
+            if f.name != link
+            and not f.primary_key
+            and f.name not in HIDDEN_IN_READABLE
+            # Who on the staff keyed a record is the staff's data, not the household's.
+            and not (f.is_relation and f.related_model is get_user_model())
+        ]
+        related = [f.name for f in shown if f.is_relation]
+        rows = model._default_manager.filter(**{link: household}).select_related(*related)
+        records = [
+            [(str(f.verbose_name).capitalize(), _readable(row, f)) for f in shown]
+            for row in rows.order_by("pk")
+        ]
+        if records:
+            title = str(model._meta.verbose_name_plural).capitalize()
+            sections.append(ReadableSection(title, records))
+    return sections
 
 
 def household_export_json(*, household):
@@ -189,7 +263,7 @@ def household_anonymise(*, household, by=None):
 def departed_households(*, months=None, today=None):
     """Households gone (every occupancy ended) for longer than the retention period."""
     months = settings.GDPR_RETENTION_MONTHS if months is None else months
-    today = today or timezone.localdate()
+    today = today or clock.today()
     limit = today - datetime.timedelta(days=round(months * 30.44))
     still_living = Occupancy.objects.filter(moved_out__isnull=True).values("household_id")
     return (

@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from brest_internet.common import clock
 from neighborhoods.models import Neighbourhood
 
 
@@ -40,7 +41,7 @@ def with_review_status(neighbourhoods, today: datetime.date | None = None):
     A running neighbourhood is due for a review when the end of its last review's period (or
     its launch, before any review) is older than settings.REVIEW_DUE_MONTHS months.
     """
-    today = today or timezone.localdate()
+    today = today or clock.today()
     cutoff = months_before(today, settings.REVIEW_DUE_MONTHS)
     last_end = (
         Review.objects.filter(neighbourhood=OuterRef("pk"))
@@ -112,7 +113,7 @@ class Review(models.Model):
         ]
 
     def __str__(self):
-        return _("Bilan de %(nbh)s du %(start)s au %(end)s") % {
+        return _("Bilan %(nbh)s, du %(start)s au %(end)s") % {
             "nbh": self.neighbourhood.name,
             "start": date_format(self.period_start, "SHORT_DATE_FORMAT"),
             "end": date_format(self.period_end, "SHORT_DATE_FORMAT"),

@@ -5,15 +5,16 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
+from brest_internet.common import clock
 from neighborhoods.access import COORDINATOR, role_required
-from neighborhoods.models import Household
+from neighborhoods.models import Household, Occupancy
 
 from . import gdpr
 
@@ -41,7 +42,23 @@ class HouseholdSearch(forms.Form):
 @require_GET
 def households(request):
     form = HouseholdSearch(request.GET or None)
-    qs = Household.objects.order_by("name", "id")
+    # Namesakes are told apart by their dwellings (reference, neighbourhood, dates).
+    namesakes = (
+        Household.objects.filter(name=OuterRef("name"))
+        .order_by()
+        .values("name")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    occupancies = Prefetch(
+        "occupancies",
+        queryset=Occupancy.objects.select_related("dwelling__neighbourhood").order_by("moved_in"),
+    )
+    qs = (
+        Household.objects.annotate(namesakes=Subquery(namesakes))
+        .prefetch_related(occupancies)
+        .order_by("name", "id")
+    )
     if form.is_valid() and form.cleaned_data["q"]:
         q = form.cleaned_data["q"]
         qs = qs.filter(Q(name__icontains=q) | Q(occupancies__dwelling__reference__icontains=q))
@@ -62,13 +79,42 @@ def household_export(request, pk):
     return response
 
 
+def _household(pk):
+    occupancies = Prefetch(
+        "occupancies",
+        queryset=Occupancy.objects.select_related("dwelling__neighbourhood").order_by("moved_in"),
+    )
+    return get_object_or_404(Household.objects.prefetch_related(occupancies), pk=pk)
+
+
 @role_required(COORDINATOR)
-@require_POST
+@require_GET
+def household_data(request, pk):
+    """The household's data as it reads them: French labels, dates, a page to print or send,
+    beside the JSON file for machines."""
+    household = _household(pk)
+    sections = gdpr.household_export_readable(household=household)
+    return render(
+        request,
+        "gdpr/household_data.html",
+        {"household": household, "sections": sections, "today": clock.today()},
+    )
+
+
+@role_required(COORDINATOR)
+@require_http_methods(["GET", "POST"])
 def household_anonymise(request, pk):
-    household = get_object_or_404(Household, pk=pk)
-    if request.POST.get("confirm") != "yes":
-        messages.error(request, _("Cochez la case de confirmation pour anonymiser ce foyer."))
-        return redirect("gdpr:households")
+    """GET: the household to be anonymised, told apart from its namesakes, and what anonymising
+    it does; POST (with the box ticked): anonymise it."""
+    household = _household(pk)
+    if (
+        request.method == "GET"
+        or household.anonymised_at is None
+        and (request.POST.get("confirm") != "yes")
+    ):
+        if request.method == "POST":
+            messages.error(request, _("Cochez la case de confirmation pour anonymiser ce foyer."))
+        return render(request, "gdpr/household_anonymise.html", {"household": household})
     try:
         gdpr.household_anonymise(household=household, by=request.user)
     except gdpr.AnonymisationError as error:

@@ -6,6 +6,7 @@ off) a missing SECRET_KEY or ALLOWED_HOSTS stops start-up with a clear message, 
 security settings are on unless a variable turns them off (TLS terminated by a proxy).
 """
 
+import datetime
 import sys
 from pathlib import Path
 
@@ -114,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "brest_internet.context_processors.demo_clock",
             ],
         },
     },
@@ -299,6 +301,23 @@ PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_HOURS", default=72) * 3
 
 # Demo accounts' password; when unset, load_brest_demo generates and prints one.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="")
+
+# The demo clock: `make run` sets DEMO_TODAY (ISO date) so the demo opens on a day just after the
+# source's story (brest_internet/common/clock.py). A production server's dates are real: refused
+# when DEBUG is off.
+DEMO_TODAY = None
+if _demo_today := env.str("DEMO_TODAY", default=""):
+    try:
+        DEMO_TODAY = datetime.date.fromisoformat(_demo_today)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"DEMO_TODAY={_demo_today!r} is not a date: write it as YYYY-MM-DD."
+        ) from None
+    if not (DEBUG or TESTING):
+        raise ImproperlyConfigured(
+            "DEMO_TODAY sets the demo's clock and is refused in production (DEBUG off): "
+            "remove it from the environment."
+        )
 
 # Households gone (every occupancy ended) for longer than this are anonymised by the daily
 # `anonymise_departed_households` command.

@@ -260,14 +260,12 @@ def account_create(request):
         except InvitationNotSent as error:
             messages.warning(
                 request,
-                _("Le compte de %(name)s est créé.") % {"name": user.get_full_name()}
-                + " "
-                + str(error),
+                _("Compte créé pour %(name)s.") % {"name": user.get_full_name()} + " " + str(error),
             )
         else:
             messages.success(
                 request,
-                _("Le compte de %(name)s est créé ; une invitation est partie à %(email)s.")
+                _("Compte créé pour %(name)s ; une invitation est partie à %(email)s.")
                 % {"name": user.get_full_name(), "email": user.email},
             )
         return redirect("accounts:detail", pk=user.pk)
@@ -300,9 +298,9 @@ def _set_active(request, pk, active):
         messages.success(
             request,
             (
-                _("Le compte de %(name)s est réactivé.")
+                _("Compte réactivé : %(name)s.")
                 if active
-                else _("Le compte de %(name)s est désactivé : il ne peut plus se connecter.")
+                else _("Compte désactivé : %(name)s ne peut plus se connecter.")
             )
             % {"name": account.get_full_name() or account.username},
         )

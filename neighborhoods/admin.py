@@ -7,7 +7,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
@@ -245,7 +245,8 @@ class NeighbourhoodAdmin(NoRevertMixin, SimpleHistoryAdmin):
         if done:
             self.message_user(
                 request,
-                gettext("%(n)d quartier(s) modifié(s).") % {"n": done},
+                ngettext("%(n)d quartier modifié.", "%(n)d quartiers modifiés.", done)
+                % {"n": done},
                 messages.SUCCESS,
             )
         for nbh, error in errors:

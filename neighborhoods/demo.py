@@ -27,6 +27,8 @@ from .models import (
 
 D = datetime.date
 Stage = Neighbourhood.Stage
+# The day of the source's article.
+SOURCE_DATE = D(2014, 1, 13)
 
 # The dates of the source's three neighbourhoods (see notes/HELPERS.md, "The demo").
 # partners: partner meeting (validated); public: public meeting; vote_opens/vote_closes: the
@@ -521,6 +523,15 @@ def load_meetings(nbh, orgs):
             place,
             [city, landlord, *partners],
             minutes=_("Bilan après quelques mois de fonctionnement."),
+        )
+        # The source's article (13 January 2014) reports the yearly review of both services.
+        _meeting(
+            nbh,
+            Meeting.Kind.REVIEW,
+            SOURCE_DATE,
+            place,
+            [city, landlord, *partners],
+            minutes=_("Bilan annuel : abonnés, ateliers et demandes d'aide à domicile."),
         )
 
 

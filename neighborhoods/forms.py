@@ -10,10 +10,19 @@ from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Dwelling, Household, Meeting, Neighbourhood, Occupancy, Organisation
+from brest_internet.common import clock
+
+from .models import (
+    Dwelling,
+    Household,
+    Meeting,
+    Neighbourhood,
+    Occupancy,
+    Organisation,
+    Sector,
+)
 
 
 class NeighbourhoodFilter(django_filters.FilterSet):
@@ -37,6 +46,17 @@ class NeighbourhoodFilter(django_filters.FilterSet):
         from django.db.models import Q
 
         return queryset.filter(Q(planned_year=value) | Q(launched_on__year=value))
+
+
+class SectorForm(forms.ModelForm):
+    """A new sector of a neighbourhood (services.sector_create saves it)."""
+
+    class Meta:
+        model = Sector
+        fields = ["name", "expected_dwellings", "planned_year"]
+
+    def validate_unique(self):
+        """The service checks the name within the neighbourhood (the form has none)."""
 
 
 class MeetingForm(forms.ModelForm):
@@ -340,7 +360,7 @@ class PastDateField(forms.DateField):
 
     def validate(self, value):
         super().validate(value)
-        if value and value > timezone.localdate():
+        if value and value > clock.today():
             raise forms.ValidationError(
                 _("Cette date est dans le futur : enregistrez le changement le jour venu.")
             )

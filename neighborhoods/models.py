@@ -407,6 +407,8 @@ class Sector(models.Model):
         _("année prévue"), null=True, blank=True, validators=PLANNED_YEAR
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("secteur")
         verbose_name_plural = _("secteurs")

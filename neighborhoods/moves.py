@@ -23,10 +23,9 @@ import datetime
 
 from django.db import transaction
 from django.dispatch import Signal
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from brest_internet.common import formats
+from brest_internet.common import clock, formats
 from brest_internet.common.errors import Refusal
 
 from .models import Dwelling, Household, Occupancy, User, overlap_message
@@ -46,7 +45,7 @@ class MoveError(Refusal):
 
 
 def _today() -> datetime.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 _d = formats.day

@@ -13,10 +13,10 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from brest_internet.common import clock
 from brest_internet.common.errors import Refusal
 
 from .models import DateCorrection, Meeting, Neighbourhood, StageChange, User
@@ -69,7 +69,7 @@ REOPEN_TO = {
 
 
 def _today():
-    return timezone.localdate()
+    return clock.today()
 
 
 def _lock(

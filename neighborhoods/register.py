@@ -32,6 +32,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from brest_internet.common.errors import Refusal
@@ -107,6 +108,19 @@ MAX_COMPRESSION_RATIO = 100
 RATIO_CHECKED_ABOVE = 1024 * 1024
 # Marks the content a preview keeps (the register's columns only), as opposed to a raw file.
 KEPT_FORMAT = "register-rows-1"
+# Each column's own French, agreed with its gender (no "manquant(e)").
+MISSING = {
+    "reference": gettext_lazy("Référence manquante"),
+    "neighbourhood": gettext_lazy("Quartier manquant"),
+    "address": gettext_lazy("Adresse manquante"),
+    "status": gettext_lazy("Statut manquant"),
+}
+TOO_LONG = {
+    "reference": gettext_lazy("Référence trop longue (%(max)d caractères au plus)"),
+    "address": gettext_lazy("Adresse trop longue (%(max)d caractères au plus)"),
+    "building": gettext_lazy("Bâtiment trop long (%(max)d caractères au plus)"),
+    "entrance": gettext_lazy("Entrée trop longue (%(max)d caractères au plus)"),
+}
 
 
 class RegisterFileError(Refusal):
@@ -389,13 +403,10 @@ def plan_rows(rows: list[list], *, user: User) -> Plan:
         errors = []
         for key in REQUIRED:
             if not cells[key]:
-                errors.append(_("%(col)s manquant(e)") % {"col": HEADERS[key]})
+                errors.append(str(MISSING[key]))
         for key, limit in MAX_LENGTHS.items():
             if len(cells.get(key, "")) > limit:
-                errors.append(
-                    _("%(col)s trop long(ue) (%(max)d caractères au plus)")
-                    % {"col": HEADERS[key], "max": limit}
-                )
+                errors.append(str(TOO_LONG[key]) % {"max": limit})
         ref = cells["reference"]
         if ref:
             if ref in seen:

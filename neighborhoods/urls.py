@@ -25,6 +25,7 @@ urlpatterns = [
     path("<slug:slug>/arreter/", views.stop, name="stop"),
     path("<slug:slug>/rouvrir/", views.reopen, name="reopen"),
     path("<slug:slug>/reunions/nouvelle/", views.meeting_edit, name="meeting_create"),
+    path("<slug:slug>/secteurs/nouveau/", views.sector_create, name="sector_create"),
     path("<slug:slug>/reunions/<int:pk>/", views.meeting_edit, name="meeting_edit"),
     path(
         "<slug:slug>/reunions/<int:pk>/corriger-la-date/",

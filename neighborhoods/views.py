@@ -17,7 +17,7 @@ from django.views.generic import DetailView, ListView
 
 from brest_internet.common import formats
 
-from . import pipeline, register
+from . import pipeline, register, services
 from .access import ALL_ROLES, COORDINATOR, LANDLORD, RoleRequiredMixin, role_required
 from .forms import (
     AdvanceForm,
@@ -27,6 +27,7 @@ from .forms import (
     NeighbourhoodFilter,
     ReasonForm,
     RegisterUploadForm,
+    SectorForm,
     StopForm,
 )
 from .models import (
@@ -150,6 +151,7 @@ def neighbourhood_context(nbh, user, **forms):
         and user.has_role(LANDLORD),
     }
     if user.is_coordinator:
+        context["sector_form"] = forms.get("sector_form") or SectorForm(auto_id="secteur_%s")
         if step and step.to_stage and not step.missing:
             context["advance_form"] = forms.get("advance_form") or AdvanceForm(
                 initial={"to_stage": step.to_stage, "expected_stage": nbh.stage}
@@ -344,7 +346,9 @@ def meeting_edit(request, slug, pk=None):
     """Create (no pk) or edit a meeting of the neighbourhood."""
     nbh = get_neighbourhood_for_user(request.user, slug)
     meeting = get_object_or_404(Meeting, pk=pk, neighbourhood=nbh) if pk else None
-    form = MeetingForm(request.POST or None, instance=meeting, neighbourhood=nbh)
+    # "?type=bilan": the review step of the neighbourhood's page opens the form on that kind.
+    initial = {"kind": Meeting.Kind.REVIEW} if request.GET.get("type") == "bilan" else None
+    form = MeetingForm(request.POST or None, instance=meeting, neighbourhood=nbh, initial=initial)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Réunion enregistrée."))
@@ -353,6 +357,28 @@ def meeting_edit(request, slug, pk=None):
         request,
         "neighborhoods/meeting_form.html",
         {"nbh": nbh, "form": form, "meeting": meeting},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@role_required(COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def sector_create(request, slug):
+    """Add a sector to the neighbourhood (the form is on its page; shown alone with errors)."""
+    nbh = get_neighbourhood_for_user(request.user, slug)
+    form = SectorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sector = services.sector_create(by=request.user, neighbourhood=nbh, **form.cleaned_data)
+        except services.SectorError as error:
+            form.add_error("name", str(error))
+        else:
+            messages.success(request, _("Secteur « %(name)s » ajouté.") % {"name": sector.name})
+            return redirect(nbh)
+    return render(
+        request,
+        "neighborhoods/sector_form.html",
+        {"nbh": nbh, "form": form},
         status=400 if form.is_bound else 200,
     )
 

@@ -13,7 +13,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -242,7 +242,8 @@ class SubscriptionAdmin(admin.ModelAdmin):
             if done:
                 self.message_user(
                     request,
-                    gettext("%(n)d abonnement(s) mis à jour.") % {"n": done},
+                    ngettext("%(n)d abonnement mis à jour.", "%(n)d abonnements mis à jour.", done)
+                    % {"n": done},
                     messages.SUCCESS,
                 )
             return None

@@ -5,9 +5,9 @@ import datetime
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from brest_internet.common import clock
 from neighborhoods.models import Dwelling, Meeting, Neighbourhood, Occupancy
 
 from .models import Adjustment, Payer, Subscription
@@ -90,7 +90,7 @@ class SubscriptionRequestForm(forms.Form):
         cleaned = super().clean()
         dwelling = cleaned.get("dwelling")
         if dwelling is not None:
-            on = cleaned.get("requested_on") or timezone.localdate()
+            on = cleaned.get("requested_on") or clock.today()
             occupancy = (
                 Occupancy.objects.filter(dwelling=dwelling, moved_in__lte=on)
                 .exclude(moved_out__lte=on)
@@ -181,3 +181,20 @@ class AdjustmentForm(forms.Form):
 
     def clean_dwelling(self):
         return _dwelling_in_scope(self.cleaned_data["dwelling"], self.user)
+
+
+class TariffScheduleForm(forms.Form):
+    """A new price per dwelling and month, from the first day of a month to come."""
+
+    amount = forms.DecimalField(
+        label=_("Nouveau montant par logement et par mois (€)"),
+        min_value=0,
+        max_digits=7,
+        decimal_places=2,
+        localize=True,  # "1,50" as a French person types it
+    )
+    starts_on = forms.DateField(
+        label=_("En vigueur à partir du"),
+        widget=DateInput(),
+        help_text=_("Le premier jour d'un mois à venir : le tarif actuel s'arrête la veille."),
+    )

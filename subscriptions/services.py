@@ -12,12 +12,13 @@ import re
 import time
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from brest_internet.common import formats
+from brest_internet.common import clock, formats
 from brest_internet.common.errors import Refusal
 from neighborhoods.models import (
     Dwelling,
@@ -62,7 +63,7 @@ class ChargeError(Refusal):
 
 
 def _today() -> datetime.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 _fmt = formats.day
@@ -357,6 +358,47 @@ def tariff_close(*, tariff: Tariff, ends_on: datetime.date, by: User | None = No
         tariff._history_user = by
         tariff.save(update_fields=["ends_on"])
         return tariff
+
+
+def tariff_schedule(*, by: User, offer: Offer, amount: Decimal, starts_on: datetime.date) -> Tariff:
+    """Schedule a new price from the first day of a month to come, as a coordinator.
+
+    The tariff in force then gets its last day (the day before), the new one runs open-ended;
+    both changes are one transaction with their history rows. Refused: a date today or in the
+    past, not the first of a month (charges are monthly), a month already billed (what was
+    billed never changes), or a tariff already planned from that date or later.
+    """
+    if not by.is_coordinator:
+        raise PermissionDenied
+    if amount is None or amount < 0:
+        raise ChargeError(_("Le montant d'un tarif est un nombre positif ou nul."))
+    if starts_on <= _today():
+        raise ChargeError(
+            _("Un nouveau tarif se prévoit à partir d'une date à venir (après le %(day)s).")
+            % {"day": _fmt(_today())}
+        )
+    if starts_on.day != 1:
+        raise ChargeError(
+            _("Les charges sont mensuelles : un tarif commence le premier jour d'un mois.")
+        )
+    with transaction.atomic():
+        list(Offer.objects.select_for_update().filter(pk=offer.pk))
+        planned = offer.tariffs.filter(starts_on__gte=starts_on).order_by("starts_on").first()
+        if planned is not None:
+            raise ChargeError(
+                _("Un tarif de %(amount)s € est déjà prévu à partir du %(start)s.")
+                % {"amount": planned.amount, "start": _fmt(planned.starts_on)}
+            )
+        billed = Charge.objects.filter(tariff__offer=offer, month__gte=starts_on)
+        if billed.exists():
+            raise ChargeError(
+                _("Des charges sont déjà générées à partir du %(day)s : ce mois garde son tarif.")
+                % {"day": _fmt(starts_on)}
+            )
+        current = offer.tariffs.filter(ends_on__isnull=True).first()
+        if current is not None:
+            tariff_close(tariff=current, ends_on=starts_on - datetime.timedelta(days=1), by=by)
+        return tariff_create(offer=offer, amount=amount, starts_on=starts_on, by=by)
 
 
 # --- The monthly charge run ------------------------------------------------------------------

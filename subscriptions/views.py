@@ -9,15 +9,17 @@ import datetime
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, OuterRef, Q, Sum
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, Sum
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from brest_internet.common import clock
 from brest_internet.common.views import form_errors_as_messages, report_and_redirect
 from neighborhoods.access import CENTRE, COORDINATOR, LANDLORD, role_required
 from neighborhoods.models import Neighbourhood, Organisation
@@ -31,6 +33,7 @@ from .forms import (
     SendForm,
     SubscriptionFilterForm,
     SubscriptionRequestForm,
+    TariffScheduleForm,
 )
 from .models import (
     Adjustment,
@@ -39,8 +42,10 @@ from .models import (
     ChargeRun,
     LandlordMonth,
     MonthTotal,
+    Offer,
     RequestBatch,
     Subscription,
+    Tariff,
 )
 
 VIEWERS = (COORDINATOR, LANDLORD, CENTRE)
@@ -136,7 +141,7 @@ def subscription_create(request):
 @require_GET
 def subscription_detail(request, pk):
     sub = get_subscription_for_user(request.user, pk)
-    today = timezone.localdate()
+    today = clock.today()
     history = sub.history.select_related("history_user").order_by("-history_date")[:50]
     return render(
         request,
@@ -238,7 +243,11 @@ def requests_mark_sent(request):
         request,
         format_html(
             '{} <a href="{}">{}</a>',
-            _("%(n)d demande(s) marquée(s) transmise(s) à l'opérateur (lot %(lot)d).")
+            ngettext(
+                "%(n)d demande marquée transmise à l'opérateur (lot %(lot)d).",
+                "%(n)d demandes marquées transmises à l'opérateur (lot %(lot)d).",
+                batch.rows,
+            )
             % {"n": batch.rows, "lot": batch.pk},
             reverse("subscriptions:requests_batch_file", args=[batch.pk]),
             _("Télécharger le fichier transmis (CSV)"),
@@ -270,7 +279,7 @@ def requests_batch_file(request, pk):
 @require_GET
 def subscription_rate(request):
     """Active subscriptions / dwellings per neighbourhood, month by month since the launch."""
-    today = timezone.localdate()
+    today = clock.today()
     neighbourhoods = list(
         _scope(request.user).filter(launched_on__isnull=False).order_by("launched_on")
     )
@@ -345,7 +354,7 @@ def charges_index(request):
     runs = ChargeRun.objects.visible_to(request.user).select_related(
         "charge_month", "run_by", "tariff", "landlord"
     )[:10]
-    today = timezone.localdate()
+    today = clock.today()
     form = GenerateForm(initial={"month": today.strftime("%Y-%m")})
     return render(
         request,
@@ -371,7 +380,11 @@ def charges_generate(request):
         else:
             messages.success(
                 request,
-                _("%(m)s : %(n)d ligne(s) ajoutée(s), %(a)s €.")
+                ngettext(
+                    "%(m)s : %(n)d ligne ajoutée, %(a)s €.",
+                    "%(m)s : %(n)d lignes ajoutées, %(a)s €.",
+                    run.lines_added,
+                )
                 % {
                     "m": run.charge_month,
                     "n": run.lines_added,
@@ -615,3 +628,57 @@ def adjustment_create(request, month):
             messages.success(request, _("Ajustement enregistré."))
             return redirect(reverse("subscriptions:charges_month", args=[charge_month.slug]))
     return render(request, "subscriptions/adjustment_form.html", {"form": form, "cm": charge_month})
+
+
+# --- The offer and its tariffs ----------------------------------------------------------------
+
+
+def _offer_page(request, forms=None, status=200):
+    """The offers with their operator and every tariff with its dates of effect and the months
+    billed at it (a fixed number of queries)."""
+    offers = Offer.objects.select_related("operator").prefetch_related(
+        Prefetch(
+            "tariffs",
+            queryset=Tariff.objects.annotate(
+                months_billed=Count("runs__charge_month", distinct=True)
+            ).order_by("starts_on"),
+        )
+    )
+    today = clock.today()
+    forms = forms or {}
+    for offer in offers:
+        offer.schedule_form = forms.get(offer.pk) or TariffScheduleForm(
+            auto_id=f"tarif-{offer.pk}-%s"
+        )
+    return render(
+        request, "subscriptions/offer.html", {"offers": offers, "today": today}, status=status
+    )
+
+
+@role_required(COORDINATOR)
+@require_GET
+def offer(request):
+    return _offer_page(request)
+
+
+@role_required(COORDINATOR)
+@require_POST
+def tariff_schedule(request, pk):
+    offer = get_object_or_404(Offer, pk=pk)
+    form = TariffScheduleForm(request.POST, auto_id=f"tarif-{offer.pk}-%s")
+    if form.is_valid():
+        try:
+            tariff = services.tariff_schedule(by=request.user, offer=offer, **form.cleaned_data)
+        except services.ChargeError as error:
+            form.add_error("starts_on", str(error))
+        else:
+            messages.success(
+                request,
+                _("Nouveau tarif de %(amount)s € prévu à partir du %(day)s.")
+                % {
+                    "amount": exports.money(tariff.amount),
+                    "day": tariff.starts_on.strftime("%d/%m/%Y"),
+                },
+            )
+            return redirect("subscriptions:offer")
+    return _offer_page(request, forms={offer.pk: form}, status=400)

@@ -4,7 +4,9 @@ from django import forms
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from brest_internet.common import clock
 from neighborhoods.models import Dwelling, Occupancy, Organisation
 
 from .access import neighbourhoods_for
@@ -95,7 +97,7 @@ class SessionForm(_SessionTimesForm):
     def clean(self):
         data = super().clean()
         starts = data.get("starts_at")
-        if starts and starts <= timezone.now():
+        if starts and starts <= clock.now():
             self.add_error("starts_at", _("Une nouvelle séance se programme dans le futur."))
         return data
 
@@ -267,7 +269,10 @@ class HalfDayForm(forms.Form):
     def session_label(session):
         when = timezone.localtime(session.starts_at)
         free = session.capacity - getattr(session, "registered_count", 0)
-        seats = _("%(n)d place(s)") % {"n": free} if free > 0 else _("complet : liste d'attente")
+        if free > 0:
+            seats = ngettext("%(n)d place", "%(n)d places", free) % {"n": free}
+        else:
+            seats = _("complet : liste d'attente")
         return f"{session.topic} – {when:%d/%m %H:%M} ({seats})"
 
     def clean(self):

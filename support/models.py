@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from brest_internet.common import formats
+from brest_internet.common import clock, formats
 from neighborhoods.models import Dwelling, Household, Meeting, Neighbourhood, Organisation, User
 
 # A workshop room of a social centre holds a few dozen people; the column holds 32 767, and a
@@ -180,7 +180,7 @@ class WorkshopSession(models.Model):
         return reverse("support:session_detail", kwargs={"pk": self.pk})
 
     def has_started(self, now=None):
-        return self.starts_at <= (now or timezone.now())
+        return self.starts_at <= (now or clock.now())
 
     @property
     def is_cancelled(self):

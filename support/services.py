@@ -13,11 +13,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_update_with_history
 
+from brest_internet.common import clock
 from brest_internet.common.errors import Refusal
 from neighborhoods.models import Dwelling, Household, Meeting, Occupancy, User
 from neighborhoods.moves import MoveError, household_move_in
@@ -84,7 +84,7 @@ def session_update(
     to come into the past. Places added go to the waiting list, first come first served.
     Nothing changed is a no-op (no history row).
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     unknown = set(changes) - set(SESSION_EDITABLE)
     if unknown:
         raise SupportError(
@@ -185,7 +185,7 @@ def session_cancel(
     reason = reason.strip()
     if not reason:
         raise SupportError(_("Indiquez le motif de l'annulation."), field="reason")
-    now = now or timezone.now()
+    now = now or clock.now()
     with transaction.atomic():
         locked = WorkshopSession.objects.select_for_update().get(pk=session.pk)
         if locked.is_cancelled:
@@ -243,7 +243,7 @@ def registration_create(
     The session row is locked first, so two staff members signing people up at the same
     moment are served one after the other and the count of seats taken is never stale.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     with transaction.atomic():
         locked = WorkshopSession.objects.select_for_update().get(pk=session.pk)
         _refuse_cancelled(locked)
@@ -286,7 +286,7 @@ def registration_cancel(
 
     Returns the registration promoted from the waiting list, if any.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     with transaction.atomic():
         session = WorkshopSession.objects.select_for_update().get(pk=registration.session_id)
         reg = Registration.objects.select_for_update().get(pk=registration.pk)
@@ -333,7 +333,7 @@ def attendance_record(
     Only confirmed sign-ups carry an attendance; ids of other sessions are refused.
     Returns the number of registrations whose attendance changed.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     allowed = {Registration.Attendance.ATTENDED, Registration.Attendance.ABSENT, ""}
     with transaction.atomic():
         locked = WorkshopSession.objects.select_for_update().get(pk=session.pk)
@@ -436,7 +436,7 @@ def computer_order_create(
             neighbourhood=neighbourhood,
             computer=locked,
             price=locked.price,
-            ordered_on=ordered_on or timezone.localdate(),
+            ordered_on=ordered_on or clock.today(),
             half_day=half_day,
             created_by=by,
             extra_reason=extra_reason if held is not None else "",
@@ -458,7 +458,7 @@ def computer_order_pay(
         if locked.status != ComputerOrder.Status.ORDERED:
             raise SupportError(_("Cette commande est annulée : elle ne peut plus être payée."))
         locked.status = ComputerOrder.Status.PAID
-        locked.paid_on = on or timezone.localdate()
+        locked.paid_on = on or clock.today()
         locked._history_user = by
         locked.save(update_fields=["status", "paid_on"])
         return locked
@@ -475,7 +475,7 @@ def computer_order_hand_over(
         if locked.status != ComputerOrder.Status.PAID:
             raise SupportError(_("Un ordinateur n'est remis qu'une fois payé."))
         locked.status = ComputerOrder.Status.HANDED_OVER
-        locked.handed_over_on = on or timezone.localdate()
+        locked.handed_over_on = on or clock.today()
         locked._history_user = by
         locked.save(update_fields=["status", "handed_over_on"])
         return locked
@@ -496,7 +496,7 @@ def computer_order_cancel(
         computer._history_user = by
         computer.save(update_fields=["stock"])
         locked.status = ComputerOrder.Status.CANCELLED
-        locked.cancelled_on = on or timezone.localdate()
+        locked.cancelled_on = on or clock.today()
         locked._history_user = by
         locked.save(update_fields=["status", "cancelled_on"])
         return locked
@@ -546,7 +546,7 @@ def home_help_done(
             raise SupportError(_("Indiquez le résultat de la visite."))
         if on < locked.requested_on:
             raise SupportError(_("La visite ne peut précéder la demande."), field="on")
-        if on > timezone.localdate():
+        if on > clock.today():
             raise SupportError(
                 _("Une visite se note faite le jour venu : le %(on)s est dans le futur.")
                 % {"on": f"{on:%d/%m/%Y}"},
@@ -606,7 +606,7 @@ def advice_answer(
             return locked
         locked.status = AdviceRequest.Status.ANSWERED
         locked.answer = answer
-        locked.answered_at = now or timezone.now()
+        locked.answered_at = now or clock.now()
         locked.answered_by = by
         locked._history_user = by
         locked.save(update_fields=["status", "answer", "answered_at", "answered_by"])

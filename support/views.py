@@ -9,11 +9,11 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from brest_internet.common import clock
 from brest_internet.common.views import form_errors_as_messages, report_and_redirect
 from neighborhoods.access import ASSOCIATION, CENTRE, COORDINATOR, role_required
 from neighborhoods.models import Household, Occupancy
@@ -60,7 +60,7 @@ def _page(request, queryset):
 @require_http_methods(["GET"])
 def session_list(request):
     past = request.GET.get("quand") == "passees"
-    now = timezone.now()
+    now = clock.now()
     sessions = (
         WorkshopSession.objects.visible_to(request.user)
         .with_counts()
@@ -272,7 +272,7 @@ def session_sign_up(request, pk):
                 request, _("Séance complète : %(h)s est en liste d'attente.") % {"h": reg.household}
             )
         else:
-            messages.success(request, _("%(h)s est inscrit.") % {"h": reg.household})
+            messages.success(request, _("Inscription enregistrée : %(h)s.") % {"h": reg.household})
     return redirect(session)
 
 
@@ -285,7 +285,7 @@ def registration_cancel(request, pk):
     except s.SupportError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Inscription de %(h)s annulée.") % {"h": reg.household})
+        messages.success(request, _("Inscription annulée : %(h)s.") % {"h": reg.household})
         if promoted is not None:
             messages.info(
                 request,
@@ -399,7 +399,7 @@ def half_day_desk(request, pk):
     else:
         candidates = in_nbh.none()
     # The sessions of the coming weeks: what a resident can sign up for at the table.
-    now = timezone.now()
+    now = clock.now()
     sessions = (
         WorkshopSession.objects.not_cancelled()
         .filter(neighbourhood=nbh, starts_at__gt=now, starts_at__lte=now + UPCOMING)
@@ -558,7 +558,7 @@ def _household_neighbourhood(household):
 def home_help_create(request, pk):
     household = access.get_household_for_user(request.user, pk)
     dwelling = _household_neighbourhood(household)
-    form = HomeHelpForm(request.POST or None, initial={"requested_on": timezone.localdate()})
+    form = HomeHelpForm(request.POST or None, initial={"requested_on": clock.today()})
     if request.method == "POST" and form.is_valid():
         req = form.save(commit=False)
         req.household = household
@@ -582,7 +582,7 @@ def advice_create(request, pk):
     form = AdviceForm(
         request.POST or None,
         neighbourhood=dwelling.neighbourhood,
-        initial={"requested_on": timezone.localdate()},
+        initial={"requested_on": clock.today()},
     )
     if request.method == "POST" and form.is_valid():
         req = form.save(commit=False)
@@ -603,7 +603,7 @@ def advice_create(request, pk):
 def order_create(request, pk):
     household = access.get_household_for_user(request.user, pk)
     dwelling = _household_neighbourhood(household)
-    form = OrderForm(request.POST or None, initial={"ordered_on": timezone.localdate()})
+    form = OrderForm(request.POST or None, initial={"ordered_on": clock.today()})
     if request.method == "POST" and form.is_valid():
         try:
             order = s.computer_order_create(
@@ -661,7 +661,7 @@ def home_help_detail(request, pk):
             "schedule_form": ScheduleForm(initial={"on": req.scheduled_for}),
             # Both forms have a field `on`: ids of their own, so each label finds its field.
             "done_form": DoneForm(
-                initial={"on": req.scheduled_for or timezone.localdate()}, auto_id="faite_%s"
+                initial={"on": req.scheduled_for or clock.today()}, auto_id="faite_%s"
             ),
         },
     )

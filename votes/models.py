@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from brest_internet.common import clock
 from brest_internet.common.models import AppendOnly
 from neighborhoods.models import Dwelling, Neighbourhood, User
 
@@ -317,7 +318,7 @@ class Vote(models.Model):
         A vote without an online channel closes with its ballot boxes on its last day (the
         count is that evening); an online ballot box stays open until that day's midnight.
         """
-        today = today or timezone.localdate()
+        today = today or clock.today()
         if self.is_certified or today > self.closes_on:
             return True
         return today == self.closes_on and not self.has_online

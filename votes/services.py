@@ -21,7 +21,9 @@ from django.db.models import BigIntegerField, Case, Count, Exists, F, OuterRef, 
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from brest_internet.common import clock
 from brest_internet.common.errors import Refusal
 from neighborhoods import pipeline
 from neighborhoods.models import Dwelling, Occupancy, User
@@ -168,7 +170,7 @@ def vote_cancel(
     Its sign-ins, counts and ballots are kept as they are; nothing more is accepted, and the
     neighbourhood may organise a new vote. Cancelling a cancelled vote changes nothing.
     """
-    at = at or timezone.now()
+    at = at or clock.now()
     reason = (reason or "").strip()
     with transaction.atomic():
         vote = _lock(vote)
@@ -204,7 +206,7 @@ def roll_freeze(*, vote: Vote, by: User | None, at: datetime.datetime | None = N
     One INSERT … SELECT: the roll is computed by the database from the register as it is now,
     then copied; later moves do not touch it. Already frozen: nothing changes.
     """
-    at = at or timezone.now()
+    at = at or clock.now()
     with transaction.atomic():
         vote = _lock(vote)
         _check_manager(vote, by)
@@ -298,7 +300,7 @@ def participations_record(
     All or nothing: an unknown reference, a dwelling not on the roll or one that already voted
     (by any channel) refuses the whole batch. Returns how many were signed in.
     """
-    on = on or timezone.localdate()
+    on = on or clock.today()
     references = list(dict.fromkeys(r.strip() for r in references if r.strip()))
     station = normalise_station(station)
     if not references:
@@ -405,7 +407,7 @@ def count_enter(
     at: datetime.datetime | None = None,
 ) -> PaperCount:
     """First entry of a station's count, or its correction (which asks for a new confirmation)."""
-    at = at or timezone.now()
+    at = at or clock.now()
     station = normalise_station(station)
     if not station:
         raise VoteError(_("Indiquez le bureau de vote ou le lot."))
@@ -506,7 +508,7 @@ def count_confirm(
 
     A mismatch is recorded (the count shows it) and nothing is confirmed.
     """
-    at = at or timezone.now()
+    at = at or clock.now()
     with transaction.atomic():
         vote = _lock(count.vote)
         _check_manager(vote, by)
@@ -587,7 +589,7 @@ def codes_generate(*, vote: Vote, by: User | None) -> list[tuple[RollEntry, str]
                 )
                 % {"on": _d(timezone.localdate(vote.codes_generated_at))}
             )
-        if timezone.localdate() > vote.closes_on:
+        if clock.today() > vote.closes_on:
             raise VoteError(_("Le vote est clos."))
         entries = list(vote.roll_entries.order_by("reference"))
         plain = [
@@ -615,7 +617,7 @@ def code_find(code: str, *, today: datetime.date | None = None) -> VoteCode:
     nothing about other votes. The holder of a code of a vote cancelled during its opening is
     told so: the letter in their hands is void.
     """
-    today = today or timezone.localdate()
+    today = today or clock.today()
     code = normalise_code(code)
     if len(code) != CODE_LENGTH:
         raise VoteError(
@@ -678,7 +680,7 @@ def ballot_cast(*, code: str, choice: str, today: datetime.date | None = None) -
     """
     if choice not in Choice.values:
         raise VoteError(_("Choisissez oui, non ou blanc."))
-    today = today or timezone.localdate()
+    today = today or clock.today()
     found = code_find(code, today=today)
     try:
         with transaction.atomic():
@@ -788,7 +790,7 @@ def tallies(vote: Vote) -> list[Tally]:
 
 def certification_problems(vote: Vote, on: datetime.date | None = None) -> list[str]:
     """What stops the certification of `vote` (empty: it may be certified)."""
-    on = on or timezone.localdate()
+    on = on or clock.today()
     problems = []
     if vote.is_cancelled:
         problems.append(_("le vote est annulé"))
@@ -803,7 +805,12 @@ def certification_problems(vote: Vote, on: datetime.date | None = None) -> list[
     pending = vote.paper_counts.exclude(status=PaperCount.Status.CONFIRMED).count()
     if pending:
         problems.append(
-            _("%(n)d dépouillement(s) sans seconde saisie concordante") % {"n": pending}
+            ngettext(
+                "%(n)d dépouillement sans seconde saisie concordante",
+                "%(n)d dépouillements sans seconde saisie concordante",
+                pending,
+            )
+            % {"n": pending}
         )
     for tally in tallies(vote):
         if tally.agrees:
@@ -853,7 +860,7 @@ def vote_certify(
     ballot cast since then refuses the certification: what is certified is what was read.
     Certifying twice is refused with a clear message; nothing changes.
     """
-    on = on or timezone.localdate()
+    on = on or clock.today()
     if by is not None and not by.is_coordinator:
         raise VoteError(_("Seule la coordination certifie un vote."))
     with transaction.atomic():

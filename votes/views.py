@@ -10,7 +10,6 @@ from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import DetailView, ListView
 
+from brest_internet.common import clock
 from brest_internet.common.files import csv_writer
 from brest_internet.common.views import report
 from neighborhoods.access import (
@@ -105,7 +105,7 @@ def vote_detail(request, pk):
 def _detail_context(request, vote, *, participation_form=None):
     """What the vote's page shows; `participation_form` is a sign-in form sent back with its
     errors and everything typed in it."""
-    today = timezone.localdate()
+    today = clock.today()
     figures = vote.live_figures() if vote.is_frozen else None
     counts = list(vote.paper_counts.select_related("entered_by", "confirmed_by"))
     for count in counts:
@@ -352,7 +352,7 @@ def vote_certify(request, pk):
         if done:
             return redirect("votes:result", pk=vote.pk)
         return redirect("votes:certify", pk=vote.pk)
-    today = timezone.localdate()
+    today = clock.today()
     figures = vote.live_figures() if vote.is_frozen else None
     # Before the close, nothing of the result is shown (the certification is refused anyway).
     result = _live_result(vote, figures) if figures and vote.is_closed(today) else None

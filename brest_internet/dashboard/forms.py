@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from brest_internet.common import clock
 from brest_internet.models import Review
 from neighborhoods.models import Neighbourhood
 
@@ -65,7 +65,7 @@ class ReviewForm(forms.ModelForm):
 
     def clean_period_end(self):
         end = self.cleaned_data["period_end"]
-        if end > timezone.localdate():
+        if end > clock.today():
             raise forms.ValidationError(
                 _("Un bilan porte sur une période écoulée : la fin ne peut être dans le futur.")
             )

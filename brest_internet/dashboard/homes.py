@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q
-from django.utils import timezone
 
+from brest_internet.common import clock
 from neighborhoods.models import Neighbourhood
 from support.models import AdviceRequest, Registration, WorkshopSession
 
@@ -17,7 +17,7 @@ OPEN_ADVICE = 10
 
 def centre_home(user) -> dict:
     """Coming sessions of the user's centre with their sign-ups and waiting lists."""
-    now = timezone.now()
+    now = clock.now()
     coming = WorkshopSession.objects.visible_to(user).not_cancelled().filter(starts_at__gte=now)
     sessions = list(
         coming.with_counts()

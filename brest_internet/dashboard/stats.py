@@ -48,6 +48,7 @@ from django.db.models.functions import Coalesce, NullIf, TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from brest_internet.common import clock
 from brest_internet.common.figures import per, percent
 from neighborhoods.models import Dwelling, Meeting, Neighbourhood, StageChange
 from subscriptions import stats as subscription_stats
@@ -84,7 +85,7 @@ class Period:
 
     @classmethod
     def of(cls, year: int | None = None, today: datetime.date | None = None) -> Period:
-        today = today or timezone.localdate()
+        today = today or clock.today()
         if year is None:
             return cls(None, today)
         return cls(datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), today), year)

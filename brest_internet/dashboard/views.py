@@ -14,11 +14,11 @@ from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from brest_internet.common import clock
 from brest_internet.common.files import csv_writer
 from brest_internet.models import Review, with_review_status
 from neighborhoods.access import ALL_ROLES, COORDINATOR, role_required
@@ -32,7 +32,7 @@ from .forms import DashboardFilter, PeriodForm, ReviewForm, default_period
 
 def dashboard_context(request) -> dict:
     """The filtered figures and the chart data of the dashboard (a fixed number of queries)."""
-    today = timezone.localdate()
+    today = clock.today()
     first = stats.first_year() or today.year
     visible = Neighbourhood.objects.visible_to(request.user)
     form = DashboardFilter(
@@ -337,7 +337,7 @@ def review_create(request, slug):
     nbh = get_object_or_404(
         with_review_status(Neighbourhood.objects.visible_to(request.user)), slug=slug
     )
-    default = default_period(nbh, nbh.last_review_end, timezone.localdate())
+    default = default_period(nbh, nbh.last_review_end, clock.today())
     review = Review(neighbourhood=nbh, author=request.user)
     return _review_form(request, nbh, review, default, _("Bilan enregistré."))
 

@@ -134,7 +134,7 @@ def test_landlord_staff_count_a_paper_vote_and_bill_a_month(
     page.get_by_label("Mois (AAAA-MM)").fill(iso(last_month)[:7])
     submit(page, "Générer les charges du mois")
     # The run lands on the month's page.
-    assert "4 ligne(s) ajoutée(s), 4,00 €." in main_text(page)
+    assert "4 lignes ajoutées, 4,00 €." in main_text(page)
     assert Charge.objects.filter(month=last_month).count() == 4
     assert "Récapitulatif par quartier" in main_text(page)
     assert running.name in main_text(page)

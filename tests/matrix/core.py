@@ -38,9 +38,17 @@ ROWS = [
         post=access(others=FORBIDDEN, coordinator=NOT_ALLOWED),
         kwargs=lambda w: {"pk": w.household.pk},
     ),
+    # The household's data as it reads them (French, printable), beside the JSON export.
+    Row(
+        "gdpr:household_data",
+        get=access("coordinator"),
+        post=access(others=FORBIDDEN, coordinator=NOT_ALLOWED),
+        kwargs=lambda w: {"pk": w.household.pk},
+    ),
+    # GET: the confirmation page; POST (box ticked): anonymise.
     Row(
         "gdpr:household_anonymise",
-        get=access(others=FORBIDDEN, coordinator=NOT_ALLOWED),
+        get=access("coordinator"),
         post=access("coordinator"),
         kwargs=lambda w: {"pk": w.household.pk},
         data=lambda w: {"confirm": "yes"},

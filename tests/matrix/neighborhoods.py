@@ -80,6 +80,14 @@ ROWS = [
         kwargs=_slug,
         data=lambda w: {"kind": "public", "held_on": "2014-01-10", "place": "Salle"},
     ),
+    # A new sector, from the neighbourhood's page (GET: the form alone, shown with its errors).
+    Row(
+        "neighborhoods:sector_create",
+        get=access("coordinator"),
+        post=access("coordinator"),
+        kwargs=_slug,
+        data=lambda w: {"name": "Secteur de la matrice", "expected_dwellings": "12"},
+    ),
     Row(
         "neighborhoods:meeting_edit",
         get=access("coordinator"),

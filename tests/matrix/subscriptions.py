@@ -33,7 +33,7 @@ def populate(world):
     operator, _created = Organisation.objects.get_or_create(
         name="Numericable", defaults={"kind": Organisation.Kind.OPERATOR}
     )
-    offer = Offer.objects.create(operator=operator, name="NUMERISUN")
+    offer = world.offer = Offer.objects.create(operator=operator, name="NUMERISUN")
     Tariff.objects.create(offer=offer, amount=Decimal("1.00"), starts_on=datetime.date(2010, 1, 1))
     world.subscription = Subscription.objects.create(
         dwelling=world.dwelling,
@@ -127,6 +127,19 @@ ROWS = [
         "subscriptions:rate",
         get=access(*ROLE_VIEWERS),
         post=access(*ROLE_VIEWERS, **dict.fromkeys(ROLE_VIEWERS, NOT_ALLOWED)),
+    ),
+    # The offer, its operator and its tariffs: coordinators only (a new tariff is theirs).
+    Row(
+        "subscriptions:offer",
+        get=access("coordinator"),
+        post=access(coordinator=NOT_ALLOWED),
+    ),
+    Row(
+        "subscriptions:tariff_schedule",
+        get=access(coordinator=NOT_ALLOWED),
+        post=access("coordinator"),
+        kwargs=lambda w: {"pk": w.offer.pk},
+        data=lambda w: {"amount": "1.20", "starts_on": "2099-01-01"},
     ),
     Row(
         "subscriptions:charges",

@@ -157,12 +157,12 @@ def test_confirmation_rechecks_the_file_against_the_register(world, coordinator,
 @pytest.mark.parametrize(
     "line, expected",
     [
-        (";Kerourien de test;1 rue;B;1;occupé", "Référence manquant(e)"),
+        (";Kerourien de test;1 rue;B;1;occupé", "Référence manquante"),
         ("X-1;Quartier inconnu;1 rue;B;1;occupé", "quartier inconnu ou hors de votre périmètre"),
-        ("X-1;Kerourien de test;;B;1;occupé", "Adresse manquant(e)"),
+        ("X-1;Kerourien de test;;B;1;occupé", "Adresse manquante"),
         ("X-1;Kerourien de test;1 rue;B;1;démoli", "statut « démoli » non reconnu"),
-        ("X-1;Kerourien de test;1 rue;B;1;", "Statut manquant(e)"),
-        ("X-1;Kerourien de test;1 rue;B;" + "9" * 30 + ";occupé", "Entrée trop long(ue)"),
+        ("X-1;Kerourien de test;1 rue;B;1;", "Statut manquant"),
+        ("X-1;Kerourien de test;1 rue;B;" + "9" * 30 + ";occupé", "Entrée trop longue"),
     ],
 )
 def test_one_bad_row_rejects_the_whole_file(world, coordinator, nbh, line, expected):

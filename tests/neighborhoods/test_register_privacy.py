@@ -147,7 +147,7 @@ def test_purge_register_uploads_reports_what_it_erased(world, coordinator, capsy
         uploaded_at=timezone.now() - datetime.timedelta(days=3)
     )
     call_command("purge_register_uploads")
-    assert "1 aperçu(s) d'import du registre effacé(s)" in capsys.readouterr().out
+    assert "1 aperçu d'import du registre effacé (" in capsys.readouterr().out
     assert stored(old) == ""
 
 

@@ -198,7 +198,7 @@ def test_generate_from_the_web(running, tariff, landlord_user, client_for):
     response = client.post(
         reverse("subscriptions:charges_generate"), {"month": "2013-02"}, follow=True
     )
-    assert "3 ligne(s) ajoutée(s)" in response.content.decode()
+    assert "3 lignes ajoutées" in response.content.decode()
     response = client.post(
         reverse("subscriptions:charges_generate"), {"month": "2099-02"}, follow=True
     )

@@ -97,7 +97,7 @@ def test_problems_are_listed_and_no_confirm_button_is_offered(
     )
     page = client_for(coordinator).get(url(vote)).content.decode()
     assert "Certification impossible pour l'instant" in page
-    assert "1 dépouillement(s) sans seconde saisie concordante" in page
+    assert "1 dépouillement sans seconde saisie concordante" in page
     assert "Bureau 1 (urne) : 1 bulletins pour 2 émargements" in page
     assert "Confirmer la certification" not in page
 

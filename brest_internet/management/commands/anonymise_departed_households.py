@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from brest_internet.gdpr import departed_households, households_anonymise
 
@@ -33,14 +34,22 @@ class Command(BaseCommand):
         if dry_run:
             count = candidates.count()
             self.stdout.write(
-                _("%(n)d foyer(s) seraient anonymisés (partis depuis plus de %(m)d mois).")
+                ngettext(
+                    "%(n)d foyer serait anonymisé (parti depuis plus de %(m)d mois).",
+                    "%(n)d foyers seraient anonymisés (partis depuis plus de %(m)d mois).",
+                    count,
+                )
                 % {"n": count, "m": months}
             )
             return
         count = households_anonymise(households=candidates)
         self.stdout.write(
             self.style.SUCCESS(
-                _("%(n)d foyer(s) anonymisés (partis depuis plus de %(m)d mois).")
+                ngettext(
+                    "%(n)d foyer anonymisé (parti depuis plus de %(m)d mois).",
+                    "%(n)d foyers anonymisés (partis depuis plus de %(m)d mois).",
+                    count,
+                )
                 % {"n": count, "m": months}
             )
         )

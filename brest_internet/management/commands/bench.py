@@ -81,6 +81,6 @@ class Command(BaseCommand):
         self.stdout.write(render(rows, title))
         failures = missed(rows)
         if failures:
-            self.stdout.write(f"{len(failures)} cible(s) manquée(s).")
+            self.stdout.write(f"Cibles manquées : {len(failures)}.")
         if options["check"] and failures:
             sys.exit(1)

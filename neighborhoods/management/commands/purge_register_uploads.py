@@ -7,6 +7,7 @@ waiting for longer than REGISTER_PREVIEW_HOURS is abandoned and its content eras
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from neighborhoods.register import register_imports_purge
 
@@ -18,7 +19,11 @@ class Command(BaseCommand):
         count = register_imports_purge()
         self.stdout.write(
             self.style.SUCCESS(
-                _("%(n)d aperçu(s) d'import du registre effacé(s) (plus de %(h)d heures).")
+                ngettext(
+                    "%(n)d aperçu d'import du registre effacé (plus de %(h)d heures).",
+                    "%(n)d aperçus d'import du registre effacés (plus de %(h)d heures).",
+                    count,
+                )
                 % {"n": count, "h": settings.REGISTER_PREVIEW_HOURS}
             )
         )

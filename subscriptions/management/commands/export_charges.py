@@ -10,6 +10,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from neighborhoods.models import Organisation
 from subscriptions.exports import thaw
@@ -92,9 +93,12 @@ class Command(BaseCommand):
                 out.close()
         progress.write(
             self.style.SUCCESS(
-                _(
-                    "%(m)s exporté pour %(landlord)s (lot %(lot)d) : %(n)d ligne(s) dans %(f)s, "
-                    "SHA-256 %(sha)s ; son mois est verrouillé."
+                ngettext(
+                    "%(m)s exporté pour %(landlord)s (lot %(lot)d) : %(n)d ligne dans %(f)s, "
+                    "SHA-256 %(sha)s ; son mois est verrouillé.",
+                    "%(m)s exporté pour %(landlord)s (lot %(lot)d) : %(n)d lignes dans %(f)s, "
+                    "SHA-256 %(sha)s ; son mois est verrouillé.",
+                    stored.rows,
                 )
                 % {
                     "m": month.strftime("%m/%Y"),

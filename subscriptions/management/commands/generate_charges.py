@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from subscriptions.exports import money
 from subscriptions.models import Charge
@@ -25,7 +26,11 @@ class Command(BaseCommand):
         total = Charge.objects.filter(month=run.charge_month.month).count()
         self.stdout.write(
             self.style.SUCCESS(
-                _("%(m)s : %(n)d ligne(s) ajoutée(s) pour %(a)s € (tarif %(t)s €), en %(ms)d ms.")
+                ngettext(
+                    "%(m)s : %(n)d ligne ajoutée pour %(a)s € (tarif %(t)s €), en %(ms)d ms.",
+                    "%(m)s : %(n)d lignes ajoutées pour %(a)s € (tarif %(t)s €), en %(ms)d ms.",
+                    run.lines_added,
+                )
                 % {
                     "m": run.charge_month,
                     "n": run.lines_added,
