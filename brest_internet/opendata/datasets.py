@@ -18,6 +18,7 @@ from django.db.models import Count, Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from brest_internet.common.figures import percent
 from brest_internet.dashboard import stats
 from neighborhoods.models import Neighbourhood, StageChange
 from subscriptions import stats as subscription_stats
@@ -58,7 +59,7 @@ def share(value, *counts: int | None) -> Decimal | None:
     """
     if value is None or any(count(n) is None for n in counts):
         return None
-    # One decimal, rounded half up as the dashboard's percentages (`stats.percent`).
+    # One decimal, rounded half up, as every figure (`brest_internet.common.figures`).
     return Decimal(str(value)).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
@@ -462,7 +463,7 @@ def quarter_rows(neighbourhoods, today: datetime.date) -> list[dict]:
             active = events.active_on(figures.pk, last)
             rate = subscription_stats.Point(last, active, homes).rate
             attended, absent = figures.attended, figures.absent
-            attendance = stats.ratio(attended, attended + absent)
+            attendance = percent(attended, attended + absent)
             row = {
                 "quartier_id": figures.slug,
                 "quartier": figures.name,
