@@ -133,16 +133,26 @@ def test_online_ballot_on_a_phone_with_the_keyboard_only(
     with page.expect_navigation():
         page.keyboard.press("Enter")
     page.wait_for_function("document.activeElement && document.activeElement.id === 'erreurs'")
-    assert "Choisissez oui, non ou blanc." in page.inner_text("#erreurs")
     assert page.get_by_role("alert").is_visible()
     assert_accessible(page)
 
-    # Keyboard only: Tab to the code, type it, Tab to the radio group, arrows to choose.
-    page.keyboard.press("Tab")  # from the summary to its first link…
+    # Keyboard only: the code, Enter; the question comes first, in large type, then the choice.
     page.locator("#id_code").focus()
     page.keyboard.type(code)
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.name") == "choice"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_role("heading", level=1).inner_text() == "La question du vote"
+    question = page.locator(".ballot-question")
+    assert question.inner_text() == open_vote.question
+    assert float(question.evaluate("q => getComputedStyle(q).fontSize")[:-2]) >= 24
+    body = float(page.evaluate("getComputedStyle(document.body).fontSize")[:-2])
+    assert float(question.evaluate("q => getComputedStyle(q).fontSize")[:-2]) > body
+    question_box = question.bounding_box()
+    assert question_box["y"] < page.locator("#id_choice_0").bounding_box()["y"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_accessible(page)
+    screenshot(page, "votes-ballot-question-phone")
+    page.locator("#id_choice_0").focus()
     page.keyboard.press("ArrowDown")  # oui → non
     assert page.evaluate("document.activeElement.value") == "no"
     group = page.get_by_role("group", name="Votre choix")
@@ -165,7 +175,6 @@ def test_online_ballot_on_a_phone_with_the_keyboard_only(
     # The same code again: a clear error.
     page.goto(page.base_url + "/votes/voter/")
     page.get_by_label("Votre code de vote").fill(code)
-    page.get_by_label("Oui").check()
     page.get_by_role("button", name="Continuer").click()
     assert "déjà servi" in page.inner_text("#erreurs")
     assert_accessible(page)
