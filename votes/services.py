@@ -834,6 +834,38 @@ def vote_certify_refusal(vote: Vote) -> str | None:
     return _refusal(_check_certifiable, vote)
 
 
+def certifiers() -> list[User]:
+    """Who may certify a vote: the active members of the programme's coordination."""
+    return list(
+        User.objects.filter(is_active=True, role=User.Role.COORDINATOR).order_by(
+            "last_name", "first_name", "username"
+        )
+    )
+
+
+def _names(users) -> str:
+    return ", ".join(u.get_full_name() or u.username for u in users)
+
+
+def certify_refusal_for_landlord(vote: Vote) -> str:
+    """Why landlord staff cannot certify `vote`, and who can: the landlord organises the vote,
+    the programme's coordination checks and certifies its result."""
+    if vote.is_certified:
+        who = vote.certified_by.get_full_name() or vote.certified_by.username
+        return _(
+            "Ce vote a été certifié le %(on)s par %(who)s, de la coordination du programme."
+        ) % {"on": _d(vote.certified_on), "who": who}
+    reason = _(
+        "Le bailleur organise le vote ; son résultat est vérifié et certifié par la "
+        "coordination du programme, qui n'est pas partie au vote. Vous voyez le résultat "
+        "provisoire sur la page du vote."
+    )
+    people = certifiers()
+    if people:
+        return "%s %s" % (reason, _("Peut certifier : %(names)s.") % {"names": _names(people)})
+    return reason
+
+
 def certified_figures(figures: dict) -> tuple[int, int, int, int, int]:
     """Voters, yes, no, blank, spoiled: what a certification writes, from `live_figures()`."""
     return tuple(figures[k] for k in ("voters", "yes", "no", "blank", "spoiled"))

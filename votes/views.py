@@ -1,6 +1,7 @@
 """Views of the votes app: organising a vote (landlord, coordination), the public online ballot,
 and the certified results (every role, in its scope)."""
 
+import logging
 from decimal import Decimal
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.generic import DetailView, ListView
 
 from brest_internet.common.files import csv_writer
+from brest_internet.common.requests import refusal as refusal_page
 from neighborhoods.access import (
     ALL_ROLES,
     COORDINATOR,
@@ -41,9 +43,10 @@ from .forms import (
     VoteForm,
 )
 from .history import history_lines
-from .models import PaperCount, Vote
+from .models import CountEntry, PaperCount, Vote
 
 MANAGERS = (COORDINATOR, LANDLORD)
+security_log = logging.getLogger("brest_internet.security")
 
 
 def get_vote_for_user(user, pk) -> Vote:
@@ -136,8 +139,22 @@ def _detail_context(request, vote, *, participation_form=None):
         ),
         "count_form": CountForm(vote=vote) if vote.is_frozen else None,
         "history": history_lines(vote),
+        "count_log": _count_log(vote),
+        "certifiers": services.certifiers(),
+        "may_certify": request.user.is_coordinator,
     }
     return context
+
+
+def _count_log(vote):
+    """Every figure typed for the vote's counts, oldest first: who, when, which entry, and
+    whether it agreed. One query whatever the number of counts. The figures of an entry are
+    shown only once its count is confirmed: the second person types them without seeing them."""
+    return list(
+        CountEntry.objects.filter(count__vote=vote)
+        .select_related("count", "entered_by")
+        .order_by("entered_at", "id")
+    )
 
 
 @role_required(*MANAGERS)
@@ -332,13 +349,26 @@ def codes_generate(request, pk):
     return response
 
 
-@role_required(COORDINATOR)
+@role_required(*MANAGERS)
 @require_http_methods(["GET", "POST"])
 def vote_certify(request, pk):
     """Certification, an irreversible act, in two steps (RGAA 11.12): this page shows what will
     be certified (the result, sign-ins against ballots); only its confirm button certifies,
-    and only the figures it showed. A POST without that confirmation is refused."""
+    and only the figures it showed. A POST without that confirmation is refused.
+
+    Landlord staff organise the vote but do not certify it: they get a 403 that says why and
+    who does, rather than a bare refusal."""
     vote = get_vote_for_user(request.user, pk)
+    if not request.user.is_coordinator:
+        security_log.warning(
+            "access refused user=%s path=%s reason=certify", request.user.pk, request.path
+        )
+        return refusal_page(
+            request,
+            status=403,
+            title=_("Certification réservée à la coordination"),
+            reason=services.certify_refusal_for_landlord(vote),
+        )
     refusal = services.vote_certify_refusal(vote)
     if refusal:
         messages.error(request, refusal)

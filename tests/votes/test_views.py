@@ -267,8 +267,10 @@ def test_ballot_shows_the_question_before_the_choice(code, client):
     vote = response.context["vote"]
     assert "Étape 2 sur 3" in page
     # The question, in large type, comes before the choice.
-    assert page.index('class="ballot-question"') < page.index(escape(vote.question)) < page.index(
-        'name="choice"'
+    assert (
+        page.index('class="ballot-question"')
+        < page.index(escape(vote.question))
+        < page.index('name="choice"')
     )
     assert not OnlineTally.objects.filter(ballots__gt=0).exists()
 
