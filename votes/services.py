@@ -21,6 +21,7 @@ from django.db.models import BigIntegerField, Case, Count, Exists, F, OuterRef, 
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from neighborhoods import pipeline
 from neighborhoods.models import Dwelling, Occupancy, User
@@ -862,7 +863,10 @@ def certify_refusal_for_landlord(vote: Vote) -> str:
     )
     people = certifiers()
     if people:
-        return "%s %s" % (reason, _("Peut certifier : %(names)s.") % {"names": _names(people)})
+        who = ngettext(
+            "Peut certifier : %(names)s.", "Peuvent certifier : %(names)s.", len(people)
+        ) % {"names": _names(people)}
+        return f"{reason} {who}"
     return reason
 
 
