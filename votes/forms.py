@@ -209,3 +209,19 @@ class BallotForm(BallotCodeForm):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choisissez oui, non ou blanc.")},
     )
+
+
+class CodeReissueForm(forms.Form):
+    """The dwelling whose letter was lost, by its reference on the roll."""
+
+    reference = forms.CharField(
+        label=_("Référence du logement"),
+        max_length=40,
+        help_text=_(
+            "Le code de son courrier ne servira plus ; un nouveau courrier est imprimé aussitôt."
+        ),
+    )
+    confirm = forms.BooleanField(
+        label=_("Le locataire a perdu son courrier : son ancien code ne servira plus."),
+        error_messages={"required": _("Cochez la case pour confirmer que l'ancien code s'annule.")},
+    )

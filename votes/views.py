@@ -36,6 +36,7 @@ from .forms import (
     BallotCodeForm,
     BallotForm,
     CancelForm,
+    CodeReissueForm,
     CountForm,
     FiguresForm,
     ParticipationForm,
@@ -140,6 +141,11 @@ def _detail_context(request, vote, *, participation_form=None):
         "count_form": CountForm(vote=vote) if vote.is_frozen else None,
         "history": history_lines(vote),
         "count_log": _count_log(vote),
+        "reissues": list(
+            vote.code_reissues.select_related("roll_entry", "reissued_by").order_by(
+                "reissued_at", "id"
+            )
+        ),
         "certifiers": services.certifiers(),
         "may_certify": request.user.is_coordinator,
     }
@@ -347,6 +353,36 @@ def codes_generate(request, pk):
     for entry, code in codes:
         writer.writerow([entry.reference, entry.address, vote.neighbourhood.name, code, ballot_url])
     return response
+
+
+@never_cache
+@role_required(*MANAGERS)
+@require_http_methods(["GET", "POST"])
+def code_reissue(request, pk):
+    """A new code for a dwelling whose letter was lost; the answer to the POST is its letter,
+    to print (the plain code exists in that answer and nowhere else)."""
+    vote = get_vote_for_user(request.user, pk)
+    form = CodeReissueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry, code = services.code_reissue(
+                vote=vote, reference=form.cleaned_data["reference"], by=request.user
+            )
+        except services.VoteError as exc:
+            form.add_error("reference", str(exc))
+        else:
+            # never_cache: the letter, with its plain code, is stored by no cache.
+            return render(
+                request,
+                "votes/code_letter.html",
+                {
+                    "vote": vote,
+                    "entry": entry,
+                    "code": code,
+                    "ballot_url": request.build_absolute_uri(reverse("votes:ballot")),
+                },
+            )
+    return render(request, "votes/code_reissue.html", {"vote": vote, "form": form})
 
 
 @role_required(*MANAGERS)
