@@ -19,6 +19,7 @@ urlpatterns = [
     path("demi-journees/<int:pk>/", views.half_day_desk, name="half_day_desk"),
     # Households and what the programme did with them
     path("foyers/", views.household_list, name="household_list"),
+    path("foyers/choisir/", views.household_choose, name="household_choose"),
     path("foyers/<int:pk>/", views.household_detail, name="household_detail"),
     path("foyers/<int:pk>/aide-a-domicile/", views.home_help_create, name="home_help_create"),
     path("foyers/<int:pk>/conseil-juridique/", views.advice_create, name="advice_create"),

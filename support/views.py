@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -42,6 +43,7 @@ from .models import (
     Registration,
     WorkshopSession,
 )
+from .search import household_search
 
 STAFF = (COORDINATOR, CENTRE)
 PAGE_SIZE = 50
@@ -98,18 +100,20 @@ def session_detail(request, pk):
     registrations = session.registrations.select_related("household", "registered_by").order_by(
         "registered_at", "id"
     )
-    form = None
-    if not session.is_cancelled and not session.has_started():
-        form = SignUpForm(
-            households=access.households_for(request.user, neighbourhood=session.neighbourhood)
-        )
+    can_sign_up = not session.is_cancelled and not session.has_started()
+    search = household_search(
+        request.user,
+        request.GET.get("foyer", "") if can_sign_up else "",
+        neighbourhood=session.neighbourhood,
+    )
     return render(
         request,
         "support/session_detail.html",
         {
             "session": session,
             "registrations": registrations,
-            "form": form,
+            "can_sign_up": can_sign_up,
+            "search": search,
             "changes": _session_changes(session),
         },
     )
@@ -550,6 +554,42 @@ def _household_neighbourhood(household):
     if dwelling is None:
         raise Http404
     return dwelling
+
+
+# What a household is chosen for, outside a session: the page that records it.
+CHOOSE_FOR = {
+    "aide-a-domicile": ("support:home_help_create", _lazy("Aide à domicile")),
+    "conseil-juridique": ("support:advice_create", _lazy("Conseil juridique")),
+    "ordinateur": ("support:order_create", _lazy("Ordinateur")),
+}
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET"])
+def household_choose(request):
+    """Find the household a home help, an advice request or a computer is for, then go to its
+    form. The household chosen is checked against the user's scope (404 outside it)."""
+    purpose = request.GET.get("pour", "")
+    if purpose not in CHOOSE_FOR:
+        # No purpose (or an unknown one): first what the household is chosen for.
+        purposes = [(key, label) for key, (_target, label) in CHOOSE_FOR.items()]
+        return render(request, "support/household_choose.html", {"purposes": purposes})
+    target, title = CHOOSE_FOR[purpose]
+    chosen = request.GET.get("household", "")
+    if chosen:
+        household = access.get_household_for_user(request.user, chosen if chosen.isdigit() else 0)
+        return redirect(target, pk=household.pk)
+    search = household_search(request.user, request.GET.get("foyer", ""))
+    return render(
+        request,
+        "support/household_choose.html",
+        {
+            "search": search,
+            "title": title,
+            "purpose": purpose,
+            "search_hidden": [("pour", purpose)],
+        },
+    )
 
 
 @role_required(*STAFF)

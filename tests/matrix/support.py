@@ -77,6 +77,8 @@ ROWS = [
     ),
     # Launch half-days
     Row("support:half_day_list", get=staff_page(), post=staff_get_only()),
+    # Find the household a home help, an advice or a computer is for (GET only).
+    Row("support:household_choose", get=staff_page(), post=staff_get_only()),
     Row("support:half_day_desk", get=scoped(), post=scoped(), kwargs=_pk("half_day")),
     # Households
     Row("support:household_list", get=staff_page(), post=staff_get_only()),
