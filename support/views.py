@@ -24,6 +24,7 @@ from .forms import (
     AdviceForm,
     AnswerForm,
     DoneForm,
+    HalfDayCreateForm,
     HalfDayForm,
     HomeHelpForm,
     OrderForm,
@@ -100,6 +101,9 @@ def session_detail(request, pk):
     registrations = session.registrations.select_related("household", "registered_by").order_by(
         "registered_at", "id"
     )
+    registrations = list(registrations)
+    # The waiting list in the order places are given: the first in line takes the next one.
+    waiting = [r for r in registrations if r.status == Registration.Status.WAITING]
     can_sign_up = not session.is_cancelled and not session.has_started()
     search = household_search(
         request.user,
@@ -114,6 +118,7 @@ def session_detail(request, pk):
             "registrations": registrations,
             "can_sign_up": can_sign_up,
             "search": search,
+            "waiting": waiting,
             "changes": _session_changes(session),
         },
     )
@@ -340,6 +345,31 @@ def session_attendance(request, pk):
     )
 
 
+@role_required(*STAFF)
+@require_http_methods(["GET"])
+def session_sheet(request, pk):
+    """The attendance sheet to print: the session's date and place, the households signed up
+    in alphabetical order with an empty column to sign, then the waiting list in its order."""
+    session = access.get_session_for_user(
+        request.user, pk, WorkshopSession.objects.select_related("topic", "centre", "neighbourhood")
+    )
+    registrations = list(
+        session.registrations.exclude(status=Registration.Status.CANCELLED)
+        .select_related("household")
+        .order_by("registered_at", "id")
+    )
+    registered = sorted(
+        (r for r in registrations if r.status == Registration.Status.REGISTERED),
+        key=lambda r: (r.household.name.casefold(), r.pk),
+    )
+    waiting = [r for r in registrations if r.status == Registration.Status.WAITING]
+    return render(
+        request,
+        "support/session_sheet.html",
+        {"session": session, "registered": registered, "waiting": waiting},
+    )
+
+
 # --- Launch half-days --------------------------------------------------------------------------
 
 
@@ -353,6 +383,26 @@ def half_day_list(request):
         .order_by("-held_on", "-id")
     )
     return render(request, "support/half_day_list.html", {"half_days": half_days})
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
+def half_day_create(request):
+    """Programme a launch half-day in a neighbourhood the user's centre serves."""
+    form = HalfDayCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            half_day = s.half_day_create(**form.cleaned_data, by=request.user)
+        except s.SupportError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            messages.success(request, _("Demi-journée de lancement programmée."))
+            return redirect("support:half_day_desk", pk=half_day.pk)
+    return render(
+        request,
+        "support/form.html",
+        {"form": form, "title": _("Nouvelle demi-journée de lancement")},
+    )
 
 
 def _half_day_totals(half_day):
