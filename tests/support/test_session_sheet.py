@@ -19,7 +19,9 @@ def test_the_sheet_lists_names_in_order_with_room_to_sign(
 ):
     session = make_session(capacity=3)
     people = households(5)
-    for household, name in zip(people, ["Morvan", "Abgrall", "Le Bris", "Tanguy", "Cadiou"]):
+    for household, name in zip(
+        people, ["Morvan", "Abgrall", "Le Bris", "Tanguy", "Cadiou"], strict=True
+    ):
         household.name = f"Famille {name}"
         household.save(update_fields=["name"])
     _sign_up(session, people, centre_user)
