@@ -289,7 +289,7 @@ def test_sign_up_by_searching_with_the_keyboard_on_a_small_phone(
     with page.expect_navigation():
         page.keyboard.press("Enter")
     page.wait_for_function("document.activeElement.name === 'household'")
-    label = page.locator("label[for^=foyer-]").first.inner_text()
+    label = page.locator("fieldset .form-check-label").first.inner_text()
     assert "Famille Le Goff" in label and support_world.dwelling.reference in label
     assert support_world.nbh.name in label
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
