@@ -122,7 +122,7 @@ class UserAdmin(BaseUserAdmin):
             except accounts.AccountError as error:
                 self.message_user(request, f"{user} : {error}", messages.ERROR)
         if done:
-            self.message_user(request, done_message % {"n": done}, messages.SUCCESS)
+            self.message_user(request, done_message(done) % {"n": done}, messages.SUCCESS)
 
     # Open to whoever sees the accounts (the coordination): the same services as their page.
     @admin.action(description=_("Renvoyer l'invitation"), permissions=["view"])
@@ -133,7 +133,9 @@ class UserAdmin(BaseUserAdmin):
             lambda user: accounts.account_invitation_resend(
                 by=request.user, request=request, user=user
             ),
-            gettext("%(n)d invitation(s) envoyée(s) à nouveau."),
+            lambda n: ngettext(
+                "%(n)d invitation envoyée à nouveau.", "%(n)d invitations envoyées à nouveau.", n
+            ),
         )
 
     @admin.action(
@@ -145,7 +147,11 @@ class UserAdmin(BaseUserAdmin):
             request,
             queryset,
             lambda user: accounts.account_second_factor_reset(by=request.user, user=user),
-            gettext("%(n)d double(s) authentification(s) réinitialisée(s)."),
+            lambda n: ngettext(
+                "%(n)d double authentification réinitialisée.",
+                "%(n)d doubles authentifications réinitialisées.",
+                n,
+            ),
         )
 
 

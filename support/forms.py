@@ -312,3 +312,29 @@ class HalfDayForm(forms.Form):
                 _("Rien à enregistrer : cochez une demande ou écrivez une remarque.")
             )
         return data
+
+
+class HalfDayCreateForm(forms.Form):
+    """A new launch half-day, in a neighbourhood whose support the user runs."""
+
+    neighbourhood = forms.ModelChoiceField(
+        label=_("Quartier"),
+        queryset=None,
+        error_messages={
+            "invalid_choice": _(
+                "Votre centre ne sert pas ce quartier : choisissez un quartier de votre centre."
+            )
+        },
+    )
+    held_on = forms.DateField(label=_("Date"), widget=DateInput())
+    starts_at = forms.TimeField(
+        label=_("Heure de début"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    ends_at = forms.TimeField(
+        label=_("Heure de fin"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    place = forms.CharField(label=_("Lieu"), max_length=200, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["neighbourhood"].queryset = neighbourhoods_for(user).order_by("name")

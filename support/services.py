@@ -715,3 +715,47 @@ def half_day_record(
                 half_day=half_day,
             )
         return outcome
+
+
+# --- Launch half-days ----------------------------------------------------------------------------
+
+
+def half_day_create(
+    *,
+    neighbourhood,
+    held_on: datetime.date,
+    by: User,
+    starts_at: datetime.time | None = None,
+    ends_at: datetime.time | None = None,
+    place: str = "",
+) -> Meeting:
+    """Programme a launch half-day of `neighbourhood`: the coordination anywhere, a centre's
+    staff only in the neighbourhoods their centre serves (who is kept in its history)."""
+    from .access import neighbourhoods_for
+
+    if not neighbourhoods_for(by).filter(pk=neighbourhood.pk).exists():
+        raise SupportError(
+            _(
+                "Votre centre ne sert pas le quartier %(nbh)s : sa demi-journée de lancement "
+                "se programme avec son centre ou la coordination."
+            )
+            % {"nbh": neighbourhood},
+            field="neighbourhood",
+        )
+    if starts_at and ends_at and ends_at <= starts_at:
+        raise SupportError(_("La fin doit suivre le début."), field="ends_at")
+    with transaction.atomic():
+        meeting = Meeting(
+            neighbourhood=neighbourhood,
+            kind=Meeting.Kind.LAUNCH,
+            held_on=held_on,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            place=place.strip(),
+        )
+        meeting._history_user = by
+        meeting.full_clean()
+        meeting.save()
+        if by.organisation_id is not None:
+            meeting.organisations.add(by.organisation_id)
+    return meeting

@@ -14,12 +14,15 @@ urlpatterns = [
     path("ateliers/<int:pk>/inscrire/", views.session_sign_up, name="session_sign_up"),
     path("ateliers/<int:pk>/presences/", views.session_attendance, name="session_attendance"),
     path("ateliers/<int:pk>/agenda.ics", views_calendar.session_ics, name="session_ics"),
+    path("ateliers/<int:pk>/feuille/", views.session_sheet, name="session_sheet"),
     path("inscriptions/<int:pk>/annuler/", views.registration_cancel, name="registration_cancel"),
     # Launch half-days
     path("demi-journees/", views.half_day_list, name="half_day_list"),
+    path("demi-journees/nouvelle/", views.half_day_create, name="half_day_create"),
     path("demi-journees/<int:pk>/", views.half_day_desk, name="half_day_desk"),
     # Households and what the programme did with them
     path("foyers/", views.household_list, name="household_list"),
+    path("foyers/choisir/", views.household_choose, name="household_choose"),
     path("foyers/<int:pk>/", views.household_detail, name="household_detail"),
     path("foyers/<int:pk>/aide-a-domicile/", views.home_help_create, name="home_help_create"),
     path("foyers/<int:pk>/conseil-juridique/", views.advice_create, name="advice_create"),

@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -24,6 +25,7 @@ from .forms import (
     AdviceForm,
     AnswerForm,
     DoneForm,
+    HalfDayCreateForm,
     HalfDayForm,
     HomeHelpForm,
     OrderForm,
@@ -43,6 +45,7 @@ from .models import (
     Registration,
     WorkshopSession,
 )
+from .search import household_search
 
 STAFF = (COORDINATOR, CENTRE)
 PAGE_SIZE = 50
@@ -99,18 +102,24 @@ def session_detail(request, pk):
     registrations = session.registrations.select_related("household", "registered_by").order_by(
         "registered_at", "id"
     )
-    form = None
-    if not session.is_cancelled and not session.has_started():
-        form = SignUpForm(
-            households=access.households_for(request.user, neighbourhood=session.neighbourhood)
-        )
+    registrations = list(registrations)
+    # The waiting list in the order places are given: the first in line takes the next one.
+    waiting = [r for r in registrations if r.status == Registration.Status.WAITING]
+    can_sign_up = not session.is_cancelled and not session.has_started()
+    search = household_search(
+        request.user,
+        request.GET.get("foyer", "") if can_sign_up else "",
+        neighbourhood=session.neighbourhood,
+    )
     return render(
         request,
         "support/session_detail.html",
         {
             "session": session,
             "registrations": registrations,
-            "form": form,
+            "can_sign_up": can_sign_up,
+            "search": search,
+            "waiting": waiting,
             "changes": _session_changes(session),
         },
     )
@@ -337,6 +346,31 @@ def session_attendance(request, pk):
     )
 
 
+@role_required(*STAFF)
+@require_http_methods(["GET"])
+def session_sheet(request, pk):
+    """The attendance sheet to print: the session's date and place, the households signed up
+    in alphabetical order with an empty column to sign, then the waiting list in its order."""
+    session = access.get_session_for_user(
+        request.user, pk, WorkshopSession.objects.select_related("topic", "centre", "neighbourhood")
+    )
+    registrations = list(
+        session.registrations.exclude(status=Registration.Status.CANCELLED)
+        .select_related("household")
+        .order_by("registered_at", "id")
+    )
+    registered = sorted(
+        (r for r in registrations if r.status == Registration.Status.REGISTERED),
+        key=lambda r: (r.household.name.casefold(), r.pk),
+    )
+    waiting = [r for r in registrations if r.status == Registration.Status.WAITING]
+    return render(
+        request,
+        "support/session_sheet.html",
+        {"session": session, "registered": registered, "waiting": waiting},
+    )
+
+
 # --- Launch half-days --------------------------------------------------------------------------
 
 
@@ -350,6 +384,26 @@ def half_day_list(request):
         .order_by("-held_on", "-id")
     )
     return render(request, "support/half_day_list.html", {"half_days": half_days})
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
+def half_day_create(request):
+    """Programme a launch half-day in a neighbourhood the user's centre serves."""
+    form = HalfDayCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            half_day = s.half_day_create(**form.cleaned_data, by=request.user)
+        except s.SupportError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            messages.success(request, _("Demi-journée de lancement programmée."))
+            return redirect("support:half_day_desk", pk=half_day.pk)
+    return render(
+        request,
+        "support/form.html",
+        {"form": form, "title": _("Nouvelle demi-journée de lancement")},
+    )
 
 
 def _half_day_totals(half_day):
@@ -551,6 +605,42 @@ def _household_neighbourhood(household):
     if dwelling is None:
         raise Http404
     return dwelling
+
+
+# What a household is chosen for, outside a session: the page that records it.
+CHOOSE_FOR = {
+    "aide-a-domicile": ("support:home_help_create", _lazy("Aide à domicile")),
+    "conseil-juridique": ("support:advice_create", _lazy("Conseil juridique")),
+    "ordinateur": ("support:order_create", _lazy("Ordinateur")),
+}
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET"])
+def household_choose(request):
+    """Find the household a home help, an advice request or a computer is for, then go to its
+    form. The household chosen is checked against the user's scope (404 outside it)."""
+    purpose = request.GET.get("pour", "")
+    if purpose not in CHOOSE_FOR:
+        # No purpose (or an unknown one): first what the household is chosen for.
+        purposes = [(key, label) for key, (_target, label) in CHOOSE_FOR.items()]
+        return render(request, "support/household_choose.html", {"purposes": purposes})
+    target, title = CHOOSE_FOR[purpose]
+    chosen = request.GET.get("household", "")
+    if chosen:
+        household = access.get_household_for_user(request.user, chosen if chosen.isdigit() else 0)
+        return redirect(target, pk=household.pk)
+    search = household_search(request.user, request.GET.get("foyer", ""))
+    return render(
+        request,
+        "support/household_choose.html",
+        {
+            "search": search,
+            "title": title,
+            "purpose": purpose,
+            "search_hidden": [("pour", purpose)],
+        },
+    )
 
 
 @role_required(*STAFF)

@@ -188,7 +188,52 @@ def render_error_states(world, cast, client_for) -> list[tuple[str, str, str, st
             ),
         ),
     ]
+    states += _week_of_use_states(world, cast, client_for)
     return [(p, n, u, r.content.decode()) for p, n, u, r in states]
+
+
+def _week_of_use_states(world, cast, client_for):
+    """The pages of "a week of real use": a household search with its matches, the ballot's
+    question step, a reissued code's letter, and the certification refused to landlord staff."""
+    from tests.votes.factories import VoteFactory, occupied_dwellings
+    from votes import services
+    from votes.models import Vote
+
+    centre, landlord = client_for(cast["centre"]), client_for(cast["landlord"])
+    choose = reverse("support:household_choose") + "?pour=aide-a-domicile&foyer=Famille"
+    session = world.support.session.get_absolute_url() + "?foyer=Famille"
+    certify = reverse("votes:certify", args=[world.vote.pk])
+    online = VoteFactory(method=Vote.Method.ONLINE)
+    occupied_dwellings(online.neighbourhood, 2)
+    online = services.roll_freeze(vote=online, by=None)
+    (entry, code), (other, _code) = services.codes_generate(vote=online, by=None)
+    reissue = reverse("votes:code_reissue", args=[online.pk])
+    coordinator = client_for(cast["coordinator"])
+    ballot = reverse("votes:ballot")
+    return [
+        ("centre", "support:household_choose", choose, centre.get(choose)),
+        ("centre", "support:session_detail", session, centre.get(session)),
+        ("landlord", "votes:certify", certify, landlord.get(certify)),
+        ("anonymous", "votes:ballot", ballot, client_for(None).post(ballot, {"code": code})),
+        (
+            "anonymous",
+            "votes:ballot",
+            ballot,
+            client_for(None).post(ballot, {"code": code, "step": "choice"}),
+        ),
+        (
+            "coordinator",
+            "votes:code_reissue",
+            reissue,
+            coordinator.post(reissue, {"reference": other.reference, "confirm": "on"}),
+        ),
+        (
+            "coordinator",
+            "votes:code_reissue",
+            reissue,
+            coordinator.post(reissue, {"reference": "?"}),
+        ),
+    ]
 
 
 @pytest.fixture

@@ -175,7 +175,9 @@ class CountForm(FiguresForm):
         ]
 
 
-class BallotForm(forms.Form):
+class BallotCodeForm(forms.Form):
+    """The first step of the ballot: the code of the letter, which says which vote it is for."""
+
     code = forms.CharField(
         label=_("Votre code de vote"),
         max_length=40,
@@ -184,16 +186,10 @@ class BallotForm(forms.Form):
             attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
         ),
     )
-    choice = forms.ChoiceField(
-        label=_("Votre choix"),
-        choices=Choice.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choisissez oui, non ou blanc.")},
-    )
 
     def clean_code(self):
-        # Checked here too (the service checks it again) so that a badly typed code and a
-        # missing choice are reported together, not one after the other (RGAA 11.10).
+        # Checked here too (the service checks it again) so that a badly typed code is
+        # reported before anything is looked up.
         from .services import CODE_LENGTH, normalise_code
 
         code = self.cleaned_data["code"]
@@ -202,3 +198,30 @@ class BallotForm(forms.Form):
                 _("Un code compte %(n)d caractères (lettres et chiffres).") % {"n": CODE_LENGTH}
             )
         return code
+
+
+class BallotForm(BallotCodeForm):
+    """The second step: the choice, once the question of the code's vote has been shown."""
+
+    choice = forms.ChoiceField(
+        label=_("Votre choix"),
+        choices=Choice.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez oui, non ou blanc.")},
+    )
+
+
+class CodeReissueForm(forms.Form):
+    """The dwelling whose letter was lost, by its reference on the roll."""
+
+    reference = forms.CharField(
+        label=_("Référence du logement"),
+        max_length=40,
+        help_text=_(
+            "Le code de son courrier ne servira plus ; un nouveau courrier est imprimé aussitôt."
+        ),
+    )
+    confirm = forms.BooleanField(
+        label=_("Le locataire a perdu son courrier : son ancien code ne servira plus."),
+        error_messages={"required": _("Cochez la case pour confirmer que l'ancien code s'annule.")},
+    )

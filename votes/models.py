@@ -467,21 +467,59 @@ class VoteCode(models.Model):
     vote = models.ForeignKey(
         Vote, verbose_name=_("vote"), on_delete=models.PROTECT, related_name="codes"
     )
-    roll_entry = models.OneToOneField(
-        RollEntry, verbose_name=_("inscription"), on_delete=models.PROTECT, related_name="code"
+    # A roll entry may have had several codes (a lost letter, reissued), only one of them live.
+    roll_entry = models.ForeignKey(
+        RollEntry, verbose_name=_("inscription"), on_delete=models.PROTECT, related_name="codes"
     )
     code_hash = models.CharField(max_length=64)
     # Spent or not, and nothing more: a time of use would give the order in which dwellings
     # voted online (the date is on the sign-in, `Participation.recorded_on`).
     spent = models.BooleanField(_("utilisé"), default=False)
+    # Replaced by a new code (`votes.services.code_reissue`): it no longer votes.
+    voided = models.BooleanField(_("annulé"), default=False)
 
     class Meta:
         verbose_name = _("code de vote")
         verbose_name_plural = _("codes de vote")
         constraints = [
-            models.UniqueConstraint(fields=["vote", "code_hash"], name="votecode_unique_hash")
+            models.UniqueConstraint(fields=["vote", "code_hash"], name="votecode_unique_hash"),
+            models.UniqueConstraint(
+                fields=["roll_entry"],
+                condition=Q(voided=False),
+                name="votecode_one_live_per_entry",
+                violation_error_message=_("Ce logement a déjà un code valable pour ce vote."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(voided=True, spent=True),
+                name="votecode_voided_is_not_spent",
+                violation_error_message=_("Un code qui a servi ne s'annule plus."),
+            ),
         ]
         indexes = [models.Index(fields=["code_hash"], name="votecode_hash")]
+
+    def __str__(self):
+        return f"{self.vote_id} – {self.roll_entry_id}"
+
+
+class CodeReissue(AppendOnly):
+    """A new code sent to a dwelling of the roll whose letter was lost: who, when. It says
+    nothing of a ballot (a code is reissued only before the dwelling has voted)."""
+
+    vote = models.ForeignKey(
+        Vote, verbose_name=_("vote"), on_delete=models.PROTECT, related_name="code_reissues"
+    )
+    roll_entry = models.ForeignKey(
+        RollEntry, verbose_name=_("inscription"), on_delete=models.PROTECT, related_name="+"
+    )
+    reissued_by = models.ForeignKey(
+        User, verbose_name=_("refait par"), on_delete=models.PROTECT, related_name="+"
+    )
+    reissued_at = models.DateTimeField(_("refait le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("code refait")
+        verbose_name_plural = _("codes refaits")
+        ordering = ["vote", "reissued_at", "id"]
 
     def __str__(self):
         return f"{self.vote_id} – {self.roll_entry_id}"

@@ -31,6 +31,7 @@ from neighborhoods.models import Dwelling, Occupancy, User
 from .models import (
     Channel,
     Choice,
+    CodeReissue,
     CountEntry,
     OnlineTally,
     PaperCount,
@@ -592,9 +593,7 @@ def codes_generate(*, vote: Vote, by: User | None) -> list[tuple[RollEntry, str]
         if clock.today() > vote.closes_on:
             raise VoteError(_("Le vote est clos."))
         entries = list(vote.roll_entries.order_by("reference"))
-        plain = [
-            "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)) for _ in entries
-        ]
+        plain = [_new_code() for _ in entries]
         VoteCode.objects.bulk_create(
             VoteCode(vote=vote, roll_entry=entry, code_hash=code_hash(vote, code))
             for entry, code in zip(entries, plain, strict=True)
@@ -603,6 +602,54 @@ def codes_generate(*, vote: Vote, by: User | None) -> list[tuple[RollEntry, str]
         vote.codes_generated_at = timezone.now()
         vote.save(update_fields=["codes_generated_at"])
         return [(entry, format_code(code)) for entry, code in zip(entries, plain, strict=True)]
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def code_reissue(*, vote: Vote, reference: str, by: User) -> tuple[RollEntry, str]:
+    """A new code for the dwelling `reference` of the roll, whose letter was lost: the old code
+    is voided (it no longer votes) and the reissue kept with who and when. Returns the plain new
+    code, to print on its letter; only its hash is kept.
+
+    Refused once the dwelling has voted (by any channel), and outside an online vote in
+    progress. Under the vote's lock, as `ballot_cast`: a ballot and a reissue of the same code
+    never cross.
+    """
+    reference = (reference or "").strip()
+    with transaction.atomic():
+        vote = _lock(vote)
+        _check_manager(vote, by)
+        _check_in_progress(vote)
+        if not vote.has_online:
+            raise VoteError(_("Ce vote n'a pas de canal en ligne."))
+        if vote.codes_generated_at is None:
+            raise VoteError(_("Les codes de ce vote ne sont pas encore générés."))
+        if timezone.localdate() > vote.closes_on:
+            raise VoteError(_("Le vote est clos : plus de nouveau code."))
+        entry = vote.roll_entries.filter(reference__iexact=reference).first()
+        if entry is None:
+            raise VoteError(
+                _("Aucun logement %(ref)s sur la liste électorale de ce vote.") % {"ref": reference}
+            )
+        if Participation.objects.filter(vote=vote, dwelling_id=entry.dwelling_id).exists():
+            raise VoteError(
+                _("Le logement %(ref)s a déjà voté : son code ne se refait plus.")
+                % {"ref": entry.reference}
+            )
+        # A spent code always comes with its sign-in; checked too, as the database would refuse
+        # to void it.
+        if VoteCode.objects.filter(roll_entry=entry, spent=True).exists():
+            raise VoteError(
+                _("Le logement %(ref)s a déjà voté : son code ne se refait plus.")
+                % {"ref": entry.reference}
+            )
+        VoteCode.objects.filter(roll_entry=entry, voided=False).update(voided=True)
+        code = _new_code()
+        VoteCode.objects.create(vote=vote, roll_entry=entry, code_hash=code_hash(vote, code))
+        CodeReissue.objects.create(vote=vote, roll_entry=entry, reissued_by=by)
+        return entry, format_code(code)
 
 
 UNKNOWN_CODE = _(
@@ -639,6 +686,13 @@ def code_find(code: str, *, today: datetime.date | None = None) -> VoteCode:
                 "Un nouveau vote pourra être organisé, avec un nouveau courrier."
             )
             % {"on": _d(timezone.localdate(found.vote.cancelled_at))}
+        )
+    if found.voided:
+        raise VoteError(
+            _(
+                "Ce code a été remplacé par un nouveau, envoyé par le bailleur : utilisez le "
+                "code du dernier courrier reçu."
+            )
         )
     if found.spent:
         raise VoteError(_("Ce code a déjà servi : un seul vote par logement."))
@@ -688,7 +742,9 @@ def ballot_cast(*, code: str, choice: str, today: datetime.date | None = None) -
             _check_open(vote, today, for_channel=Channel.ONLINE)
             if today > vote.closes_on:
                 raise VoteError(_("Le vote est clos."))
-            spent = VoteCode.objects.filter(pk=found.pk, spent=False).update(spent=True)
+            spent = VoteCode.objects.filter(pk=found.pk, spent=False, voided=False).update(
+                spent=True
+            )
             if spent != 1:
                 raise VoteError(_("Ce code a déjà servi : un seul vote par logement."))
             Participation.objects.create(
@@ -840,6 +896,41 @@ def _check_certifiable(vote: Vote) -> None:
 def vote_certify_refusal(vote: Vote) -> str | None:
     """Why `vote` can never be certified (cancelled, or certified already); None otherwise."""
     return _refusal(_check_certifiable, vote)
+
+
+def certifiers() -> list[User]:
+    """Who may certify a vote: the active members of the programme's coordination."""
+    return list(
+        User.objects.filter(is_active=True, role=User.Role.COORDINATOR).order_by(
+            "last_name", "first_name", "username"
+        )
+    )
+
+
+def _names(users) -> str:
+    return ", ".join(u.get_full_name() or u.username for u in users)
+
+
+def certify_refusal_for_landlord(vote: Vote) -> str:
+    """Why landlord staff cannot certify `vote`, and who can: the landlord organises the vote,
+    the programme's coordination checks and certifies its result."""
+    if vote.is_certified:
+        who = vote.certified_by.get_full_name() or vote.certified_by.username
+        return _(
+            "Ce vote a été certifié le %(on)s par %(who)s, de la coordination du programme."
+        ) % {"on": _d(vote.certified_on), "who": who}
+    reason = _(
+        "Le bailleur organise le vote ; son résultat est vérifié et certifié par la "
+        "coordination du programme, qui n'est pas partie au vote. Vous voyez le résultat "
+        "provisoire sur la page du vote."
+    )
+    people = certifiers()
+    if people:
+        who = ngettext(
+            "Peut certifier : %(names)s.", "Peuvent certifier : %(names)s.", len(people)
+        ) % {"names": _names(people)}
+        return f"{reason} {who}"
+    return reason
 
 
 def certified_figures(figures: dict) -> tuple[int, int, int, int, int]:

@@ -20,6 +20,7 @@ urlpatterns = [
         name="count_confirm",
     ),
     path("<int:pk>/codes/", views.codes_generate, name="codes"),
+    path("<int:pk>/codes/refaire/", views.code_reissue, name="code_reissue"),
     path("<int:pk>/certifier/", views.vote_certify, name="certify"),
     # The public online ballot: no login, the code is the key.
     path("voter/", views.ballot, name="ballot"),

@@ -1,6 +1,7 @@
 """Views of the votes app: organising a vote (landlord, coordination), the public online ballot,
 and the certified results (every role, in its scope)."""
 
+import logging
 from decimal import Decimal
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.views.generic import DetailView, ListView
 
 from brest_internet.common import clock
 from brest_internet.common.files import csv_writer
+from brest_internet.common.requests import refusal as refusal_page
 from brest_internet.common.views import report
 from neighborhoods.access import (
     ALL_ROLES,
@@ -32,8 +34,10 @@ from neighborhoods.access import (
 from . import services, throttle
 from .forms import (
     STATIONS_DATALIST,
+    BallotCodeForm,
     BallotForm,
     CancelForm,
+    CodeReissueForm,
     CountForm,
     FiguresForm,
     ParticipationForm,
@@ -41,9 +45,10 @@ from .forms import (
     VoteForm,
 )
 from .history import history_lines
-from .models import PaperCount, Vote
+from .models import CountEntry, PaperCount, Vote
 
 MANAGERS = (COORDINATOR, LANDLORD)
+security_log = logging.getLogger("brest_internet.security")
 
 
 def get_vote_for_user(user, pk) -> Vote:
@@ -136,8 +141,27 @@ def _detail_context(request, vote, *, participation_form=None):
         ),
         "count_form": CountForm(vote=vote) if vote.is_frozen else None,
         "history": history_lines(vote),
+        "count_log": _count_log(vote),
+        "reissues": list(
+            vote.code_reissues.select_related("roll_entry", "reissued_by").order_by(
+                "reissued_at", "id"
+            )
+        ),
+        "certifiers": services.certifiers(),
+        "may_certify": request.user.is_coordinator,
     }
     return context
+
+
+def _count_log(vote):
+    """Every figure typed for the vote's counts, oldest first: who, when, which entry, and
+    whether it agreed. One query whatever the number of counts. The figures of an entry are
+    shown only once its count is confirmed: the second person types them without seeing them."""
+    return list(
+        CountEntry.objects.filter(count__vote=vote)
+        .select_related("count", "entered_by")
+        .order_by("entered_at", "id")
+    )
 
 
 @role_required(*MANAGERS)
@@ -322,13 +346,56 @@ def codes_generate(request, pk):
     return response
 
 
-@role_required(COORDINATOR)
+@never_cache
+@role_required(*MANAGERS)
+@require_http_methods(["GET", "POST"])
+def code_reissue(request, pk):
+    """A new code for a dwelling whose letter was lost; the answer to the POST is its letter,
+    to print (the plain code exists in that answer and nowhere else)."""
+    vote = get_vote_for_user(request.user, pk)
+    form = CodeReissueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry, code = services.code_reissue(
+                vote=vote, reference=form.cleaned_data["reference"], by=request.user
+            )
+        except services.VoteError as exc:
+            form.add_error("reference", str(exc))
+        else:
+            # never_cache: the letter, with its plain code, is stored by no cache.
+            return render(
+                request,
+                "votes/code_letter.html",
+                {
+                    "vote": vote,
+                    "entry": entry,
+                    "code": code,
+                    "ballot_url": request.build_absolute_uri(reverse("votes:ballot")),
+                },
+            )
+    return render(request, "votes/code_reissue.html", {"vote": vote, "form": form})
+
+
+@role_required(*MANAGERS)
 @require_http_methods(["GET", "POST"])
 def vote_certify(request, pk):
     """Certification, an irreversible act, in two steps (RGAA 11.12): this page shows what will
     be certified (the result, sign-ins against ballots); only its confirm button certifies,
-    and only the figures it showed. A POST without that confirmation is refused."""
+    and only the figures it showed. A POST without that confirmation is refused.
+
+    Landlord staff organise the vote but do not certify it: they get a 403 that says why and
+    who does, rather than a bare refusal."""
     vote = get_vote_for_user(request.user, pk)
+    if not request.user.is_coordinator:
+        security_log.warning(
+            "access refused user=%s path=%s reason=certify", request.user.pk, request.path
+        )
+        return refusal_page(
+            request,
+            status=403,
+            title=_("Certification réservée à la coordination"),
+            reason=services.certify_refusal_for_landlord(vote),
+        )
     refusal = services.vote_certify_refusal(vote)
     if refusal:
         messages.error(request, refusal)
@@ -391,46 +458,58 @@ TOO_MANY_CODES = gettext_lazy(
 @never_cache
 @require_http_methods(["GET", "POST"])
 def ballot(request):
-    """Enter the code and the choice, then confirm: two steps, no login, no session.
+    """Three steps, no login, no session: the code of the letter; then the question of its
+    vote, in large type, and the choice; then the confirmation.
 
     A client that typed too many wrong codes within a minute is refused before any code is
     looked up, a right one included (HTTP 429): the answer says nothing of the code.
     """
-    form = BallotForm(request.POST or None)
-    if request.method == "POST" and request.POST.get("change"):
-        # Back from the confirmation page: the form again, filled in, nothing checked yet.
-        return _ballot_page(request, BallotForm(initial=request.POST.dict()))
-    if request.method == "POST" and throttle.is_locked_out(request):
-        form.is_valid()
-        form.add_error("code", str(TOO_MANY_CODES))
-        return _ballot_page(request, form, status=429)
-    if request.method == "POST" and form.is_valid():
-        code, choice = form.cleaned_data["code"], form.cleaned_data["choice"]
-        try:
-            if request.POST.get("confirm") == "1":
-                vote = services.ballot_cast(code=code, choice=choice)
-                return render(request, "votes/ballot_done.html", {"vote": vote}, status=200)
-            found = services.code_find(code)
-        except services.VoteError as exc:
-            throttle.record_wrong_code(request)
-            form.add_error("code", str(exc))
-        else:
-            return render(
-                request,
-                "votes/ballot_confirm.html",
-                {
-                    "vote": found.vote,
-                    "code": code,
-                    "choice": choice,
-                    "choice_label": dict(form.fields["choice"].choices)[choice],
-                },
-            )
-    return _ballot_page(request, form)
+    if request.method != "POST":
+        return _ballot_page(request, BallotCodeForm())
+    post = request.POST
+    code_form = BallotCodeForm(post)
+    if throttle.is_locked_out(request):
+        code_form.is_valid()
+        code_form.add_error("code", str(TOO_MANY_CODES))
+        return _ballot_page(request, code_form, status=429)
+    if not code_form.is_valid():
+        return _ballot_page(request, code_form)
+    code = code_form.cleaned_data["code"]
+    form = BallotForm(post)
+    try:
+        if post.get("confirm") == "1" and form.is_valid():
+            vote = services.ballot_cast(code=code, choice=form.cleaned_data["choice"])
+            return render(request, "votes/ballot_done.html", {"vote": vote}, status=200)
+        found = services.code_find(code)
+    except services.VoteError as exc:
+        throttle.record_wrong_code(request)
+        code_form.add_error("code", str(exc))
+        return _ballot_page(request, code_form)
+    if post.get("change") or ("choice" not in post and post.get("step") != "choice"):
+        # The question first (from the code's page, or back from the confirmation).
+        return _choice_page(request, BallotForm(initial=post.dict()), found.vote)
+    if not form.is_valid():
+        return _choice_page(request, form, found.vote)
+    choice = form.cleaned_data["choice"]
+    return render(
+        request,
+        "votes/ballot_confirm.html",
+        {
+            "vote": found.vote,
+            "code": code,
+            "choice": choice,
+            "choice_label": dict(form.fields["choice"].choices)[choice],
+        },
+    )
 
 
 def _ballot_page(request, form, status=200):
     tries = settings.BALLOT_CODE_TRIES_PER_MINUTE
     return render(request, "votes/ballot.html", {"form": form, "tries": tries}, status=status)
+
+
+def _choice_page(request, form, vote):
+    return render(request, "votes/ballot_choice.html", {"form": form, "vote": vote})
 
 
 # --- Certified results ----------------------------------------------------------------------

@@ -24,16 +24,11 @@ def _open_online_vote(world):
     return vote, services.codes_generate(vote=vote, by=None)[0][1]
 
 
-def _fill_ballot(page, code, choice_key=None):
-    """From the top of the ballot page: Tab to the code, type it, Tab to the choices, choose."""
+def _type_code(page, code):
+    """From the top of the ballot page: Tab to the code, type it, Tab to its button."""
     tab_to(page, lambda f: f["id"] == "id_code")
     assert has_visible_focus(page)
     page.keyboard.type(code)
-    page.keyboard.press("Tab")
-    assert focused(page)["name"] == "choice"
-    assert has_visible_focus(page)
-    if choice_key:
-        page.keyboard.press(choice_key)
     tab_to(page, lambda f: f["type"] == "submit")
     assert has_visible_focus(page)
 
@@ -48,18 +43,16 @@ def test_tenant_votes_on_a_phone_with_the_keyboard_and_cannot_vote_twice(
     assert no_horizontal_scroll(page)
     assert_accessible(page)
 
-    # A mistyped code and no choice: the summary of errors takes the focus.
-    _fill_ballot(page, "ABCD")
+    # A mistyped code: the summary of errors takes the focus.
+    _type_code(page, "ABCD")
     press_enter(page)
     page.wait_for_function("document.activeElement && document.activeElement.id === 'erreurs'")
-    errors = page.inner_text("#erreurs")
-    assert "Un code compte 12 caractères" in errors  # both errors at once
-    assert "Choisissez oui, non ou blanc." in errors
+    assert "Un code compte 12 caractères" in page.inner_text("#erreurs")
     assert no_horizontal_scroll(page)
     assert_accessible(page)
     screenshot(page, "journey3-ballot-errors-phone")
 
-    # The summary's first link leads to the code, typed again in full; Tab, Space: "Oui".
+    # The summary's first link leads to the code, typed again in full.
     page.keyboard.press("Tab")
     assert focused(page)["tag"] == "A"
     page.keyboard.press("Enter")  # an in-page link: the focus moves to the field
@@ -67,7 +60,21 @@ def test_tenant_votes_on_a_phone_with_the_keyboard_and_cannot_vote_twice(
     page.keyboard.press("Control+A")
     page.keyboard.type(code)
     assert focused(page)["value"] == code
-    page.keyboard.press("Tab")
+    tab_to(page, lambda f: f["type"] == "submit")
+    press_enter(page)
+
+    # The question first, in large type; the choice after it. Continue without one: the error.
+    assert page.get_by_role("heading", level=1).inner_text() == "La question du vote"
+    assert page.locator(".ballot-question").inner_text() == vote.question
+    assert no_horizontal_scroll(page)
+    assert_accessible(page)
+    tab_to(page, lambda f: f["type"] == "submit")
+    press_enter(page)
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'erreurs'")
+    assert "Choisissez oui, non ou blanc." in page.inner_text("#erreurs")
+    assert_accessible(page)
+    tab_to(page, lambda f: f["name"] == "choice")
+    assert has_visible_focus(page)
     page.keyboard.press("Space")
     assert page.get_by_role("radio", name="Oui").is_checked()
     tab_to(page, lambda f: f["type"] == "submit")
@@ -88,7 +95,7 @@ def test_tenant_votes_on_a_phone_with_the_keyboard_and_cannot_vote_twice(
 
     # The same code again (another family member, the next day): refused, clearly.
     page.goto(page.base_url + "/votes/voter/")
-    _fill_ballot(page, code, choice_key="Space")
+    _type_code(page, code)
     press_enter(page)
     page.wait_for_function("document.activeElement && document.activeElement.id === 'erreurs'")
     assert "déjà servi" in page.inner_text("#erreurs")

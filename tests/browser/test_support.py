@@ -168,6 +168,11 @@ def test_support_pages_pass_axe(page, login, assert_accessible, support_world, c
         f"conseil-juridique/{s['advice'].pk}/",
         "ordinateurs/",
         f"ordinateurs/commandes/{s['order'].pk}/",
+        f"ateliers/{s['session'].pk}/feuille/",
+        f"ateliers/{s['session'].pk}/?foyer=Famille",
+        "foyers/choisir/",
+        "foyers/choisir/?pour=conseil-juridique&foyer=Goff",
+        "demi-journees/nouvelle/",
     ]
     for path in paths:
         page.goto(f"{page.base_url}/accompagnement/{path}")
@@ -264,3 +269,45 @@ def test_centre_staff_edit_then_cancel_a_session_with_the_keyboard(
     page.goto(f"{page.base_url}/accompagnement/ateliers/")
     assert "Annulée" in page.inner_text("main")
     assert_accessible(page)
+
+
+def test_sign_up_by_searching_with_the_keyboard_on_a_small_phone(
+    page_at, login, assert_accessible, screenshot, support_world, centre_user
+):
+    """320 px, no mouse: type part of the name, Enter; the first match has the focus, Tab to
+    « Inscrire », Enter. Then the sheet to print, with room to sign."""
+    from support.models import Registration
+
+    session = support_world.support["session"]
+    page = page_at(320, 640)
+    login(page, centre_user)
+    page.goto(f"{page.base_url}/accompagnement/ateliers/{session.pk}/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert page.locator("select[name=household]").count() == 0
+    page.locator("#foyer-recherche").focus()
+    page.keyboard.type("goff")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement.name === 'household'")
+    label = page.locator("fieldset .form-check-label").first.inner_text()
+    assert "Famille Le Goff" in label and support_world.dwelling.reference in label
+    assert support_world.nbh.name in label
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert_accessible(page)
+    screenshot(page, "support-sign-up-search-320")
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Inscrire"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert Registration.objects.filter(session=session, household=support_world.household).exists()
+    assert "Famille Le Goff est inscrit" in page.inner_text("main")
+
+    page.goto(f"{page.base_url}/accompagnement/ateliers/{session.pk}/feuille/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert_accessible(page)
+    page.emulate_media(media="print")
+    assert page.get_by_role("button", name="Imprimer").is_hidden()
+    assert page.locator("#emargement").is_visible()
+    assert "Famille Le Goff" in page.inner_text("#emargement")
+    screenshot(page, "support-attendance-sheet-print")

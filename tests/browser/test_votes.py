@@ -133,16 +133,26 @@ def test_online_ballot_on_a_phone_with_the_keyboard_only(
     with page.expect_navigation():
         page.keyboard.press("Enter")
     page.wait_for_function("document.activeElement && document.activeElement.id === 'erreurs'")
-    assert "Choisissez oui, non ou blanc." in page.inner_text("#erreurs")
     assert page.get_by_role("alert").is_visible()
     assert_accessible(page)
 
-    # Keyboard only: Tab to the code, type it, Tab to the radio group, arrows to choose.
-    page.keyboard.press("Tab")  # from the summary to its first link…
+    # Keyboard only: the code, Enter; the question comes first, in large type, then the choice.
     page.locator("#id_code").focus()
     page.keyboard.type(code)
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.name") == "choice"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_role("heading", level=1).inner_text() == "La question du vote"
+    question = page.locator(".ballot-question")
+    assert question.inner_text() == open_vote.question
+    assert float(question.evaluate("q => getComputedStyle(q).fontSize")[:-2]) >= 24
+    body = float(page.evaluate("getComputedStyle(document.body).fontSize")[:-2])
+    assert float(question.evaluate("q => getComputedStyle(q).fontSize")[:-2]) > body
+    question_box = question.bounding_box()
+    assert question_box["y"] < page.locator("#id_choice_0").bounding_box()["y"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_accessible(page)
+    screenshot(page, "votes-ballot-question-phone")
+    page.locator("#id_choice_0").focus()
     page.keyboard.press("ArrowDown")  # oui → non
     assert page.evaluate("document.activeElement.value") == "no"
     group = page.get_by_role("group", name="Votre choix")
@@ -165,7 +175,6 @@ def test_online_ballot_on_a_phone_with_the_keyboard_only(
     # The same code again: a clear error.
     page.goto(page.base_url + "/votes/voter/")
     page.get_by_label("Votre code de vote").fill(code)
-    page.get_by_label("Oui").check()
     page.get_by_role("button", name="Continuer").click()
     assert "déjà servi" in page.inner_text("#erreurs")
     assert_accessible(page)
@@ -227,3 +236,61 @@ def test_a_refused_sign_in_batch_comes_back_as_typed_and_passes_axe(
     expect(page.get_by_label("Références des logements qui ont voté")).to_have_value(typed)
     assert_accessible(page)
     assert not open_vote.participations.exists()
+
+
+def test_the_counters_see_the_log_and_landlord_staff_who_certifies_on_a_phone(
+    page_at, login, assert_accessible, screenshot, open_vote, landlord_user, coordinator
+):
+    """375 px: the count's log (first entry, disagreement, correction) on the vote's page, the
+    certification explained to landlord staff, the certify URL's 403 in words; then the code of
+    a lost letter reissued and its letter printed."""
+    from tests import factories as f
+
+    second = f.UserFactory(
+        username="bailleur-second", organisation=landlord_user.organisation, role="landlord"
+    )
+    sign_in(open_vote, 3, station="Bureau 1")
+    count = services.count_enter(
+        vote=open_vote,
+        station="Bureau 1",
+        channel="paper",
+        figures=services.Figures(2, 1, 0, 0),
+        by=second,
+    )
+    services.count_confirm(count=count, figures=services.Figures(1, 2, 0, 0), by=coordinator)
+    entry = services.codes_generate(vote=open_vote, by=None)[-1][0]
+    page = page_at(375, 740)
+    signed_in(page, login, landlord_user)
+    page.goto(page.base_url + open_vote.get_absolute_url())
+    log = page.locator("#journal-depouillement")
+    expect(log).to_contain_text("Première saisie")
+    expect(log).to_contain_text("Seconde saisie")
+    expect(log).to_contain_text("non : saisies différentes")
+    expect(log).to_contain_text("masqués jusqu'à la seconde saisie")
+    who = page.locator("#qui-certifie")
+    expect(who).to_contain_text("Pas encore certifié")
+    expect(who).to_contain_text(coordinator.get_full_name() or coordinator.username)
+    assert page.get_by_role("button", name="Certifier le résultat…").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_accessible(page)
+    screenshot(page, "votes-count-log-phone")
+
+    response = page.goto(page.base_url + f"/votes/{open_vote.pk}/certifier/")
+    assert response.status == 403
+    expect(page.locator("h1")).to_have_text("Certification réservée à la coordination")
+    assert_accessible(page)
+
+    page.goto(page.base_url + open_vote.get_absolute_url())
+    follow(page, "Refaire le code d'un courrier perdu…")
+    assert_accessible(page)
+    page.get_by_label("Référence du logement").fill(entry.reference)
+    page.get_by_label("Le locataire a perdu son courrier").check()
+    submit(page, "Refaire le code et imprimer le courrier")
+    code = page.locator("#nouveau-code").inner_text()
+    assert services.code_find(code).roll_entry == entry
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_accessible(page)
+    page.emulate_media(media="print")
+    assert page.get_by_role("button", name="Imprimer").is_hidden()
+    expect(page.locator("#nouveau-code")).to_be_visible()
+    screenshot(page, "votes-reissued-letter-print")

@@ -77,6 +77,12 @@ ROWS = [
         kwargs=_pk("session"),
     ),
     Row(
+        "support:session_sheet",
+        get=scoped(),
+        post=scoped_wrong_method(),
+        kwargs=_pk("session"),
+    ),
+    Row(
         "support:registration_cancel",
         get=scoped_wrong_method(),
         post=scoped(),
@@ -84,6 +90,10 @@ ROWS = [
     ),
     # Launch half-days
     Row("support:half_day_list", get=staff_page(), post=staff_get_only()),
+    # POST without data: the form again, with its errors (nothing created).
+    Row("support:half_day_create", get=staff_page(), post=staff_page()),
+    # Find the household a home help, an advice or a computer is for (GET only).
+    Row("support:household_choose", get=staff_page(), post=staff_get_only()),
     Row("support:half_day_desk", get=scoped(), post=scoped(), kwargs=_pk("half_day")),
     # Households
     Row("support:household_list", get=staff_page(), post=staff_get_only()),

@@ -58,7 +58,16 @@ ROWS = [
         kwargs=lambda w: {"pk": w.vote.pk, "count_pk": w.vote_count.pk},
     ),
     Row("votes:codes", **_post_only(*MANAGE), kwargs=_vote),
+    # A lost letter: the form, then (POST) the new letter or the form with its refusal.
+    Row(
+        "votes:code_reissue",
+        get=access(*MANAGE),
+        post=access(*MANAGE),
+        kwargs=_vote,
+        data=lambda w: {"reference": w.vote_roll_entry.reference, "confirm": "on"},
+    ),
     # GET: the confirmation page; POST: certifies only with its confirmation (else redirected).
+    # Landlord staff get a 403 page that says who certifies and why they do not.
     Row("votes:certify", get=access("coordinator"), post=access("coordinator"), kwargs=_vote),
     Row("votes:ballot", get=everyone(OK), post=everyone(OK)),
     Row(

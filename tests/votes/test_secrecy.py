@@ -9,6 +9,7 @@ from django.db import models
 
 from neighborhoods.models import Dwelling, Household, Occupancy, User
 from votes.models import (
+    CodeReissue,
     CountEntry,
     OnlineTally,
     PaperCount,
@@ -19,7 +20,15 @@ from votes.models import (
 )
 
 BALLOT_SIDE = {OnlineTally, PaperCount, CountEntry}
-IDENTITY_SIDE = {Dwelling, Household, Occupancy, RollEntry, Participation, VoteCode}
+IDENTITY_SIDE = {
+    Dwelling,
+    Household,
+    Occupancy,
+    RollEntry,
+    Participation,
+    VoteCode,
+    CodeReissue,
+}
 
 
 def relations(model):
@@ -76,5 +85,6 @@ def test_no_other_model_of_any_app_points_at_a_ballot():
 
 def test_codes_carry_no_plain_code_and_no_time_of_use():
     fields = {f.name for f in VoteCode._meta.get_fields()}
-    assert fields == {"id", "vote", "roll_entry", "code_hash", "spent"}
+    assert fields == {"id", "vote", "roll_entry", "code_hash", "spent", "voided"}
     assert isinstance(VoteCode._meta.get_field("spent"), models.BooleanField)
+    assert isinstance(VoteCode._meta.get_field("voided"), models.BooleanField)

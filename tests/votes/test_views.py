@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from neighborhoods.models import Neighbourhood
 from tests import factories as f
@@ -257,10 +258,29 @@ def test_ballot_in_two_steps_without_login(code, client):
     assert "déjà servi" in response.content.decode()
 
 
+def test_ballot_shows_the_question_before_the_choice(code, client):
+    url = reverse("votes:ballot")
+    first = client.get(url).content.decode()
+    assert 'name="choice"' not in first and "Étape 1 sur 3" in first
+    response = client.post(url, {"code": code})
+    page = response.content.decode()
+    vote = response.context["vote"]
+    assert "Étape 2 sur 3" in page
+    # The question, in large type, comes before the choice.
+    assert (
+        page.index('class="ballot-question"')
+        < page.index(escape(vote.question))
+        < page.index('name="choice"')
+    )
+    assert not OnlineTally.objects.filter(ballots__gt=0).exists()
+
+
 def test_ballot_errors_are_clear(code, client):
     url = reverse("votes:ballot")
     page = client.post(url, {"code": "ZZZZ-ZZZZ-ZZZZ"}).content.decode()
-    assert "Choisissez oui, non ou blanc." in page
+    assert "pas valable" in page and 'name="choice"' not in page
+    page = client.post(url, {"code": code, "step": "choice"}).content.decode()
+    assert "Choisissez oui, non ou blanc." in page and 'class="ballot-question"' in page
     page = client.post(url, {"code": "ZZZZ-ZZZZ-ZZZZ", "choice": "yes"}).content.decode()
     assert "pas valable" in page
     assert 'aria-invalid="true"' in page
