@@ -73,6 +73,7 @@ urlpatterns = [
     path("accompagnement/", include("support.urls")),
     path("tableau-de-bord/", include("brest_internet.dashboard.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("brest_internet.api.urls")),
 ]
 
 handler400 = "brest_internet.common.requests.bad_request"
