@@ -22,6 +22,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView
@@ -559,6 +560,7 @@ class NotFound(Logged, APIView):
         raise exceptions.NotFound()
 
 
+@require_GET
 def docs(request):
     """The documentation page: Swagger UI from the vendored sidecar, no inline script."""
     started = time.monotonic()
