@@ -25,8 +25,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiYamlRenderer
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import exceptions, generics
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
@@ -544,7 +546,8 @@ class CityFigures(PartnerView):
 class SchemaView(Logged, SpectacularAPIView):
     """The OpenAPI 3 schema, public (it describes the API, it holds no data)."""
 
-    content_negotiation_class = SpectacularAPIView.content_negotiation_class
+    content_negotiation_class = DefaultContentNegotiation
+    renderer_classes = [OpenApiJsonRenderer, OpenApiYamlRenderer]
     authentication_classes = []
     permission_classes = [AllowAny]
 
