@@ -97,6 +97,8 @@ def exception_handler(exc, context):
         code = exc.status_code
         if code == status.HTTP_403_FORBIDDEN:
             return problem_response(403, _("Votre organisation n'a pas accès à cette ressource."))
+        if code == status.HTTP_409_CONFLICT:
+            return problem_response(409, str(exc.detail))  # the service's French refusal
         if code == status.HTTP_415_UNSUPPORTED_MEDIA_TYPE:
             return problem_response(415, _("Envoyez le corps de la requête en JSON."))
         if code < 500:
