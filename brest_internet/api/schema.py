@@ -48,5 +48,7 @@ def add_problems(result, generator, request, public):
                 codes += ["409", "415"]
             responses = operation.setdefault("responses", {})
             for code in codes:
-                responses[code] = _problem(responses.get(code, {}).get("description") or descriptions[code])
+                responses[code] = _problem(
+                    responses.get(code, {}).get("description") or descriptions[code]
+                )
     return result

@@ -31,7 +31,9 @@ class LotSerializer(serializers.ModelSerializer):
         help_text=_("« month » : le mois ; « adjustments » : des ajustements exportés après."),
     )
     nom_fichier = serializers.CharField(source="filename", help_text=_("Nom du fichier exporté."))
-    lignes = serializers.IntegerField(source="rows", help_text=_("Lignes du fichier (sans l'en-tête)."))
+    lignes = serializers.IntegerField(
+        source="rows", help_text=_("Lignes du fichier (sans l'en-tête).")
+    )
     montant = serializers.DecimalField(
         source="amount", max_digits=12, decimal_places=2, help_text=_("Montant du lot (€).")
     )
@@ -171,7 +173,11 @@ class RequestSerializer(serializers.ModelSerializer):
 
 class RequestFilterSerializer(serializers.Serializer):
     statut = serializers.ChoiceField(
-        choices=[Subscription.Status.SENT, Subscription.Status.ACTIVE, Subscription.Status.CANCELLED],
+        choices=[
+            Subscription.Status.SENT,
+            Subscription.Status.ACTIVE,
+            Subscription.Status.CANCELLED,
+        ],
         required=False,
         help_text=_("Ne garder que les demandes à ce statut."),
     )
@@ -192,7 +198,9 @@ class RefusalSerializer(serializers.Serializer):
 
 
 class FiguresFilterSerializer(serializers.Serializer):
-    depuis = month_field(required=False, help_text=_("Premier mois, AAAA-MM (défaut : il y a 11 mois)."))
+    depuis = month_field(
+        required=False, help_text=_("Premier mois, AAAA-MM (défaut : il y a 11 mois).")
+    )
     jusqu_a = month_field(required=False, help_text=_("Dernier mois, AAAA-MM (défaut : ce mois)."))
 
 
@@ -211,7 +219,9 @@ class FigureSerializer(serializers.Serializer):
         help_text=_("Abonnements actifs pour 100 logements."),
     )
     montant_facture = serializers.DecimalField(
-        max_digits=12, decimal_places=2, help_text=_("Facturé ce mois : charges et ajustements (€).")
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("Facturé ce mois : charges et ajustements (€)."),
     )
     montant_par_abonne = serializers.DecimalField(
         max_digits=12,

@@ -27,7 +27,11 @@ urlpatterns = [
         views.MonthAdjustments.as_view(),
         name="landlord_adjustments",
     ),
-    path("bailleur/quartiers/", views.LandlordNeighbourhoods.as_view(), name="landlord_neighbourhoods"),
+    path(
+        "bailleur/quartiers/",
+        views.LandlordNeighbourhoods.as_view(),
+        name="landlord_neighbourhoods",
+    ),
     path(
         "bailleur/quartiers/<str:slug>/logements/",
         views.LandlordRegister.as_view(),

@@ -9,6 +9,7 @@ Every call is logged (`ApiCall`): the token, the route's name, the status, never
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime
 import gzip
@@ -22,10 +23,10 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from django.views.decorators.http import require_GET
 from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiYamlRenderer
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import exceptions, generics
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -66,7 +67,8 @@ class Logged:
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         match = request.resolver_match
-        try:
+        # The answer goes out even when the log cannot be written.
+        with contextlib.suppress(DatabaseError):
             api_services.api_call_record(
                 token=getattr(request, "_auth", None),
                 method=request.method,
@@ -74,8 +76,6 @@ class Logged:
                 status=response.status_code,
                 duration_ms=int((time.monotonic() - getattr(self, "_started", 0)) * 1000),
             )
-        except DatabaseError:
-            pass  # the answer goes out even when the log cannot be written
         return response
 
 
@@ -184,9 +184,7 @@ class LockedMonthList(LandlordView, PartnerListView):
         for export in ChargeExport.objects.filter(landlord_month__in=page).defer("content"):
             lots.setdefault(export.landlord_month_id, []).append(export)
         data = [_month_data(lm, lots.get(lm.pk, [])) for lm in page]
-        return self.get_paginated_response(
-            serializers.LockedMonthSerializer(data, many=True).data
-        )
+        return self.get_paginated_response(serializers.LockedMonthSerializer(data, many=True).data)
 
 
 class LockedMonthDetail(LandlordView):
@@ -242,9 +240,7 @@ class LotLines(LandlordView, PartnerListView):
     def get(self, request, month, number):
         export = self.lot(month, number)
         page = self.paginate_queryset(KeptLines(export))
-        return self.get_paginated_response(
-            serializers.ChargeLineSerializer(page, many=True).data
-        )
+        return self.get_paginated_response(serializers.ChargeLineSerializer(page, many=True).data)
 
 
 class LotFile(LandlordView):
@@ -294,9 +290,7 @@ class MonthAdjustments(LandlordView, PartnerListView):
             .order_by("created_at", "id")
         )
         page = self.paginate_queryset(adjustments)
-        return self.get_paginated_response(
-            serializers.AdjustmentSerializer(page, many=True).data
-        )
+        return self.get_paginated_response(serializers.AdjustmentSerializer(page, many=True).data)
 
 
 class LandlordNeighbourhoods(LandlordView, PartnerListView):
@@ -331,7 +325,11 @@ class LandlordRegister(LandlordView, PartnerListView):
         ).first()
         if nbh is None:
             raise exceptions.NotFound()
-        return Dwelling.objects.filter(neighbourhood=nbh).select_related("sector").order_by("reference")
+        return (
+            Dwelling.objects.filter(neighbourhood=nbh)
+            .select_related("sector")
+            .order_by("reference")
+        )
 
 
 # --- The operator ----------------------------------------------------------------------------
@@ -499,22 +497,16 @@ class CityFigures(PartnerView):
         except services.ChargeError as exc:
             raise exceptions.ValidationError({"mois": [str(exc)]}) from exc
         if end > today.replace(day=1):
-            raise exceptions.ValidationError(
-                {"jusqu_a": [_("Ce mois n'est pas encore commencé.")]}
-            )
+            raise exceptions.ValidationError({"jusqu_a": [_("Ce mois n'est pas encore commencé.")]})
         if start > end:
-            raise exceptions.ValidationError(
-                {"depuis": [_("Le premier mois suit le dernier.")]}
-            )
+            raise exceptions.ValidationError({"depuis": [_("Le premier mois suit le dernier.")]})
         months = stats.month_starts(start, end)
         if len(months) > MAX_FIGURE_MONTHS:
             raise exceptions.ValidationError(
                 {"depuis": [_("Au plus %(n)d mois par appel.") % {"n": MAX_FIGURE_MONTHS}]}
             )
         last_day = min(stats.month_end(end), today)
-        launched = list(
-            Neighbourhood.objects.filter(launched_on__isnull=False).order_by("name")
-        )
+        launched = list(Neighbourhood.objects.filter(launched_on__isnull=False).order_by("name"))
         series = stats.subscription_series(launched, start, last_day)
         billed = {
             (f.neighbourhood.pk, f.month): f

@@ -46,9 +46,7 @@ def test_a_page_session_gives_no_access_to_the_api(programme, client_for, coordi
 def test_the_token_header_of_drf_works_too(programme, tokens):
     from django.test import Client
 
-    response = Client().get(
-        "/api/v1/moi/", HTTP_AUTHORIZATION=f"Token {tokens['city']}"
-    )
+    response = Client().get("/api/v1/moi/", HTTP_AUTHORIZATION=f"Token {tokens['city']}")
     assert response.status_code == 200
     assert response.json()["type"] == "city"
 
@@ -79,8 +77,18 @@ def test_every_call_is_logged_without_values(programme, call, partners):
     call(None, "get", "/api/v1/bailleur/mois/")
     rows = list(ApiCall.objects.order_by("id").values("organisation", "method", "route", "status"))
     assert rows == [
-        {"organisation": partners.operator.pk, "method": "GET", "route": "api:operator_request", "status": 200},
-        {"organisation": partners.operator.pk, "method": "POST", "route": "api:operator_refusal", "status": 404},
+        {
+            "organisation": partners.operator.pk,
+            "method": "GET",
+            "route": "api:operator_request",
+            "status": 200,
+        },
+        {
+            "organisation": partners.operator.pk,
+            "method": "POST",
+            "route": "api:operator_refusal",
+            "status": 404,
+        },
         {"organisation": None, "method": "GET", "route": "api:landlord_months", "status": 401},
     ]
     for call_row in ApiCall.objects.all():
@@ -159,7 +167,9 @@ def test_the_command_prints_a_new_token(partners, capsys):
 
 def test_the_refusal_cancels_the_request_as_the_page_does(programme, call):
     url = f"/api/v1/operateur/demandes/{programme.sub.pk}/refus/"
-    response = call("operator", "post", url, json={"refusee_le": "2012-05-09", "motif": "Pas de prise"})
+    response = call(
+        "operator", "post", url, json={"refusee_le": "2012-05-09", "motif": "Pas de prise"}
+    )
     assert response.status_code == 200, response.content
     sub = Subscription.objects.get(pk=programme.sub.pk)
     assert sub.status == Subscription.Status.CANCELLED
@@ -189,7 +199,10 @@ def test_the_city_reads_the_figures_of_the_dashboards_definitions(programme, cal
     from subscriptions import services
 
     services.subscription_activate(
-        subscription=programme.sub, by=None, activated_on=datetime.date(2012, 5, 10), modem_serial="M"
+        subscription=programme.sub,
+        by=None,
+        activated_on=datetime.date(2012, 5, 10),
+        modem_serial="M",
     )
     response = call("city", "get", "/api/v1/ville/chiffres/?depuis=2012-04&jusqu_a=2012-05")
     assert response.status_code == 200

@@ -12,16 +12,12 @@ from subscriptions.models import Subscription
 
 
 def _page_export(client_for, landlord_user, export):
-    response = client_for(landlord_user).get(
-        f"/abonnements/charges/fichiers/{export.pk}.csv"
-    )
+    response = client_for(landlord_user).get(f"/abonnements/charges/fichiers/{export.pk}.csv")
     assert response.status_code == 200
     return b"".join(response.streaming_content)
 
 
-def test_landlord_reads_its_locked_month_line_for_line(
-    programme, call, client_for, landlord_user
-):
+def test_landlord_reads_its_locked_month_line_for_line(programme, call, client_for, landlord_user):
     month = call("landlord", "get", "/api/v1/bailleur/mois/2012-05/")
     assert month.status_code == 200
     (lot,) = month.json()["lots"]
@@ -94,7 +90,10 @@ def test_another_operators_token_gets_404_and_changes_nothing(programme, call):
     )
     assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
-    assert call("other_operator", "get", f"/api/v1/operateur/demandes/{programme.sub.pk}/").status_code == 404
+    assert (
+        call("other_operator", "get", f"/api/v1/operateur/demandes/{programme.sub.pk}/").status_code
+        == 404
+    )
     assert Subscription.objects.get(pk=programme.sub.pk).status == Subscription.Status.SENT
 
 

@@ -27,7 +27,9 @@ class Command(BaseCommand):
             or Organisation.objects.filter(short_name=organisation).first()
         )
         if org is None:
-            raise CommandError(_("Aucune organisation ne s'appelle « %(n)s ».") % {"n": organisation})
+            raise CommandError(
+                _("Aucune organisation ne s'appelle « %(n)s ».") % {"n": organisation}
+            )
         if revoke:
             for token in org.api_tokens.active():
                 services.token_revoke(token=token, by=None)
