@@ -11,6 +11,8 @@ import json
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
@@ -51,7 +53,13 @@ def test_the_fuzzed_schema_is_the_served_one(client, db):
 @pytest.fixture
 def fuzzing(programme, tokens, settings):
     settings.API_RATE = "100000/min"  # the fuzzing, not the rate limit, is tested here
-    return tokens
+    # The raw WSGI handler closes the connection at the end of each request, which would end
+    # the test's transaction (Django's test client detaches this handler the same way).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield tokens
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def _fuzzed_with(partner):
