@@ -3,6 +3,13 @@
 A token belongs to one partner organisation (landlord, operator, city). Only its SHA-256 is
 kept, with a short prefix to recognise it; the secret is shown once, when it is made. A token is
 revoked, never deleted: the log of the calls made with it keeps pointing at it.
+
+Authorship: what a partner's system changes through the API is recorded by the same services as
+the pages, with a `User` as the acting person. Each partner organisation has one service account
+for that (`services.service_account_for`): it belongs to the organisation, has no role (the
+constraint on users allows a role-less account with an organisation; without a role it has no
+page and no scope), is inactive and has no usable password. The subscription's history then
+names "Numericable-API" as the author of an activation, not a coordinator nor nobody.
 """
 
 from django.db import models
