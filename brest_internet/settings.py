@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # Our apps, from the bottom up: each may use the ones above it, never the other way.
     "neighborhoods",
     "votes",
@@ -74,6 +77,8 @@ INSTALLED_APPS = [
     # The programme level (dashboard, reviews, audit, data protection) stands on all of them;
     # last, so that its part of the demo loads after theirs.
     "brest_internet",
+    # The partners' API stands on the programme level (its figures) and on every app.
+    "brest_internet.api",
     # The open data stands on the programme's figures (brest_internet.dashboard.stats); after
     # it, so that its part of the demo publishes once everything else is loaded.
     "brest_internet.opendata",
@@ -364,3 +369,36 @@ if SENTRY_DSN:
         include_local_variables=False,
         traces_sample_rate=0,
     )
+
+# The partners' API (brest_internet.api): token-only, problem details, rate limited per token
+# in the default cache (shared by the workers when CACHE_URL points at a shared cache).
+API_RATE = env.str("API_RATE", default="120/min")
+# The log of the API's calls is kept this long, then purged by the daily retention run.
+API_CALL_RETENTION_MONTHS = env.int("API_CALL_RETENTION_MONTHS", default=12)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["brest_internet.api.access.PartnerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["brest_internet.api.access.PartnerKind"],
+    "DEFAULT_THROTTLE_CLASSES": ["brest_internet.api.access.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "brest_internet.api.problems.FirstRenderer",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "brest_internet.api.problems.exception_handler",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Internet pour tous – API des partenaires",
+    "DESCRIPTION": (
+        "API du bailleur, de l'opérateur et de la ville. Chaque appel porte le jeton de "
+        "l'organisation : Authorization: Bearer <jeton>. Les erreurs sont des « problem "
+        "details » (RFC 9457, application/problem+json) en français."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "brest_internet.api.schema.add_problems",
+    ],
+}

@@ -74,6 +74,7 @@ urlpatterns = [
     path("tableau-de-bord/", include("brest_internet.dashboard.urls")),
     path("donnees-ouvertes/", include("brest_internet.opendata.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("brest_internet.api.urls")),
 ]
 
 handler400 = "brest_internet.common.requests.bad_request"

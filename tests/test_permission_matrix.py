@@ -22,6 +22,7 @@ APP_MODULES = [
     "subscriptions",
     "support",
     "dashboard",
+    "api",
     "opendata",
 ]
 

@@ -1,7 +1,8 @@
 """Anonymise the households gone for longer than GDPR_RETENTION_MONTHS (run it daily from cron).
 
 Names, contacts and free text go; every count, charge and vote stays as it was. The same daily
-run erases the register files previewed and never confirmed (`purge_register_uploads`).
+run erases the register files previewed and never confirmed (`purge_register_uploads`) and the
+API's call log older than API_CALL_RETENTION_MONTHS (`purge_api_calls`).
 """
 
 from django.conf import settings
@@ -54,3 +55,4 @@ class Command(BaseCommand):
             )
         )
         call_command("purge_register_uploads", stdout=self.stdout)
+        call_command("purge_api_calls", stdout=self.stdout)

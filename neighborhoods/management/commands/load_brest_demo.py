@@ -71,6 +71,13 @@ class Command(BaseCommand):
         self.stdout.write(_("Comptes de démonstration (http://127.0.0.1:8000/) :"))
         for username, label in ctx.objects.get("demo_logins", []):
             self.stdout.write(f"  {username:<14} {label}")
+        api_tokens = ctx.objects.get("demo_api_tokens", [])
+        if api_tokens:
+            self.stdout.write(
+                _("Jetons de l'API des partenaires (http://127.0.0.1:8000/api/v1/docs/) :")
+            )
+            for organisation, token in api_tokens:
+                self.stdout.write(f"  {organisation:<24} {token}")
         if generated:
             self.stdout.write(
                 _("Mot de passe (généré, gardé dans .demo-password) : %(p)s") % {"p": password}

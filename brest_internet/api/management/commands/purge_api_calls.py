@@ -1,0 +1,14 @@
+"""Delete the API call log older than API_CALL_RETENTION_MONTHS (run by the daily retention)."""
+
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from ... import services
+
+
+class Command(BaseCommand):
+    help = _("Supprime le journal des appels à l'API plus ancien que la durée de conservation.")
+
+    def handle(self, *args, **options):
+        count = services.api_calls_purge()
+        self.stdout.write(_("%(n)d appel(s) à l'API supprimé(s) du journal.") % {"n": count})
