@@ -141,7 +141,7 @@ def email_webhook(request, secret):
         if event.event_type in ("bounced", "rejected", "failed"):
             services.delivery_bounce(
                 provider_id=event.message_id or "",
-                reason=event.reject_reason or event.event_type,
+                reason=event.mta_response or event.description or event.event_type,
             )
         elif event.event_type in ("unsubscribed", "complained") and event.recipient:
             services.consent_withdraw_by_email(address=event.recipient)
