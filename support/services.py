@@ -56,7 +56,15 @@ def _notify(**kwargs) -> None:
 
 
 def _notify_registrations(regs: Iterable[Registration], kind: str, occasion: str = "") -> None:
+    """The same notice to the households of `regs` that may hear it (one query to know
+    which: a session of 200 sign-ups without consent costs no more than one of 2)."""
+    from brest_internet.notices.services import households_reachable
+
+    regs = list(regs)
+    reachable = households_reachable(household_ids={reg.household_id for reg in regs})
     for reg in regs:
+        if reg.household_id not in reachable:
+            continue
         _notify(
             kind=kind,
             household=reg.household,

@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -180,6 +181,17 @@ def consent_withdraw_by_email(
         return []
     return _withdraw(
         channel=Channel.EMAIL, field="email__iexact", address=address, now=now or timezone.now()
+    )
+
+
+def households_reachable(*, household_ids) -> set[int]:
+    """Which of these households consent to at least one channel (one query)."""
+    if not household_ids:
+        return set()
+    return set(
+        Contact.objects.filter(household_id__in=household_ids, household__anonymised_at=None)
+        .filter(Q(email_consent=True) | Q(sms_consent=True))
+        .values_list("household_id", flat=True)
     )
 
 

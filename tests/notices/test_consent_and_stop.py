@@ -31,7 +31,7 @@ def test_the_household_page_records_contact_and_consent_in_one_line(world, clien
     url = reverse("notices:consent_record", kwargs={"pk": world.household.pk})
     page = reverse("support:household_detail", kwargs={"pk": world.household.pk})
     client = client_for(centre_user)
-    assert 'action="%s"' % url in client.get(page).content.decode()
+    assert f'action="{url}"' in client.get(page).content.decode()
 
     response = client.post(url, line(next=page), follow=True)
 
