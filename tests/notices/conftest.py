@@ -13,10 +13,9 @@ from django.utils import timezone
 
 from brest_internet.notices import services
 from brest_internet.notices.models import ConsentEvent
-from neighborhoods.models import Occupancy
-from support.models import WorkshopSession, WorkshopTopic
-from tests import factories as f
-from tests.accounts.conftest import smtp  # noqa: F401 (the fixture, shared)
+from support.models import WorkshopSession
+from tests.accounts.conftest import smtp  # noqa: F401 (the fixtures, shared)
+from tests.support.conftest import households, topic  # noqa: F401
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
@@ -122,12 +121,7 @@ def address_of(household):
 
 
 @pytest.fixture
-def topic(db):
-    return WorkshopTopic.objects.create(name="Premiers pas sur Internet")
-
-
-@pytest.fixture
-def make_session(world, topic):
+def make_session(world, topic):  # noqa: F811 (the shared fixture)
     def make(capacity=5, starts=None, place="Salle Gwenn"):
         starts = starts or daytime(days=10, hour=14)
         return WorkshopSession.objects.create(
@@ -140,22 +134,5 @@ def make_session(world, topic):
             facilitator="Malo Quéré",
             capacity=capacity,
         )
-
-    return make
-
-
-@pytest.fixture
-def households(world):
-    def make(n, nbh=None):
-        result = []
-        for _ in range(n):
-            household = f.HouseholdFactory()
-            Occupancy.objects.create(
-                household=household,
-                dwelling=f.DwellingFactory(neighbourhood=nbh or world.nbh),
-                moved_in=datetime.date(2009, 1, 1),
-            )
-            result.append(household)
-        return result
 
     return make
