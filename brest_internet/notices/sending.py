@@ -165,8 +165,32 @@ def _drop(delivery: Delivery, reason: str, now) -> None:
     delivery.save(update_fields=["status", "error", "updated_at"])
 
 
+def _no_longer_true(notice: Notice) -> str:
+    """Why a notice prepared earlier no longer holds (the sign-up or the visit cancelled, the
+    visit moved to another day since), or "" when it still does."""
+    about = notice.about
+    if isinstance(about, Registration):
+        if about.status == Registration.Status.CANCELLED and (
+            notice.kind != Notice.Kind.SESSION_CANCELLED
+        ):
+            return _("inscription annulée depuis")
+    elif isinstance(about, HomeHelpRequest) and notice.occasion:
+        if about.status != HomeHelpRequest.Status.SCHEDULED or (
+            about.scheduled_for is None or about.scheduled_for.isoformat() != notice.occasion
+        ):
+            return _("visite annulée ou déplacée depuis")
+    elif isinstance(about, Vote) and about.status == Vote.Status.CANCELLED:
+        return _("vote annulé depuis")
+    return ""
+
+
 def _deliver(delivery: Delivery, *, now, connection, sms_backend, report: SendReport) -> None:
     notice = delivery.notice
+    stale = _no_longer_true(notice)
+    if stale:
+        _drop(delivery, stale, now)
+        report.dropped += 1
+        return
     contact = Contact.objects.filter(household_id=delivery.household_id).first()
     if delivery.household.anonymised_at is not None:
         _drop(delivery, _("foyer anonymisé"), now)

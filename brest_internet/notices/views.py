@@ -24,6 +24,7 @@ from support import access
 from . import services
 from .forms import ConsentLineForm
 from .models import Delivery
+from .sms import international
 
 log = logging.getLogger(__name__)
 STAFF = (COORDINATOR, CENTRE)
@@ -106,7 +107,10 @@ def sms_webhook(request, secret):
             return HttpResponseBadRequest("invalid event")
         status = str(event.get("msg_status") or event.get("event") or "").lower()
         reply = str(event.get("reply") or event.get("text") or "").strip().upper()
-        number = str(event.get("from") or event.get("to") or event.get("phone") or "")
+        # A reply comes *from* the household's number; a status report is *to* it. The other
+        # field may hold the sender's name: take the first that is a number.
+        numbers = [str(event.get(k) or "") for k in ("from", "to", "phone", "recipient")]
+        number = next((n for n in numbers if len(international(n)) >= 8), "")
         if status in ("unsubscribe", "unsubscribed", "stop") or reply.startswith("STOP"):
             services.consent_withdraw_by_number(number=number)
         elif status in ("hardbounce", "hard_bounce", "rejected", "blacklisted"):

@@ -287,3 +287,30 @@ def test_a_consent_needs_its_address_in_the_database_too(world):
         Contact.objects.create(household=world.household, sms_consent=True, phone="")
     with pytest.raises(IntegrityError), transaction.atomic():
         Contact.objects.create(household=world.household, email_consent=True, email="")
+
+
+def test_a_reminder_of_a_sign_up_cancelled_since_is_dropped(world, consent, make_session, outbox):
+    household = consent(world.household, email=True, sms=False)
+    reg = support.registration_create(session=make_session(), household=household, by=None)
+    support.registration_cancel(registration=reg, by=None)
+    notices_send_due(now=daytime())
+    delivery = Delivery.objects.get()
+    assert delivery.status == Delivery.Status.DROPPED
+    assert "annulée" in delivery.error
+    assert outbox.mail.messages == []
+
+
+def test_a_visit_notice_for_a_day_since_changed_is_dropped(world, consent, outbox):
+    from support.models import HomeHelpRequest
+
+    household = consent(world.household, email=True, sms=False)
+    req = HomeHelpRequest.objects.create(
+        household=household, neighbourhood=world.nbh, kind=HomeHelpRequest.Kind.MODEM
+    )
+    support.home_help_schedule(request=req, on=daytime(days=6).date(), by=None)
+    support.home_help_schedule(request=req, on=daytime(days=9).date(), by=None)
+    notices_send_due(now=daytime())
+    states = dict(Delivery.objects.values_list("notice__kind", "status"))
+    assert states == {Notice.Kind.VISIT_PLANNED: "dropped", Notice.Kind.VISIT_MOVED: "sent"}
+    (mail,) = outbox.mail.messages
+    assert "déplacée" in outbox.mail.body(mail[1])
