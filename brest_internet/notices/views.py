@@ -10,8 +10,8 @@ from anymail.exceptions import AnymailError
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -37,14 +37,15 @@ def consent_record(request, pk):
     household = access.get_household_for_user(request.user, pk)
     form = ConsentLineForm(request.POST)
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
+    # Back to the page of the line (a path of this site), never to a URL name or elsewhere.
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = ""
     household_url = reverse("support:household_detail", kwargs={"pk": household.pk})
     if not form.is_valid():
         messages.error(request, _("Le contact n'est pas enregistré : vérifiez la ligne."))
-        return redirect(target or household_url)
+        return HttpResponseRedirect(target or household_url)
     data = form.cleaned_data
     try:
         events = services.consent_record(
@@ -67,7 +68,7 @@ def consent_record(request, pk):
             messages.success(request, _("Contact de %(h)s : %(s)s.") % {"h": household, "s": said})
         else:
             messages.success(request, _("Contact de %(h)s enregistré.") % {"h": household})
-    return redirect(target or household_url)
+    return HttpResponseRedirect(target or household_url)
 
 
 @role_required(*STAFF)

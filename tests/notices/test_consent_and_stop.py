@@ -223,3 +223,15 @@ def test_anonymisation_clears_the_contact_and_the_deliveries(world, consent, mak
         )
         is None
     )
+
+
+@pytest.mark.parametrize("target", ["0", "support:household_list", "//ailleurs.example/x"])
+def test_a_next_that_is_not_a_path_of_this_site_goes_to_the_household_page(
+    world, client_for, centre_user, target
+):
+    url = reverse("notices:consent_record", kwargs={"pk": world.household.pk})
+    response = client_for(centre_user).post(url, line(next=target))
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "support:household_detail", kwargs={"pk": world.household.pk}
+    )
