@@ -43,10 +43,28 @@ PERSONAL_TEXT = {
     # Why a household holds a second subsidised computer: often says who in the family.
     "support.ComputerOrder": ["extra_reason"],
     "subscriptions.Subscription": ["cancel_reason"],
+    # The notices: the address or number a consent was given for, and what was sent (the
+    # text names the household's session, visit or order; a provider's error may quote the
+    # address).
+    "notices.Contact": ["email", "phone"],
+    "notices.ConsentEvent": ["address"],
+    "notices.Delivery": ["address", "subject", "body", "error"],
+}
+# Records cleared before the free text is: (which rows, what they become). An anonymised
+# household has no contact left, and nothing still waiting to be sent to it.
+CLEARED = {
+    "notices.Contact": (
+        {},
+        {"email": "", "phone": "", "email_consent": False, "sms_consent": False},
+    ),
+    "notices.Delivery": ({"status": "queued"}, {"status": "dropped", "error": ANONYMOUS_TEXT}),
 }
 # Text fields on those records that describe equipment or the programme, not the person.
 NOT_PERSONAL = {
     "subscriptions.Subscription": ["modem_serial"],
+    # Which occasion of a record a notice is about (a date), and the provider's message id.
+    "notices.Notice": ["occasion"],
+    "notices.Delivery": ["provider_id"],
 }
 
 
@@ -174,6 +192,10 @@ def households_anonymise(*, households, by=None):
         marked.update(name=_anonymous_name(), phone="", email="")
         _anonymise_admin_log(ids)
         Household.history.model.objects.filter(id__in=ids).update(name=_anonymous_name())
+        for label, (which, values) in CLEARED.items():
+            model = apps.get_model(label)
+            link = next(f for m, f in household_links() if m is model)
+            model._default_manager.filter(**{f"{link}__in": ids}, **which).update(**values)
         for label, fields in PERSONAL_TEXT.items():
             model = apps.get_model(label)
             link = next(f for m, f in household_links() if m is model)

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     # The programme level (dashboard, reviews, audit, data protection) stands on all of them;
     # last, so that its part of the demo loads after theirs.
     "brest_internet",
+    # Notices to households (e-mail, SMS): the top floor, reading every app above.
+    "brest_internet.notices",
     # The partners' API stands on the programme level (its figures) and on every app.
     "brest_internet.api",
     # The open data stands on the programme's figures (brest_internet.dashboard.stats); after
@@ -301,6 +303,58 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Internet pour tous <ne-pas-repondre@brest.invalid>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# In production, mails go through a provider's API (django-anymail) instead of SMTP:
+# EMAIL_PROVIDER=brevo with BREVO_API_KEY, or EMAIL_PROVIDER=mailjet with MAILJET_API_KEY and
+# MAILJET_SECRET_KEY. Unset, EMAIL_URL decides (SMTP, or the console).
+EMAIL_PROVIDER = env.str("EMAIL_PROVIDER", default="").strip().lower()
+BREVO_API_KEY = env.str("BREVO_API_KEY", default="")
+if EMAIL_PROVIDER == "brevo":
+    EMAIL_BACKEND = "anymail.backends.brevo.EmailBackend"
+    ANYMAIL = {"BREVO_API_KEY": BREVO_API_KEY}
+elif EMAIL_PROVIDER == "mailjet":
+    EMAIL_BACKEND = "anymail.backends.mailjet.EmailBackend"
+    ANYMAIL = {
+        "MAILJET_API_KEY": env.str("MAILJET_API_KEY", default=""),
+        "MAILJET_SECRET_KEY": env.str("MAILJET_SECRET_KEY", default=""),
+    }
+elif EMAIL_PROVIDER:
+    raise ImproperlyConfigured(
+        f"EMAIL_PROVIDER={EMAIL_PROVIDER!r} is not known: use brevo, mailjet, or leave it unset "
+        "(EMAIL_URL then decides)."
+    )
+if EMAIL_PROVIDER and not (DEBUG or TESTING) and not all(ANYMAIL.values()):
+    raise ImproperlyConfigured(
+        f"EMAIL_PROVIDER={EMAIL_PROVIDER} needs its API key(s): "
+        + ", ".join(k for k, v in ANYMAIL.items() if not v)
+    )
+# Sender of the notices to households (sign-ups, visits, orders, votes).
+NOTICES_FROM_EMAIL = env.str("NOTICES_FROM_EMAIL", default=DEFAULT_FROM_EMAIL)
+
+# SMS to households: printed on the console by default; SMS_BACKEND=brevo sends them through
+# Brevo's transactional SMS API (BREVO_API_KEY; BREVO_API_URL only for tests or a proxy).
+_SMS_BACKENDS = {
+    "console": "brest_internet.notices.sms.ConsoleBackend",
+    "brevo": "brest_internet.notices.sms.BrevoBackend",
+}
+SMS_BACKEND = env.str("SMS_BACKEND", default="console")
+SMS_BACKEND = _SMS_BACKENDS.get(SMS_BACKEND, SMS_BACKEND)
+BREVO_API_URL = env.str("BREVO_API_URL", default="https://api.brevo.com")
+if SMS_BACKEND.endswith(".BrevoBackend") and not BREVO_API_KEY and not (DEBUG or TESTING):
+    raise ImproperlyConfigured("SMS_BACKEND=brevo needs BREVO_API_KEY.")
+# The sender name shown on the phone (3 to 11 letters or digits for Brevo).
+SMS_SENDER = env.str("SMS_SENDER", default="BrestNet")
+# The short number a "STOP" reply goes to, as the SMS end says it ("STOP au 36xxx"); unset,
+# the SMS ends with "Répondez STOP pour ne plus en recevoir".
+SMS_STOP_NUMBER = env.str("SMS_STOP_NUMBER", default="")
+SMS_TIMEOUT_SECONDS = env.float("SMS_TIMEOUT_SECONDS", default=10)
+# The providers' webhooks (SMS STOP replies and bounces, e-mail bounces) are public URLs that
+# carry this secret: /notifications/webhooks/sms/<secret>/. Unset, they answer 404.
+NOTICES_WEBHOOK_SECRET = env.str("NOTICES_WEBHOOK_SECRET", default="")
+# A provider error is retried after 5 min, 10, 20, 40…; after this many attempts it is failed.
+NOTICES_MAX_ATTEMPTS = env.int("NOTICES_MAX_ATTEMPTS", default=5)
+NOTICES_RETRY_BASE_SECONDS = env.int("NOTICES_RETRY_BASE_SECONDS", default=300)
+# Households of a neighbourhood hear of its vote this many days before it opens.
+NOTICES_VOTE_DAYS_BEFORE = env.int("NOTICES_VOTE_DAYS_BEFORE", default=14)
 # Invitation and reset links stay valid this long (and work once: see Django's token generator).
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_HOURS", default=72) * 3600
 

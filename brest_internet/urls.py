@@ -73,6 +73,7 @@ urlpatterns = [
     path("accompagnement/", include("support.urls")),
     path("tableau-de-bord/", include("brest_internet.dashboard.urls")),
     path("donnees-ouvertes/", include("brest_internet.opendata.urls")),
+    path("notifications/", include("brest_internet.notices.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("brest_internet.api.urls")),
 ]

@@ -9,6 +9,7 @@ with a French message when it refuses. Calling it again on something already don
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -35,6 +36,35 @@ from .models import (
 
 class SupportError(Refusal):
     """A refused support action (`field`: the form field it is about, when there is one)."""
+
+
+def _notify(**kwargs) -> None:
+    """Tell the household, by e-mail or SMS where it consents, in the caller's transaction
+    (the notices app stands above this one: imported here, not at the top)."""
+    from brest_internet.notices.models import Notice
+    from brest_internet.notices.services import notice_queue
+
+    kwargs["kind"] = getattr(Notice.Kind, kwargs["kind"])
+    notice_queue(**kwargs)
+
+
+def _notify_registrations(regs: Iterable[Registration], kind: str, occasion: str = "") -> None:
+    """The same notice to the households of `regs` that may hear it (one query to know
+    which: a session of 200 sign-ups without consent costs no more than one of 2)."""
+    from brest_internet.notices.services import households_reachable
+
+    regs = list(regs)
+    reachable = households_reachable(household_ids={reg.household_id for reg in regs})
+    for reg in regs:
+        if reg.household_id not in reachable:
+            continue
+        _notify(
+            kind=kind,
+            household=reg.household,
+            about=reg,
+            occasion=occasion,
+            expires_at=reg.session.starts_at,
+        )
 
 
 def current_dwelling(household: Household) -> Dwelling | None:
@@ -138,6 +168,16 @@ def session_update(
         free = locked.capacity - taken
         if "capacity" in changed and free > 0 and not locked.has_started(now):
             result.promoted = _promote_waiting(session=locked, seats=free, by=by, now=now)
+            _notify_registrations(result.promoted, "PROMOTED")
+        if {"starts_at", "place"} & set(changed) and not locked.has_started(now):
+            place = hashlib.sha256(locked.place.encode()).hexdigest()[:8]
+            _notify_registrations(
+                registrations.exclude(status=Registration.Status.CANCELLED).select_related(
+                    "household", "session__topic", "session__centre"
+                ),
+                "SESSION_MOVED",
+                occasion=f"{locked.starts_at.isoformat()}/{place}",
+            )
         return result
 
 
@@ -227,6 +267,10 @@ def session_cancel(
                 default_change_reason=reason[:100],  # the history column's length
                 default_date=now,
             )
+            _notify_registrations(
+                cancelled.select_related("household", "session__topic", "session__centre"),
+                "SESSION_CANCELLED",
+            )
         return len(ids)
 
 
@@ -265,7 +309,7 @@ def registration_create(
         )
         try:
             with transaction.atomic():
-                return Registration.objects.create(
+                registration = Registration.objects.create(
                     session=locked,
                     household=household,
                     status=status,
@@ -277,6 +321,9 @@ def registration_create(
             raise SupportError(
                 _("Le foyer %(h)s est déjà inscrit à cette séance.") % {"h": household}
             ) from exc
+        if status == Registration.Status.REGISTERED:
+            _notify_registrations([registration], "SIGN_UP_CONFIRMED")
+        return registration
 
 
 def registration_cancel(
@@ -318,6 +365,7 @@ def registration_cancel(
         first.promoted_at = now
         first._history_user = by
         first.save(update_fields=["status", "promoted_at"])
+        _notify_registrations([first], "PROMOTED")
         return first
 
 
@@ -461,6 +509,7 @@ def computer_order_pay(
         locked.paid_on = on or clock.today()
         locked._history_user = by
         locked.save(update_fields=["status", "paid_on"])
+        _notify(kind="COMPUTER_READY", household=locked.household, about=locked)
         return locked
 
 
@@ -524,10 +573,20 @@ def home_help_schedule(
             return locked
         if on < locked.requested_on:
             raise SupportError(_("La visite ne peut précéder la demande."))
+        moved = locked.status == HomeHelpRequest.Status.SCHEDULED
         locked.status = HomeHelpRequest.Status.SCHEDULED
         locked.scheduled_for = on
         locked._history_user = by
         locked.save(update_fields=["status", "scheduled_for"])
+        _notify(
+            kind="VISIT_MOVED" if moved else "VISIT_PLANNED",
+            household=locked.household,
+            about=locked,
+            occasion=on.isoformat(),
+            expires_at=timezone.make_aware(
+                datetime.datetime.combine(on + datetime.timedelta(days=1), datetime.time.min)
+            ),
+        )
         return locked
 
 
@@ -604,12 +663,15 @@ def advice_answer(
             raise SupportError(_("Cette demande est annulée."))
         if locked.status == AdviceRequest.Status.ANSWERED and locked.answer == answer:
             return locked
+        first_answer = locked.status == AdviceRequest.Status.OPEN
         locked.status = AdviceRequest.Status.ANSWERED
         locked.answer = answer
         locked.answered_at = now or clock.now()
         locked.answered_by = by
         locked._history_user = by
         locked.save(update_fields=["status", "answer", "answered_at", "answered_by"])
+        if first_answer:  # a corrected answer is not told again
+            _notify(kind="ADVICE_ANSWERED", household=locked.household, about=locked)
         return locked
 
 

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from .matrix import OK, ROLES
 from .test_permission_matrix import MATRIX, MODULES
 
-OUR_APPS = ("neighborhoods", "votes", "subscriptions", "support", "brest_internet")
+OUR_APPS = ("neighborhoods", "votes", "subscriptions", "support", "brest_internet", "notices")
 SKIP_FIELDS = {"csrfmiddlewaretoken"}
 
 

@@ -24,6 +24,7 @@ APP_MODULES = [
     "dashboard",
     "api",
     "opendata",
+    "notices",
 ]
 
 # Unnamed admin patterns: the catch-all (404 or the login redirect for any path) and the
