@@ -188,7 +188,7 @@ def test_the_admin_action_sends_the_invitations_again(
         follow=True,
     )
     page = page_text(response)
-    assert "1 invitation(s) envoyée(s) à nouveau." in page
+    assert "1 invitation envoyée à nouveau." in page
     assert "déjà choisi son mot de passe" in page  # the centre's staff member: refused
     assert len(smtp.to(NEWCOMER)) == 1 and smtp.to(centre_user.email) == []
     assert kinds(invited)[-1] == AccountEvent.Kind.INVITATION_RESENT
@@ -280,7 +280,7 @@ def test_the_admin_action_resets_second_factors(client_for, coordinator, landlor
         follow=True,
     )
     page = page_text(response)
-    assert "1 double(s) authentification(s) réinitialisée(s)." in page
+    assert "1 double authentification réinitialisée." in page
     assert "votre propre double authentification" in page
     assert not TOTPDevice.objects.filter(user=landlord_user).exists()
     assert TOTPDevice.objects.filter(user=coordinator).exists()
