@@ -65,6 +65,10 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Background jobs: the queue (PostgreSQL) and the rows people read; the ground floor,
+    # which names none of the apps below.
+    "procrastinate.contrib.django",
+    "brest_internet.jobs",
     # Our apps, from the bottom up: each may use the ones above it, never the other way.
     "neighborhoods",
     "votes",
@@ -135,6 +139,9 @@ else:
     # What is deleted or overwritten is zeroed in the file, not left in its free space (an
     # online counter's earlier values, a dropped table): a copy of the file shows only the data.
     DATABASES["default"]["OPTIONS"].setdefault("init_command", "PRAGMA secure_delete = ON")
+
+# Procrastinate's migrations are PostgreSQL SQL: they run there only (brest_internet.jobs).
+DATABASE_ROUTERS = ["brest_internet.jobs.routers.ProcrastinateOnPostgresRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "neighborhoods.User"
@@ -291,6 +298,34 @@ PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_HOURS", default=72) * 3
 
 # Demo accounts' password; when unset, load_brest_demo generates and prints one.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="")
+
+# Background jobs (brest_internet/jobs). On PostgreSQL they are queued and run by
+# `manage.py procrastinate worker` (`make worker`), on as many machines as wanted; elsewhere
+# (SQLite) they run in the request, so a laptop needs no worker. JOBS_INLINE forces either.
+JOBS_INLINE = env.bool("JOBS_INLINE", default=None) if "JOBS_INLINE" in env.ENVIRON else None
+# A worker that sent no heartbeat for JOBS_STALLED_SECONDS is taken for dead: its running jobs
+# are retried (checked by the jobs.reconcile periodic task, JOBS_RECONCILE_CRON), and failed
+# once tried JOBS_MAX_ATTEMPTS times.
+JOBS_STALLED_SECONDS = env.float("JOBS_STALLED_SECONDS", default=60)
+JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=3)
+JOBS_RECONCILE_CRON = env.str("JOBS_RECONCILE_CRON", default="* * * * *")
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "update_heartbeat_interval": env.float("JOBS_HEARTBEAT_SECONDS", default=10),
+    "stalled_worker_timeout": JOBS_STALLED_SECONDS,
+    "concurrency": env.int("JOBS_CONCURRENCY", default=1),
+    # The queue keeps only what is left to do or went wrong; our Job rows keep the story.
+    "delete_jobs": "successful",
+}
+# A tick missed by more than this (every worker down) is not caught up.
+PROCRASTINATE_PERIODIC_DEFAULTS = {"max_delay": 3600}
+# The monthly charge run, the daily anonymisation and backup (cron syntax, in UTC).
+JOBS_CHARGES_CRON = env.str("JOBS_CHARGES_CRON", default="0 6 1 * *")
+JOBS_ANONYMISE_CRON = env.str("JOBS_ANONYMISE_CRON", default="30 2 * * *")
+JOBS_BACKUP_CRON = env.str("JOBS_BACKUP_CRON", default="0 2 * * *")
+# Where the daily backup job writes its files (one a day, named by date); empty: no backup job.
+BACKUP_DIR = env.str("BACKUP_DIR", default="")
+# A register file of more rows than this is checked and imported by a background job.
+REGISTER_JOB_ROWS = env.int("REGISTER_JOB_ROWS", default=2000)
 
 # Households gone (every occupancy ended) for longer than this are anonymised by the daily
 # `anonymise_departed_households` command.

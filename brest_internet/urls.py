@@ -72,6 +72,7 @@ urlpatterns = [
     path("abonnements/", include("subscriptions.urls")),
     path("accompagnement/", include("support.urls")),
     path("tableau-de-bord/", include("brest_internet.dashboard.urls")),
+    path("taches/", include("brest_internet.jobs.urls")),
     path("admin/", admin.site.urls),
 ]
 
