@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import DetailView, ListView
 
-from . import pipeline, register
+from brest_internet.jobs.runner import JobAlreadyQueued
+
+from . import pipeline, register, tasks
 from .access import ALL_ROLES, COORDINATOR, LANDLORD, RoleRequiredMixin, role_required
 from .forms import (
     AdvanceForm,
@@ -464,8 +466,23 @@ def register_import(request):
 @role_required(COORDINATOR, LANDLORD)
 @require_POST
 def register_import_confirm(request, pk):
-    """Step 2: apply the previewed file, all or nothing."""
-    get_object_or_404(RegisterImport.objects.only("pk"), pk=pk, uploaded_by=request.user)
+    """Step 2: apply the previewed file, all or nothing (a large one in a background job)."""
+    pending = get_object_or_404(
+        RegisterImport.objects.only("pk", "rows", "filename", "status"),
+        pk=pk,
+        uploaded_by=request.user,
+    )
+    if tasks.runs_in_background(pending.rows) and pending.status == RegisterImport.Status.PENDING:
+        # Beyond a few thousand rows the writes outlast a request (gunicorn's 30 s): a worker
+        # applies the file, the page of the job follows it.
+        try:
+            job = tasks.register_import_apply_defer(user=request.user, pending=pending)
+        except JobAlreadyQueued as exc:
+            messages.error(request, str(exc))
+            if exc.job is None:
+                return redirect("neighborhoods:register_import")
+            return redirect("jobs:detail", pk=exc.job.pk)
+        return redirect("jobs:detail", pk=job.pk)
     try:
         plan, pending = register.register_import_apply(user=request.user, pending_id=pk)
     except register.RegisterFileError as error:

@@ -13,4 +13,3 @@ for model in (
 ):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
-

@@ -21,9 +21,7 @@ class JobQuerySet(models.QuerySet):
 
     def needing_attention(self):
         """Running, waiting, or failed and not yet acknowledged: what the list shows first."""
-        return self.filter(
-            state__in=[Job.State.QUEUED, Job.State.RUNNING, Job.State.FAILED]
-        )
+        return self.filter(state__in=[Job.State.QUEUED, Job.State.RUNNING, Job.State.FAILED])
 
 
 class Job(models.Model):
@@ -58,9 +56,7 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("demandée le"), default=timezone.now)
     started_at = models.DateTimeField(_("commencée le"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finie le"), null=True, blank=True)
-    state = models.CharField(
-        _("état"), max_length=20, choices=State.choices, default=State.QUEUED
-    )
+    state = models.CharField(_("état"), max_length=20, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveIntegerField(_("essais"), default=0)
     lines_done = models.PositiveIntegerField(_("lignes faites"), default=0)
     lines_todo = models.PositiveIntegerField(_("lignes à faire"), default=0)

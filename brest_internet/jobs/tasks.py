@@ -43,10 +43,12 @@ async def reconcile_now(procrastinate_app) -> dict[str, int]:
             retried += 1
         else:
             await manager.finish_job(stalled, status="failed", delete_job=False)
-            await sync_to_async(_failed)(stalled.id, _(STALLED_FAILED) % {"n": stalled.attempts + 1})
+            await sync_to_async(_failed)(
+                stalled.id, _(STALLED_FAILED) % {"n": stalled.attempts + 1}
+            )
             failed += 1
     lost = await sync_to_async(_lost_ids)()
-    for job_id, procrastinate_id in lost:
+    for procrastinate_id in lost:
         found = await manager.list_jobs_async(id=procrastinate_id)
         status = next(iter(found)).status if found else None
         if status in (None, "failed", "cancelled", "aborted"):
@@ -72,5 +74,5 @@ def _lost_ids():
     return list(
         Job.objects.filter(
             state__in=[Job.State.QUEUED, Job.State.RUNNING], procrastinate_id__isnull=False
-        ).values_list("pk", "procrastinate_id")
+        ).values_list("procrastinate_id", flat=True)
     )
