@@ -10,6 +10,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from procrastinate import jobs
 from procrastinate.contrib.django import app
 
 from .models import Job
@@ -42,7 +43,7 @@ async def reconcile_now(procrastinate_app) -> dict[str, int]:
             await sync_to_async(_requeued)(stalled.id)
             retried += 1
         else:
-            await manager.finish_job(stalled, status="failed", delete_job=False)
+            await manager.finish_job(stalled, status=jobs.Status.FAILED, delete_job=False)
             await sync_to_async(_failed)(
                 stalled.id, _(STALLED_FAILED) % {"n": stalled.attempts + 1}
             )
