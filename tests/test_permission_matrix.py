@@ -22,6 +22,7 @@ APP_MODULES = [
     "subscriptions",
     "support",
     "dashboard",
+    "jobs",
 ]
 
 # Unnamed admin patterns: the catch-all (404 or the login redirect for any path) and the
