@@ -446,9 +446,18 @@ def register_import(request):
         status = 400
         if form.is_valid():
             upload = form.cleaned_data["file"]
+            content = upload.read()
             try:
+                if tasks.runs_in_background(register.estimated_rows(upload.name, content)):
+                    # A large file is checked by a job (200 000 rows outlast a request); the
+                    # job's page says when it can be confirmed.
+                    received = register.register_import_receive(
+                        user=request.user, name=upload.name, content=content
+                    )
+                    job = tasks.register_import_check_defer(user=request.user, pending=received)
+                    return redirect("jobs:detail", pk=job.pk)
                 plan, pending = register.register_import_preview(
-                    user=request.user, name=upload.name, content=upload.read()
+                    user=request.user, name=upload.name, content=content
                 )
             except register.RegisterFileError as error:
                 form.add_error("file", str(error))
@@ -457,6 +466,15 @@ def register_import(request):
                 status = 200 if plan.ok else 400
     context["preview_hours"] = settings.REGISTER_PREVIEW_HOURS
     context["recent"] = RegisterImport.objects.filter(uploaded_by=request.user).defer("content")[:5]
+    if "pending" not in context:
+        # A file checked by a background job waits here for its confirmation.
+        context["waiting"] = (
+            RegisterImport.objects.filter(
+                uploaded_by=request.user, status=RegisterImport.Status.PENDING
+            )
+            .defer("content")
+            .first()
+        )
     context["registers"] = (
         register_neighbourhoods(request.user).with_dwelling_counts().order_by("name")
     )

@@ -61,6 +61,9 @@ class Job(models.Model):
     lines_done = models.PositiveIntegerField(_("lignes faites"), default=0)
     lines_todo = models.PositiveIntegerField(_("lignes à faire"), default=0)
     result = models.TextField(_("résultat"), blank=True)
+    # Where to go on once the job succeeded (a page of the app, e.g. to confirm an import).
+    next_url = models.CharField(_("suite"), max_length=200, blank=True)
+    next_label = models.CharField(_("libellé de la suite"), max_length=100, blank=True)
     error = models.TextField(_("erreur"), blank=True)
     # The target the job works on (a month, a file's id), without personal data.
     target = models.CharField(_("objet"), max_length=100, blank=True)

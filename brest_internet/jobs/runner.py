@@ -1,6 +1,7 @@
 """Background jobs: declare a task, queue it, report its progress.
 
-A task is a plain function `body(progress, **kwargs) -> str` (the result summary, in French)
+A task is a plain function `body(progress, **kwargs) -> str` (the result summary, in French,
+or an `Outcome` with a page to go on to)
 wrapped by `@task(...)` or `@periodic(...)`. `defer(task, by=…, **kwargs)` records a `Job` row
 and then:
 
@@ -88,6 +89,18 @@ class Progress:
         )
 
 
+@dataclass
+class Outcome:
+    """What a body may return instead of a plain summary: the summary and a page to go on to."""
+
+    summary: str
+    next_url: str = ""
+    next_label: str = ""
+
+    def __str__(self):
+        return self.summary
+
+
 def _start(job_id: int) -> bool:
     """Mark the job running; False when it is already over (a retry after it finished)."""
     now = timezone.now()
@@ -102,9 +115,14 @@ def _start(job_id: int) -> bool:
     )
 
 
-def _finish(job_id: int, *, state: str, result: str = "", error: str = "") -> None:
+def _finish(job_id: int, *, state: str, result="", error: str = "") -> None:
     Job.objects.filter(pk=job_id).update(
-        state=state, finished_at=timezone.now(), result=result, error=error
+        state=state,
+        finished_at=timezone.now(),
+        result=str(result),
+        error=error,
+        next_url=getattr(result, "next_url", "")[:200],
+        next_label=str(getattr(result, "next_label", ""))[:100],
     )
     if state == Job.State.SUCCEEDED:
         # A body that did less than it estimated (lines already written by an earlier try,
@@ -130,7 +148,7 @@ def execute(job_id: int, body: Callable[..., str], expected: tuple, kwargs: dict
             if runs_inline():
                 return ""
             raise
-        _finish(job_id, state=Job.State.SUCCEEDED, result=str(result))
+        _finish(job_id, state=Job.State.SUCCEEDED, result=result)
         return str(result)
     finally:
         close_old_connections()

@@ -42,7 +42,7 @@ def test_the_run_is_queued_then_done_by_a_worker(
     assert Charge.objects.filter(month=datetime.date(2013, 2, 1)).count() == 3
     page = client.get(response.url).content.decode()
     assert "3 ligne(s) ajoutée(s)" in page
-    assert '<progress id="job-progress-%d" class="w-100" value="3" max="3">' % job.pk in page
+    assert f'<progress id="job-progress-{job.pk}" class="w-100" value="3" max="3">' in page
     assert "3 ligne(s) faite(s) sur 3" in page
     assert "js/job-progress.js" not in page
 
