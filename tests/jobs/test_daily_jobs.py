@@ -55,7 +55,9 @@ def test_the_daily_tick_anonymises_as_the_command_did(gone_long_ago, world):
     assert job.state == Job.State.SUCCEEDED and job.started_by is None
 
 
-def test_the_daily_backup_writes_one_whole_file_per_tick(settings, tmp_path, db):
+# The copy reads the database from outside the test's transaction, which must be committed.
+@pytest.mark.django_db(transaction=True)
+def test_the_daily_backup_writes_one_whole_file_per_tick(settings, tmp_path):
     settings.BACKUP_DIR = str(tmp_path)
     tick = int(datetime.datetime(2026, 12, 2, 2, 0, tzinfo=datetime.UTC).timestamp())
     tasks.backup_daily(timestamp=tick)
@@ -69,7 +71,8 @@ def test_the_daily_backup_writes_one_whole_file_per_tick(settings, tmp_path, db)
     assert job.state == Job.State.SUCCEEDED and "déjà écrite" in job.result
 
 
-def test_a_failed_backup_leaves_no_file_that_looks_whole(settings, tmp_path, db, monkeypatch):
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_backup_leaves_no_file_that_looks_whole(settings, tmp_path, monkeypatch):
     import sqlite3
 
     from brest_internet.management.commands import backup_database
