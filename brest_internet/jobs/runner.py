@@ -178,15 +178,24 @@ def periodic(*, name: str, label, cron: str, expected: tuple = (), **options):
     `body(progress, timestamp=…)`. On a laptop nothing fires: run the management command."""
 
     def decorate(body):
-        def tick(timestamp: int):
-            job = Job.objects.create(kind=name, scope=_("tâche périodique"))
+        def tick(context=None, *, timestamp: int):
+            # One row per tick, found again when the tick is retried after a crash (so that
+            # the upkeep's "relancée" and "échouée" land on it, not on a row left running).
+            queue_id = context.job.id if context is not None else None
+            fields = {"kind": name, "scope": _("tâche périodique")}
+            if queue_id is None:
+                job = Job.objects.create(**fields)
+            else:
+                job, _created = Job.objects.get_or_create(
+                    procrastinate_id=queue_id, defaults=fields
+                )
             return execute(job.pk, body, expected, {"timestamp": timestamp})
 
         tick.__name__ = tick.__qualname__ = body.__name__
         _LABELS[name] = label
         # The lock keeps two ticks from piling up when one runs longer than the period.
         registered = app.periodic(cron=cron, periodic_id=name)(
-            app.task(name=name, queueing_lock=name, **options)(tick)
+            app.task(name=name, queueing_lock=name, pass_context=True, **options)(tick)
         )
         registered.body = body
         registered.expected = expected

@@ -91,3 +91,13 @@ def test_a_failed_backup_leaves_no_file_that_looks_whole(settings, tmp_path, mon
     assert list(tmp_path.iterdir()) == []
     job = Job.objects.get(kind="backup.daily")
     assert job.state == Job.State.FAILED and "annulées" in job.error
+
+
+def test_a_retried_tick_keeps_its_one_job_row(gone_long_ago):
+    from types import SimpleNamespace
+
+    context = SimpleNamespace(job=SimpleNamespace(id=77))  # what the worker passes
+    tasks.anonymise_daily(context, timestamp=0)
+    tasks.anonymise_daily(context, timestamp=0)  # the same queue job, run again
+    job = Job.objects.get(kind="gdpr.anonymise_daily")
+    assert job.procrastinate_id == 77 and job.state == Job.State.SUCCEEDED and job.attempts == 1
