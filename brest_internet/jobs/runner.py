@@ -130,9 +130,17 @@ def _finish(job_id: int, *, state: str, result="", error: str = "") -> None:
         Job.objects.filter(pk=job_id).update(lines_todo=F("lines_done"))
 
 
+def _close_old_connections() -> None:
+    # On a worker's thread, as between two requests: a connection left broken or too old by
+    # the previous job is not reused. Never inside a transaction (a request running the job
+    # inline, a test), whose connection it would close.
+    if not connection.in_atomic_block:
+        close_old_connections()
+
+
 def execute(job_id: int, body: Callable[..., str], expected: tuple, kwargs: dict) -> str:
     """Run `body` for the Job row `job_id`, recording its start, end and message."""
-    close_old_connections()
+    _close_old_connections()
     try:
         if not _start(job_id):
             logger.info("job %s is already over: not run again", job_id)
@@ -151,7 +159,7 @@ def execute(job_id: int, body: Callable[..., str], expected: tuple, kwargs: dict
         _finish(job_id, state=Job.State.SUCCEEDED, result=result)
         return str(result)
     finally:
-        close_old_connections()
+        _close_old_connections()
 
 
 def task(*, name: str, label, expected: tuple = (), queue: str = "default", **options):
