@@ -78,6 +78,7 @@ def test_a_failed_backup_leaves_no_file_that_looks_whole(settings, tmp_path, mon
     from brest_internet.management.commands import backup_database
 
     settings.BACKUP_DIR = str(tmp_path)
+    settings.JOBS_INLINE = True  # recorded, not re-raised as on a worker
 
     def write_half(target):
         with open(target, "wb") as half:
