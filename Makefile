@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint format migrations-check deploy-check bench loadtest messages clean smoke screenshots
+.PHONY: run test install worker lint format migrations-check deploy-check bench loadtest messages clean smoke screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ run: install
 	DEBUG=1 DEMO_TODAY=$(DEMO_TODAY) $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 DEMO_TODAY=$(DEMO_TODAY) $(BIN)/python manage.py load_brest_demo
 	DEBUG=1 DEMO_TODAY=$(DEMO_TODAY) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# A worker for the background jobs (PostgreSQL: DATABASE_URL=postgres://…); as many as wanted,
+# on any machine. On SQLite the jobs run in the request and no worker is needed.
+worker: install
+	$(BIN)/python manage.py procrastinate worker
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

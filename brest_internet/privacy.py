@@ -10,13 +10,14 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from brest_internet.common import clock
 from neighborhoods.access import COORDINATOR, role_required
 from neighborhoods.models import Household, Occupancy
 
-from . import gdpr
+from . import gdpr, tasks
+from .jobs.runner import JobAlreadyQueued
 
 
 @require_GET
@@ -64,7 +65,28 @@ def households(request):
         qs = qs.filter(Q(name__icontains=q) | Q(occupancies__dwelling__reference__icontains=q))
         qs = qs.distinct()
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    return render(request, "gdpr/households.html", {"form": form, "page": page})
+    return render(
+        request,
+        "gdpr/households.html",
+        {"form": form, "page": page, "retention_months": settings.GDPR_RETENTION_MONTHS},
+    )
+
+
+@role_required(COORDINATOR)
+@require_POST
+def anonymise_departed(request):
+    """Anonymise now, in a background job, the households gone beyond the retention period."""
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Cochez la case de confirmation pour anonymiser ces foyers."))
+        return redirect("gdpr:households")
+    try:
+        job = tasks.anonymise_departed_defer(by=request.user)
+    except JobAlreadyQueued as exc:
+        messages.error(request, str(exc))
+        if exc.job is None:
+            return redirect("gdpr:households")
+        job = exc.job
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @role_required(COORDINATOR)

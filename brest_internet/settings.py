@@ -69,6 +69,10 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Background jobs: the queue (PostgreSQL) and the rows people read; the ground floor,
+    # which names none of the apps below.
+    "procrastinate.contrib.django",
+    "brest_internet.jobs",
     # Our apps, from the bottom up: each may use the ones above it, never the other way.
     "neighborhoods",
     "votes",
@@ -147,6 +151,9 @@ else:
     # What is deleted or overwritten is zeroed in the file, not left in its free space (an
     # online counter's earlier values, a dropped table): a copy of the file shows only the data.
     DATABASES["default"]["OPTIONS"].setdefault("init_command", "PRAGMA secure_delete = ON")
+
+# Procrastinate's migrations are PostgreSQL SQL: they run there only (brest_internet.jobs).
+DATABASE_ROUTERS = ["brest_internet.jobs.routers.ProcrastinateOnPostgresRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "neighborhoods.User"
@@ -235,9 +242,10 @@ OPEN_DATA_ROOT = env.path("OPEN_DATA_ROOT", default=Path(str(MEDIA_ROOT)) / "don
 OPEN_DATA_MIN_COUNT = env.int("OPEN_DATA_MIN_COUNT", default=11)
 # Register files are read in memory up to this size, refused above it (see the import form).
 REGISTER_UPLOAD_MAX_BYTES = env.int("REGISTER_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
-# A register is read in the request: these bound its work before a row is parsed (a 465 KB
-# workbook can expand to 500 000 rows). Larger imports will run as background jobs.
-REGISTER_MAX_ROWS = env.int("REGISTER_MAX_ROWS", default=20_000)
+# These bound a register's work before a row is parsed (a 465 KB workbook can expand to
+# 500 000 rows). A file of more than REGISTER_JOB_ROWS rows is checked and imported by a
+# background job, so 200 000 rows (within the 10 MB) no longer meet gunicorn's 30 s timeout.
+REGISTER_MAX_ROWS = env.int("REGISTER_MAX_ROWS", default=250_000)
 REGISTER_MAX_UNCOMPRESSED_BYTES = env.int(
     "REGISTER_MAX_UNCOMPRESSED_BYTES", default=50 * 1024 * 1024
 )
@@ -377,6 +385,34 @@ if _demo_today := env.str("DEMO_TODAY", default=""):
             "DEMO_TODAY sets the demo's clock and is refused in production (DEBUG off): "
             "remove it from the environment."
         )
+
+# Background jobs (brest_internet/jobs). On PostgreSQL they are queued and run by
+# `manage.py procrastinate worker` (`make worker`), on as many machines as wanted; elsewhere
+# (SQLite) they run in the request, so a laptop needs no worker. JOBS_INLINE forces either.
+JOBS_INLINE = env.bool("JOBS_INLINE", default=None) if "JOBS_INLINE" in env.ENVIRON else None
+# A worker that sent no heartbeat for JOBS_STALLED_SECONDS is taken for dead: its running jobs
+# are retried (checked by the jobs.reconcile periodic task, JOBS_RECONCILE_CRON), and failed
+# once tried JOBS_MAX_ATTEMPTS times.
+JOBS_STALLED_SECONDS = env.float("JOBS_STALLED_SECONDS", default=60)
+JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=3)
+JOBS_RECONCILE_CRON = env.str("JOBS_RECONCILE_CRON", default="* * * * *")
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "update_heartbeat_interval": env.float("JOBS_HEARTBEAT_SECONDS", default=10),
+    "stalled_worker_timeout": JOBS_STALLED_SECONDS,
+    "concurrency": env.int("JOBS_CONCURRENCY", default=1),
+    # The queue keeps only what is left to do or went wrong; our Job rows keep the story.
+    "delete_jobs": "successful",
+}
+# A tick missed by more than this (every worker down) is not caught up.
+PROCRASTINATE_PERIODIC_DEFAULTS = {"max_delay": 3600}
+# The monthly charge run, the daily anonymisation and backup (cron syntax, in UTC).
+JOBS_CHARGES_CRON = env.str("JOBS_CHARGES_CRON", default="0 6 1 * *")
+JOBS_ANONYMISE_CRON = env.str("JOBS_ANONYMISE_CRON", default="30 2 * * *")
+JOBS_BACKUP_CRON = env.str("JOBS_BACKUP_CRON", default="0 2 * * *")
+# Where the daily backup job writes its files (one a day, named by date); empty: no backup job.
+BACKUP_DIR = env.str("BACKUP_DIR", default="")
+# A register file of more rows than this is checked and imported by a background job.
+REGISTER_JOB_ROWS = env.int("REGISTER_JOB_ROWS", default=2000)
 
 # Households gone (every occupancy ended) for longer than this are anonymised by the daily
 # `anonymise_departed_households` command.

@@ -74,6 +74,7 @@ urlpatterns = [
     path("tableau-de-bord/", include("brest_internet.dashboard.urls")),
     path("donnees-ouvertes/", include("brest_internet.opendata.urls")),
     path("notifications/", include("brest_internet.notices.urls")),
+    path("taches/", include("brest_internet.jobs.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("brest_internet.api.urls")),
 ]

@@ -779,6 +779,9 @@ class RegisterImport(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("En attente de confirmation")
+        # A large file received whole, checked by a background job (neighborhoods/tasks.py):
+        # then pending with its register columns only, or abandoned and emptied.
+        CHECKING = "checking", _("En cours de vérification")
         APPLIED = "applied", _("Importé")
         ABANDONED = "abandoned", _("Abandonné")
 
@@ -802,14 +805,17 @@ class RegisterImport(models.Model):
         ordering = ["-uploaded_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "abandoned"], applied_at__isnull=True)
+                condition=Q(
+                    status__in=["pending", "checking", "abandoned"], applied_at__isnull=True
+                )
                 | Q(status="applied", applied_at__isnull=False),
                 name="registerimport_applied_has_date",
                 violation_error_message=_("Un import appliqué a une date d'import, et lui seul."),
             ),
-            # The file's data is kept only while the import waits for its confirmation.
+            # The file's data is kept only while the import waits for its check or its
+            # confirmation.
             models.CheckConstraint(
-                condition=Q(status="pending") | Q(content=b""),
+                condition=Q(status__in=["pending", "checking"]) | Q(content=b""),
                 name="registerimport_content_only_pending",
                 violation_error_message=_(
                     "Le contenu d'un fichier n'est gardé que tant que son import attend."

@@ -535,6 +535,82 @@ def register_import_preview(
     return plan, pending
 
 
+def estimated_rows(name: str, content: bytes) -> int:
+    """About how many rows the file holds, without parsing it (to choose between the request
+    and a background job): its lines for a CSV; for a workbook, its sheets' unzipped size
+    over what a row of the register takes in a sheet's XML (about 150 bytes)."""
+    if (name or "").lower().endswith(".xlsx"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                sheets = [m for m in archive.infolist() if m.filename.startswith("xl/worksheets/")]
+        except (zipfile.BadZipFile, ValueError, OSError):
+            return 0  # unreadable: the request refuses it at once
+        return sum(m.file_size for m in sheets) // 150
+    return content.count(b"\n")
+
+
+def register_import_receive(*, user: User, name: str, content: bytes) -> RegisterImport:
+    """Keep a large file whole until a background job checks it (`register_import_check`).
+
+    Bounded like any file (size, type) before it is kept; the user's earlier previews are
+    abandoned. The whole file is kept only until the check, which keeps the register's
+    columns or empties it; the daily purge erases one whose check never ran.
+    """
+    check_size(len(content))
+    file_kind(name, content[:8])
+    with transaction.atomic():
+        _abandon(RegisterImport.objects.filter(uploaded_by=user))
+        return RegisterImport.objects.create(
+            uploaded_by=user,
+            filename=name[:255],
+            content=content,
+            status=RegisterImport.Status.CHECKING,
+        )
+
+
+def register_import_check(*, user: User, pending_id: int) -> tuple[Plan, RegisterImport]:
+    """The dry run of a received file (in a background job): when clean it becomes a pending
+    import with its register columns only, ready to confirm; otherwise it is abandoned and
+    emptied, and the plan says why. Writes no dwelling; one transaction (a retry after a crash
+    finds the file as received). RegisterFileError when the file cannot be read (emptied too).
+    """
+    with transaction.atomic():
+        pending = (
+            RegisterImport.objects.select_for_update()
+            .filter(pk=pending_id, uploaded_by=user)
+            .first()
+        )
+        if pending is None:
+            raise RegisterFileError(_("Cet import n'existe pas ou n'est pas le vôtre."))
+        if pending.status != RegisterImport.Status.CHECKING:
+            # Checked already (a retry), confirmed or abandoned since: nothing to do again.
+            return Plan(), pending
+        try:
+            rows = read_rows(pending.filename, bytes(pending.content))
+        except RegisterFileError as error:
+            unreadable = error
+        else:
+            unreadable = None
+        if unreadable is not None:
+            _abandon(RegisterImport.objects.filter(pk=pending.pk))
+    if unreadable is not None:
+        raise unreadable  # after the commit: the file is emptied all the same
+    with transaction.atomic():
+        pending = RegisterImport.objects.select_for_update().get(pk=pending.pk)
+        if pending.status != RegisterImport.Status.CHECKING:
+            return Plan(), pending
+        plan = plan_rows(rows, user=user)
+        if plan.ok:
+            pending.status = RegisterImport.Status.PENDING
+            pending.content = kept_content(rows)
+            pending.rows = plan.rows
+            pending.save(update_fields=["status", "content", "rows"])
+        else:
+            _abandon(RegisterImport.objects.filter(pk=pending.pk))
+            pending.refresh_from_db()
+        return plan, pending
+
+
 def register_import_apply(*, user: User, pending_id: int) -> tuple[Plan, RegisterImport]:
     """Apply a previewed file: add and update dwellings, all or nothing, and mark it applied.
 
@@ -555,6 +631,10 @@ def register_import_apply(*, user: User, pending_id: int) -> tuple[Plan, Registe
         if pending.status == RegisterImport.Status.ABANDONED:
             raise RegisterFileError(
                 _("Cet aperçu a été abandonné et son contenu effacé : redéposez le fichier.")
+            )
+        if pending.status == RegisterImport.Status.CHECKING:
+            raise RegisterFileError(
+                _("Ce fichier est encore en cours de vérification : attendez la fin de l'aperçu.")
             )
         plan = plan_rows(kept_rows(pending), user=user)
         if not plan.ok:
@@ -589,8 +669,10 @@ def register_import_apply(*, user: User, pending_id: int) -> tuple[Plan, Registe
 
 
 def _abandon(imports) -> int:
-    """Empty and mark abandoned the pending imports among `imports`; returns how many."""
-    return imports.filter(status=RegisterImport.Status.PENDING).update(
+    """Empty and mark abandoned the pending (or still checked) imports among `imports`;
+    returns how many."""
+    waiting = [RegisterImport.Status.PENDING, RegisterImport.Status.CHECKING]
+    return imports.filter(status__in=waiting).update(
         status=RegisterImport.Status.ABANDONED, content=b""
     )
 

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.generic import DetailView, ListView
 
 from brest_internet.common import formats
+from brest_internet.jobs.runner import JobAlreadyQueued
 
-from . import pipeline, register, services
+from . import pipeline, register, services, tasks
 from .access import ALL_ROLES, COORDINATOR, LANDLORD, RoleRequiredMixin, role_required
 from .forms import (
     AdvanceForm,
@@ -472,9 +473,18 @@ def register_import(request):
         status = 400
         if form.is_valid():
             upload = form.cleaned_data["file"]
+            content = upload.read()
             try:
+                if tasks.runs_in_background(register.estimated_rows(upload.name, content)):
+                    # A large file is checked by a job (200 000 rows outlast a request); the
+                    # job's page says when it can be confirmed.
+                    received = register.register_import_receive(
+                        user=request.user, name=upload.name, content=content
+                    )
+                    job = tasks.register_import_check_defer(user=request.user, pending=received)
+                    return redirect("jobs:detail", pk=job.pk)
                 plan, pending = register.register_import_preview(
-                    user=request.user, name=upload.name, content=upload.read()
+                    user=request.user, name=upload.name, content=content
                 )
             except register.RegisterFileError as error:
                 form.add_error("file", str(error))
@@ -483,6 +493,15 @@ def register_import(request):
                 status = 200 if plan.ok else 400
     context["preview_hours"] = settings.REGISTER_PREVIEW_HOURS
     context["recent"] = RegisterImport.objects.filter(uploaded_by=request.user).defer("content")[:5]
+    if "pending" not in context:
+        # A file checked by a background job waits here for its confirmation.
+        context["waiting"] = (
+            RegisterImport.objects.filter(
+                uploaded_by=request.user, status=RegisterImport.Status.PENDING
+            )
+            .defer("content")
+            .first()
+        )
     context["registers"] = (
         register_neighbourhoods(request.user).with_dwelling_counts().order_by("name")
     )
@@ -492,8 +511,23 @@ def register_import(request):
 @role_required(COORDINATOR, LANDLORD)
 @require_POST
 def register_import_confirm(request, pk):
-    """Step 2: apply the previewed file, all or nothing."""
-    get_object_or_404(RegisterImport.objects.only("pk"), pk=pk, uploaded_by=request.user)
+    """Step 2: apply the previewed file, all or nothing (a large one in a background job)."""
+    pending = get_object_or_404(
+        RegisterImport.objects.only("pk", "rows", "filename", "status"),
+        pk=pk,
+        uploaded_by=request.user,
+    )
+    if tasks.runs_in_background(pending.rows) and pending.status == RegisterImport.Status.PENDING:
+        # Beyond a few thousand rows the writes outlast a request (gunicorn's 30 s): a worker
+        # applies the file, the page of the job follows it.
+        try:
+            job = tasks.register_import_apply_defer(user=request.user, pending=pending)
+        except JobAlreadyQueued as exc:
+            messages.error(request, str(exc))
+            if exc.job is None:
+                return redirect("neighborhoods:register_import")
+            return redirect("jobs:detail", pk=exc.job.pk)
+        return redirect("jobs:detail", pk=job.pk)
     try:
         plan, pending = register.register_import_apply(user=request.user, pending_id=pk)
     except register.RegisterFileError as error:

@@ -21,10 +21,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from brest_internet.common import clock
 from brest_internet.common.views import form_errors_as_messages, report_and_redirect
+from brest_internet.jobs.runner import JobAlreadyQueued
 from neighborhoods.access import CENTRE, COORDINATOR, LANDLORD, role_required
 from neighborhoods.models import Neighbourhood, Organisation
 
-from . import exports, services, stats
+from . import exports, services, stats, tasks
 from .forms import (
     ActivateForm,
     AdjustmentForm,
@@ -371,33 +372,22 @@ def charges_generate(request):
     if form.is_valid():
         # The landlord's staff bill their own dwellings; coordinators every landlord's.
         landlord = None if request.user.is_coordinator else request.user.organisation
+        # Queued (a worker bills the month: 50 s at a million dwellings), then followed on
+        # the job's page; without a worker (SQLite) it has already run when the page shows.
         try:
-            run = services.charges_generate(
+            job = tasks.charges_generate_defer(
                 month=form.cleaned_data["month"], by=request.user, landlord=landlord
             )
         except services.ChargeError as exc:
             messages.error(request, str(exc))
+        except JobAlreadyQueued as exc:
+            messages.error(request, str(exc))
+            if exc.job is not None and (
+                request.user.is_coordinator or exc.job.started_by_id == request.user.pk
+            ):
+                return redirect("jobs:detail", pk=exc.job.pk)
         else:
-            messages.success(
-                request,
-                ngettext(
-                    "%(m)s : %(n)d ligne ajoutée, %(a)s €.",
-                    "%(m)s : %(n)d lignes ajoutées, %(a)s €.",
-                    run.lines_added,
-                )
-                % {
-                    "m": run.charge_month,
-                    "n": run.lines_added,
-                    "a": exports.money(run.amount_added),
-                },
-            )
-            for lm in run.locked:
-                messages.info(
-                    request,
-                    _("%(landlord)s : mois déjà exporté (verrouillé), non refacturé.")
-                    % {"landlord": lm.landlord},
-                )
-            return redirect("subscriptions:charges_month", month=run.charge_month.slug)
+            return redirect("jobs:detail", pk=job.pk)
     else:
         messages.error(request, _("Indiquez le mois sous la forme AAAA-MM (%(v)s).") % {"v": month})
     return redirect("subscriptions:charges")

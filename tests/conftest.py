@@ -36,6 +36,19 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def job_queue():
+    """Background jobs go to Procrastinate's in-memory queue (on PostgreSQL; on SQLite they run
+    in the request): `job_queue.run_all()` runs them as a worker would."""
+    from procrastinate.contrib.django import app
+
+    from brest_internet.jobs.testing import InMemoryQueue
+
+    queue = InMemoryQueue()
+    with app.replace_connector(queue.connector):
+        yield queue
+
+
 @pytest.fixture
 def orgs(db):
     return SimpleNamespace(

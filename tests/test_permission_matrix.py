@@ -25,6 +25,7 @@ APP_MODULES = [
     "api",
     "opendata",
     "notices",
+    "jobs",
 ]
 
 # Unnamed admin patterns: the catch-all (404 or the login redirect for any path) and the

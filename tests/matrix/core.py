@@ -45,6 +45,13 @@ ROWS = [
         post=access(others=FORBIDDEN, coordinator=NOT_ALLOWED),
         kwargs=lambda w: {"pk": w.household.pk},
     ),
+    # Queues the anonymisation of every departed household, then shows its job.
+    Row(
+        "gdpr:anonymise_departed",
+        get=access(others=FORBIDDEN, coordinator=NOT_ALLOWED),
+        post=access("coordinator"),
+        data=lambda w: {"confirm": "yes"},
+    ),
     # GET: the confirmation page; POST (box ticked): anonymise.
     Row(
         "gdpr:household_anonymise",

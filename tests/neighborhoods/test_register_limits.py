@@ -129,7 +129,10 @@ def test_a_workbook_over_the_unzipped_size_setting_is_refused(
     assert "Mo au plus" in message
 
 
-def test_a_csv_over_the_row_limit_is_refused_before_parsing(world, coordinator, monkeypatch):
+def test_a_csv_over_the_row_limit_is_refused_before_parsing(
+    world, coordinator, monkeypatch, settings
+):
+    settings.REGISTER_MAX_ROWS = 20_000  # the limit of the request days, to keep the test small
     lines = [f"KRR-{i:05d};Kerourien de test;1 rue;B;1;occupé" for i in range(20_001)]
     content = ("\r\n".join([HEADER, *lines]) + "\r\n").encode()
 

@@ -30,24 +30,35 @@ class Command(BaseCommand):
             raise CommandError(_("Base %(v)s non prise en charge.") % {"v": connection.vendor})
         if not target.parent.exists():
             target.parent.mkdir(mode=0o700, parents=True)
-        # Created empty, owner-only and exclusively (no race with another run) before anything
-        # is written into it; pg_dump and SQLite then write into this file, keeping its mode.
+        if target.exists():
+            message = _("%(f)s existe déjà : choisissez un autre fichier.")
+            raise CommandError(message % {"f": target})
+        # Written under a temporary name and renamed once complete: a run killed in the
+        # middle (kill -9 of a worker) leaves only a ".partial" file, never one that looks
+        # whole. Created empty, owner-only and exclusively (no race with another run) before
+        # anything is written into it; pg_dump and SQLite then write into it, keeping its mode.
+        partial = target.with_name(target.name + ".partial")
+        partial.unlink(missing_ok=True)  # a killed run's leftover
         try:
-            os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         except FileExistsError:
             message = _("%(f)s existe déjà : choisissez un autre fichier.")
-            raise CommandError(message % {"f": target}) from None
-        os.chmod(target, 0o600)  # the umask may have removed bits, never add them: be exact
+            raise CommandError(message % {"f": partial}) from None
+        os.chmod(partial, 0o600)  # the umask may have removed bits, never add them: be exact
         try:
             if connection.vendor == "postgresql":
-                self._pg_dump(target)
+                self._pg_dump(partial)
             else:
                 connection.ensure_connection()
-                with sqlite3.connect(target) as copy:
+                with sqlite3.connect(partial) as copy:
                     connection.connection.backup(copy)
                 copy.close()
+            if target.exists():
+                message = _("%(f)s existe déjà : choisissez un autre fichier.")
+                raise CommandError(message % {"f": target})
+            os.replace(partial, target)
         except BaseException:
-            target.unlink(missing_ok=True)  # no half-written backup left to be trusted
+            partial.unlink(missing_ok=True)  # no half-written backup left to be trusted
             raise
         size = target.stat().st_size
         message = _("Sauvegarde écrite : %(f)s (%(n)d octets)") % {"f": target, "n": size}
