@@ -409,6 +409,9 @@ PROCRASTINATE_PERIODIC_DEFAULTS = {"max_delay": 3600}
 JOBS_CHARGES_CRON = env.str("JOBS_CHARGES_CRON", default="0 6 1 * *")
 JOBS_ANONYMISE_CRON = env.str("JOBS_ANONYMISE_CRON", default="30 2 * * *")
 JOBS_BACKUP_CRON = env.str("JOBS_BACKUP_CRON", default="0 2 * * *")
+# The notices due are sent every few minutes; the open data are published again each night.
+JOBS_NOTICES_CRON = env.str("JOBS_NOTICES_CRON", default="*/5 * * * *")
+JOBS_OPEN_DATA_CRON = env.str("JOBS_OPEN_DATA_CRON", default="0 3 * * *")
 # Where the daily backup job writes its files (one a day, named by date); empty: no backup job.
 BACKUP_DIR = env.str("BACKUP_DIR", default="")
 # A register file of more rows than this is checked and imported by a background job.

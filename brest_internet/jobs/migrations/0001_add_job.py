@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('neighborhoods', '0011_register_import_checked_in_background'),
+        ('neighborhoods', '0014_register_import_checked_in_background'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('neighborhoods', '0010_account_events_and_unique_email'),
+        ('neighborhoods', '0013_add_sector_history'),
     ]
 
     operations = [
