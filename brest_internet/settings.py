@@ -332,7 +332,7 @@ elif EMAIL_PROVIDER:
     )
 if EMAIL_PROVIDER and not (DEBUG or TESTING) and not all(ANYMAIL.values()):
     raise ImproperlyConfigured(
-        f"EMAIL_PROVIDER={EMAIL_PROVIDER} needs its API key(s): "
+        f"EMAIL_PROVIDER={EMAIL_PROVIDER} is missing: "
         + ", ".join(k for k, v in ANYMAIL.items() if not v)
     )
 # Sender of the notices to households (sign-ups, visits, orders, votes).

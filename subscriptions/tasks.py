@@ -6,6 +6,7 @@ that finished bills nothing more when run again (the service skips billed dwelli
 """
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -49,7 +50,11 @@ def _run(progress, *, month, by, landlord) -> str:
         summary += " " + _("%(landlord)s : mois déjà exporté (verrouillé), non refacturé.") % {
             "landlord": lm.landlord
         }
-    return summary
+    return runner.Outcome(
+        summary,
+        next_url=reverse("subscriptions:charges_month", kwargs={"month": run.charge_month.slug}),
+        next_label=_("Voir le mois facturé"),
+    )
 
 
 @runner.task(

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from neighborhoods.models import Organisation
@@ -121,7 +121,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
             services.token_revoke(token=token, by=request.user)
             count += 1
         self.message_user(
-            request, gettext("%(n)d jeton(s) révoqué(s).") % {"n": count}, messages.SUCCESS
+            request,
+            ngettext("%(n)d jeton révoqué.", "%(n)d jetons révoqués.", count) % {"n": count},
+            messages.SUCCESS,
         )
 
 

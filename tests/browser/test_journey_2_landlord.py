@@ -133,9 +133,11 @@ def test_landlord_staff_count_a_paper_vote_and_bill_a_month(
     assert_accessible(page)
     page.get_by_label("Mois (AAAA-MM)").fill(iso(last_month)[:7])
     submit(page, "Générer les charges du mois")
-    # The run lands on the month's page.
+    # The run is a job: its page says what it did, then leads to the month's page.
     assert "4 lignes ajoutées, 4,00 €." in main_text(page)
     assert Charge.objects.filter(month=last_month).count() == 4
+    assert_accessible(page)
+    follow(page, "Voir le mois facturé")
     assert "Récapitulatif par quartier" in main_text(page)
     assert running.name in main_text(page)
     assert_accessible(page)

@@ -41,7 +41,7 @@ def test_the_coordinator_anonymises_departed_households_in_a_job(
     job.refresh_from_db()
     assert job.state == Job.State.SUCCEEDED and job.started_by == coordinator
     assert (job.lines_done, job.lines_todo) == (1, 1)
-    assert "1 foyer(s) anonymisé(s)" in job.result
+    assert "Foyer anonymisé (parti depuis plus de" in job.result and ") : 1." in job.result
     assert "Famille Partie" not in job.result
 
 

@@ -41,7 +41,7 @@ def test_progress_is_seen_by_the_page_as_it_advances(landlord_user, client_for):
     progress.advance(4)
     page = client_for(landlord_user).get(reverse("jobs:detail", args=[job.pk])).content.decode()
     assert 'value="4" max="10">40 %</progress>' in page
-    assert "4 ligne(s) faite(s) sur 10 (40 %)" in page
+    assert "4 lignes faites sur 10 (40 %)" in page
     assert "<title>En cours – " in page
     progress.advance(50)  # never past what is to do
     job.refresh_from_db()

@@ -49,7 +49,7 @@ def test_a_large_file_is_checked_then_imported_by_jobs(
     job_queue.run_all()
     check.refresh_from_db()
     assert check.state == Job.State.SUCCEEDED
-    assert "8 logement(s) à ajouter" in check.result
+    assert "Logements à ajouter : 8." in check.result
     page = client.get(reverse("jobs:detail", args=[check.pk])).content.decode()
     assert reverse("neighborhoods:register_import") in page  # the way on to the confirmation
     received.refresh_from_db()

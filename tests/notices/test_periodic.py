@@ -21,4 +21,4 @@ def test_the_periodic_job_sends_what_is_due_once_and_says_so(world, consent, mak
     first, second = Job.objects.filter(kind="notices.send").order_by("pk")
     assert first.state == Job.State.SUCCEEDED and second.state == Job.State.SUCCEEDED
     assert "Notification envoyée : 1." in first.result
-    assert "Notifications envoyées : 0." in second.result
+    assert "Notification envoyée : 0." in second.result  # French: 0 takes the singular

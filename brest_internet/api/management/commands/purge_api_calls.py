@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ... import services
 
@@ -11,4 +12,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         count = services.api_calls_purge()
-        self.stdout.write(_("%(n)d appel(s) à l'API supprimé(s) du journal.") % {"n": count})
+        self.stdout.write(
+            ngettext(
+                "%(n)d appel à l'API supprimé du journal.",
+                "%(n)d appels à l'API supprimés du journal.",
+                count,
+            )
+            % {"n": count}
+        )
