@@ -8,6 +8,7 @@ import datetime
 
 from django.utils.translation import gettext as _
 
+from brest_internet.common.errors import Refusal
 from neighborhoods.models import Neighbourhood, User
 
 from .models import Review
@@ -66,3 +67,25 @@ def load(ctx):
         )
         created += was_created
     ctx.progress(_("%(n)d bilans de quartier") % {"n": len(REVIEWS)})
+    run_a_job(ctx, author)
+
+
+def run_a_job(ctx, author):
+    """The jobs' page shows one: the coordination runs the last month's charges again, as a
+    job (on a laptop it runs at once; with a worker it waits for it). The run adds nothing:
+    the month is already billed, and a run never bills a dwelling twice."""
+    from brest_internet.jobs.models import Job
+    from brest_internet.jobs.runner import JobAlreadyQueued
+    from subscriptions import tasks as charge_tasks
+    from subscriptions.models import ChargeMonth
+
+    last = ChargeMonth.objects.order_by("-month").first()
+    if author is None or last is None or Job.objects.exists():
+        return
+    try:
+        job = charge_tasks.charges_generate_defer(
+            month=f"{last.month:%Y-%m}", by=author, landlord=None
+        )
+    except (Refusal, JobAlreadyQueued):
+        return
+    ctx.progress(_("Une tâche de fond : %(job)s") % {"job": job})

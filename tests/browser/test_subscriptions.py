@@ -94,7 +94,7 @@ def test_coordinator_chooses_a_landlord_on_the_month_page(
     page.goto(page.base_url + "/abonnements/charges/2013-01/")
     assert "État du mois par bailleur" in page.inner_text("main")
     assert_accessible(page)
-    page.get_by_label("Bailleur").select_option(str(world.nbh.landlord_id))
+    page.get_by_label("Bailleur", exact=True).select_option(str(world.nbh.landlord_id))
     page.get_by_role("button", name="Afficher").click()
     page.wait_for_load_state()
     main = page.inner_text("main")

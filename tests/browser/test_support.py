@@ -301,7 +301,7 @@ def test_sign_up_by_searching_with_the_keyboard_on_a_small_phone(
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert Registration.objects.filter(session=session, household=support_world.household).exists()
-    assert "Famille Le Goff est inscrit" in page.inner_text("main")
+    assert "Inscription enregistrée : Famille Le Goff." in page.inner_text("main")
 
     page.goto(f"{page.base_url}/accompagnement/ateliers/{session.pk}/feuille/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
