@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
-from brest_internet.common.admin import ReadOnlyTabularInline
+from brest_internet.common.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 from brest_internet.common.paginators import EstimatedCountPaginator
 
 from . import accounts, pipeline
@@ -313,7 +313,7 @@ class NeighbourhoodAdmin(NoRevertMixin, SimpleHistoryAdmin):
 
 
 @admin.register(StageChange)
-class StageChangeAdmin(admin.ModelAdmin):
+class StageChangeAdmin(ReadOnlyAdmin):
     """Append-only: visible, never written from here."""
 
     list_display = ["neighbourhood", "happened_on", "from_stage", "to_stage", "recorded_by"]
@@ -321,20 +321,10 @@ class StageChangeAdmin(admin.ModelAdmin):
     list_select_related = ["neighbourhood", "recorded_by"]
     search_fields = ["neighbourhood__name", "note"]
     date_hierarchy = "happened_on"
-    show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RegisterImport)
-class RegisterImportAdmin(admin.ModelAdmin):
+class RegisterImportAdmin(ReadOnlyAdmin):
     list_display = [
         "filename",
         "uploaded_by",
@@ -348,16 +338,6 @@ class RegisterImportAdmin(admin.ModelAdmin):
     list_select_related = ["uploaded_by"]
     search_fields = ["filename", "uploaded_by__username"]
     exclude = ["content"]
-    show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class OccupancyInline(admin.TabularInline):
@@ -436,22 +416,12 @@ class OccupancyAdmin(NoRevertMixin, SimpleHistoryAdmin):
 
 
 @admin.register(DateCorrection)
-class DateCorrectionAdmin(admin.ModelAdmin):
+class DateCorrectionAdmin(ReadOnlyAdmin):
     """Append-only: written by the corrections of dates on the neighbourhood's page."""
 
     list_display = ["neighbourhood", "old_date", "new_date", "stage_change", "meeting"]
     list_select_related = ["neighbourhood", "stage_change", "meeting__neighbourhood"]
     search_fields = ["neighbourhood__name", "reason"]
-    show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Meeting)

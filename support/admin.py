@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
+from brest_internet.common.admin import ReadOnlyAdmin as KitReadOnlyAdmin
+
 from .models import (
     AdviceRequest,
     ComputerModel,
@@ -31,19 +33,9 @@ class ComputerModelAdmin(SimpleHistoryAdmin):
     search_fields = ["name"]
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    """Shown, searchable, never edited here: the services own these states."""
-
-    show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(KitReadOnlyAdmin, SimpleHistoryAdmin):
+    """Shown, searchable, never edited here: the services own these states (with their
+    history readable)."""
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # The revert page would save the object back: never here (the list of versions,

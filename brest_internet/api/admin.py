@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from brest_internet.common.admin import ReadOnlyAdmin
 from neighborhoods.models import Organisation
 
 from . import services
@@ -128,19 +129,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiCall)
-class ApiCallAdmin(admin.ModelAdmin):
+class ApiCallAdmin(ReadOnlyAdmin):
     """Who called what, when, with what outcome: read here, never written."""
 
     list_display = ["at", "organisation", "token", "method", "route", "status", "duration_ms"]
     list_filter = ["organisation", "status", "method"]
     list_select_related = ["organisation", "token__organisation"]
-    show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

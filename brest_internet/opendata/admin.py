@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib import admin
 
+from brest_internet.common.admin import ReadOnlyAdmin
+
 from .models import CentrePlace, Publication
 
 
@@ -17,17 +19,8 @@ class CentrePlaceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Publication)
-class PublicationAdmin(admin.ModelAdmin):
+class PublicationAdmin(ReadOnlyAdmin):
     """Publications are written by `opendata_publish` only, and kept as published."""
 
     list_display = ("published_at", "directory", "checksum")
     readonly_fields = [f.name for f in Publication._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
