@@ -72,8 +72,8 @@ def load(ctx):
 
 def run_a_job(ctx, author):
     """The jobs' page shows one: the coordination runs the last month's charges again, as a
-    job (on a laptop it runs at once; with a worker it waits for it). The run adds nothing:
-    the month is already billed, and a run never bills a dwelling twice."""
+    job, run at once by the loader (it has no worker to wait for). The run adds nothing: the
+    month is already billed, and a run never bills a dwelling twice."""
     from brest_internet.jobs.models import Job
     from brest_internet.jobs.runner import JobAlreadyQueued
     from subscriptions import tasks as charge_tasks
@@ -84,7 +84,7 @@ def run_a_job(ctx, author):
         return
     try:
         job = charge_tasks.charges_generate_defer(
-            month=f"{last.month:%Y-%m}", by=author, landlord=None
+            month=f"{last.month:%Y-%m}", by=author, landlord=None, inline=True
         )
     except (Refusal, JobAlreadyQueued):
         return

@@ -80,7 +80,9 @@ def charges_monthly(progress, *, timestamp: int):
     return _run(progress, month=month, by=None, landlord=None)
 
 
-def charges_generate_defer(*, month, by: User, landlord: Organisation | None):
+def charges_generate_defer(
+    *, month, by: User, landlord: Organisation | None, inline: bool | None = None
+):
     """Queue the charge run of `month` (refused, in French, when it is already queued)."""
     month = services.parse_month(month)
     services.check_billable_month(month)
@@ -97,6 +99,7 @@ def charges_generate_defer(*, month, by: User, landlord: Organisation | None):
             "suivez-la sur la page de la tâche."
         )
         % {"m": month.strftime("%m/%Y"), "who": landlord or _("tous les bailleurs")},
+        inline=inline,
         month=f"{month:%Y-%m}",
         by_id=by.pk if by else None,
         landlord_id=landlord.pk if landlord else None,

@@ -54,8 +54,20 @@ def _fill(form, yes, no, blank, spoiled):
 
 
 def test_landlord_staff_count_a_paper_vote_and_bill_a_month(
-    page, page_at, login, assert_accessible, screenshot, world, orgs, landlord_user, coordinator
+    page,
+    page_at,
+    login,
+    assert_accessible,
+    screenshot,
+    world,
+    orgs,
+    landlord_user,
+    coordinator,
+    settings,
 ):
+    # No worker beside a browser test: the charge run's job runs in the request, as on a laptop
+    # (the queued path, with a worker, is tested in tests/subscriptions/test_charge_jobs.py).
+    settings.JOBS_INLINE = True
     vote, running = _setup(world, orgs)
     colleague = f.UserFactory(
         username="bailleur-2", organisation=orgs.landlord, role=User.Role.LANDLORD
