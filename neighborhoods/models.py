@@ -6,7 +6,7 @@ neighbourhood, a dwelling or a household defined here.
 
 import unicodedata
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from brest_internet.common import formats
+from brest_internet.common import clock, dates, formats
 from brest_internet.common.models import AppendOnly
 
 # Bounds of the figures people type (the columns hold more; SQLite would store anything).
@@ -54,6 +54,27 @@ class Organisation(models.Model):
         return self.short_name or self.name
 
 
+SYSTEM_USERNAME = "systeme"
+
+
+class PeopleManager(UserManager):
+    def system(self) -> "User":
+        """The system actor: who acts for the demo, the commands and the periodic jobs.
+
+        Services always receive the acting user; when no person acts, this one does, so that
+        the history says "Système" rather than nobody. It has no role, no password and cannot
+        log in (inactive); rules let it do what the programme's own runs do.
+        """
+        user, created = self.get_or_create(
+            username=SYSTEM_USERNAME,
+            defaults={"first_name": "Système", "last_name": "", "is_active": False},
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        return user
+
+
 class User(AbstractUser):
     """A person who logs in: belongs to one organisation and has one role.
 
@@ -76,6 +97,8 @@ class User(AbstractUser):
         related_name="members",
     )
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices, blank=True)
+
+    objects = PeopleManager()
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("utilisateur")
@@ -169,6 +192,11 @@ class User(AbstractUser):
         if own:
             self.groups.add(*role_groups.filter(name=own))
 
+    @property
+    def is_system(self) -> bool:
+        """The system actor (`User.objects.system()`): the demo, a command, a periodic job."""
+        return self.username == SYSTEM_USERNAME and not self.is_active
+
     def has_role(self, *roles):
         """True when the user holds one of `roles` (a superuser counts as a coordinator)."""
         if self.is_superuser:
@@ -253,6 +281,39 @@ class NeighbourhoodQuerySet(models.QuerySet):
         )
         return self.annotate(
             dwelling_count=Coalesce(models.Subquery(counts, output_field=models.IntegerField()), 0)
+        )
+
+    def with_review_due(self, today=None):
+        """Annotate `last_review_on` (the last review meeting held) and `review_due`, in SQL.
+
+        The one rule of the programme: a running service is due for its review
+        settings.REVIEW_DUE_MONTHS months after its last review meeting, or after its launch
+        before any review; `Neighbourhood.review_due_on()` gives that date for one of them.
+        """
+        from django.conf import settings
+
+        today = today or clock.today()
+        latest = dates.latest_start(today, settings.REVIEW_DUE_MONTHS)
+        last_review = (
+            Meeting.objects.filter(neighbourhood=models.OuterRef("pk"), kind=Meeting.Kind.REVIEW)
+            .order_by()
+            .values("neighbourhood")
+            .annotate(last=models.Max("held_on"))
+            .values("last")
+        )
+        running = Q(stage=Neighbourhood.Stage.RUNNING)
+        return self.annotate(
+            last_review_on=models.Subquery(last_review, output_field=models.DateField())
+        ).annotate(
+            review_due=models.Case(
+                models.When(
+                    running & Q(last_review_on__lte=latest)
+                    | running & Q(last_review_on__isnull=True, launched_on__lte=latest),
+                    then=models.Value(True),
+                ),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            )
         )
 
     def running_on(self, day):
@@ -372,6 +433,22 @@ class Neighbourhood(models.Model):
 
     def get_absolute_url(self):
         return reverse("neighborhoods:detail", kwargs={"slug": self.slug})
+
+    def review_due_on(self):
+        """The day the next review is due (the rule of `with_review_due`), or None before the
+        launch. Reads the annotation when the queryset made it, else one query."""
+        from django.conf import settings
+
+        if "last_review_on" in self.__dict__:
+            last = self.last_review_on
+        else:
+            last = self.meetings.filter(kind=Meeting.Kind.REVIEW).aggregate(
+                last=models.Max("held_on")
+            )["last"]
+        start = last or self.launched_on
+        if start is None:
+            return None
+        return dates.months_after(start, settings.REVIEW_DUE_MONTHS)
 
     def clean(self):
         """Refuse a name that differs from another neighbourhood's only by case or accents
