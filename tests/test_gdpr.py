@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import models
 from django.urls import reverse
 
-from brest_internet import gdpr
+from brest_internet.programme import gdpr
 from neighborhoods.models import Household, Occupancy
 from tests import factories as f
 
@@ -100,7 +100,7 @@ def test_every_free_text_linked_to_a_household_is_classified():
             if field.name in gdpr.NOT_PERSONAL.get(label, []):
                 continue
             unclassified.append(f"{label}.{field.name}")
-    assert not unclassified, f"classify these in brest_internet/gdpr.py: {unclassified}"
+    assert not unclassified, f"classify these in brest_internet/programme/gdpr.py: {unclassified}"
 
 
 def test_retention_command_anonymises_only_households_gone_long_enough(world):

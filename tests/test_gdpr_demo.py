@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.urls import reverse
 
-from brest_internet import gdpr
+from brest_internet.programme import gdpr
 from neighborhoods.models import Household
 
 

@@ -9,7 +9,7 @@ from django.apps import apps
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.db import connection, models
 
-from brest_internet import gdpr
+from brest_internet.programme import gdpr
 from neighborhoods import moves
 from neighborhoods.models import Household
 from support.models import AdviceRequest

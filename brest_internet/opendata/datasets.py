@@ -1,10 +1,10 @@
 """The three open datasets: their Table Schemas and their rows, from the figures the apps define.
 
 Nothing is counted here: dwellings, stages, vote results, subscription rates and support figures
-come from `brest_internet.dashboard.stats` and `subscriptions.stats` (their owners), then pass
-`secrecy` before they reach a cell. Every dataset is computed in a number of queries that does
-not depend on the number of neighbourhoods, dwellings, ballots or sign-ups (the quarterly
-support figures take two queries per quarter).
+come from the programme's dashboard (`brest_internet.programme.dashboard.stats`) and the apps'
+`stats` (their owners), then pass `secrecy` before they reach a cell. Every dataset is computed
+in a number of queries that does not depend on the number of neighbourhoods, dwellings, ballots
+or sign-ups (the quarterly support figures take two queries per quarter).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from brest_internet.common.figures import percent
-from brest_internet.dashboard import stats
+from brest_internet.programme.dashboard import stats
 from neighborhoods.models import Neighbourhood, StageChange
 from subscriptions import stats as subscription_stats
 from support.models import WorkshopSession

@@ -14,7 +14,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from brest_internet.dashboard import stats
+from brest_internet.programme.dashboard import stats
 from neighborhoods.models import Neighbourhood, User
 
 D = datetime.date

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from brest_internet.dashboard import stats
-from brest_internet.models import Review, months_before, with_review_status
+from brest_internet.programme.dashboard import stats
+from brest_internet.programme.models import Review, months_before, with_review_status
 from neighborhoods.models import Neighbourhood
 
 D = datetime.date

@@ -12,8 +12,8 @@ from decimal import Decimal
 import pytest
 from django.db.models import Sum
 
-from brest_internet.dashboard import stats
-from brest_internet.templatetags.figures import euros, num, pct, trend_cells
+from brest_internet.common.templatetags.figures import euros, num, pct, trend_cells
+from brest_internet.programme.dashboard import stats
 from neighborhoods.models import Neighbourhood
 from subscriptions import stats as subscription_stats
 from subscriptions.models import Charge, MonthTotal, Subscription

@@ -209,7 +209,7 @@ def test_the_admin_does_not_revert_a_guarded_row_to_an_old_version(world, admin_
 
 
 def test_the_admin_cannot_revert_an_anonymised_household_to_its_name(world, admin_client):
-    from brest_internet import gdpr
+    from brest_internet.programme import gdpr
 
     household = world.household
     name = household.name

@@ -4,10 +4,10 @@ its history, the STOP reply (webhook) and the end of every SMS."""
 import pytest
 from django.urls import reverse
 
-from brest_internet import gdpr
 from brest_internet.notices import services
 from brest_internet.notices.models import ConsentEvent, Contact, Delivery, Notice
 from brest_internet.notices.sending import notices_send_due
+from brest_internet.programme import gdpr
 from neighborhoods.models import Meeting
 from support import services as support
 

@@ -14,7 +14,7 @@ import pytest
 from django.db import IntegrityError
 from django.urls import reverse
 
-from brest_internet.dashboard.stats import billed_by_month
+from brest_internet.programme.dashboard.stats import billed_by_month
 from neighborhoods.models import Dwelling, Household, Neighbourhood
 from subscriptions.models import (
     Adjustment,

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from brest_internet.common import clock
 from brest_internet.common.files import csv_writer
-from brest_internet.models import Review, with_review_status
+from brest_internet.programme.models import Review, with_review_status
 from neighborhoods.access import ALL_ROLES, COORDINATOR, role_required
 from neighborhoods.models import Neighbourhood
 
@@ -92,7 +92,7 @@ def charts(data: stats.Dashboard) -> dict:
 @role_required(COORDINATOR)
 @require_GET
 def index(request):
-    return render(request, "dashboard/index.html", dashboard_context(request))
+    return render(request, "programme/dashboard/index.html", dashboard_context(request))
 
 
 def _fr(value) -> str:
@@ -264,7 +264,7 @@ def review_list(request):
     )
     return render(
         request,
-        "dashboard/review_list.html",
+        "programme/dashboard/review_list.html",
         {
             "neighbourhoods": neighbourhoods,
             "reviews": reviews,
@@ -276,7 +276,7 @@ def review_list(request):
 def _review_page(request, nbh, form, period_form, period, review=None, status=200):
     return render(
         request,
-        "dashboard/review_form.html",
+        "programme/dashboard/review_form.html",
         {
             "nbh": nbh,
             "form": form,
@@ -358,7 +358,7 @@ def review_detail(request, pk):
     figures = stats.review_figures(review.neighbourhood, review.period_start, review.period_end)
     return render(
         request,
-        "dashboard/review_detail.html",
+        "programme/dashboard/review_detail.html",
         {
             "review": review,
             "nbh": review.neighbourhood,

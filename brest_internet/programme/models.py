@@ -2,7 +2,7 @@
 
 A review is written by the coordination for one neighbourhood and one period. Its figures
 (vote, subscriptions, support, charges) are computed from the apps' data by
-`brest_internet.dashboard.stats`; only the coordinator's own texts are stored here.
+`brest_internet.programme.dashboard.stats`; only the coordinator's own texts are stored here.
 """
 
 import calendar

@@ -350,7 +350,7 @@ def add_launch_year(rows, events: SubscriptionEvents) -> None:
 
 
 def _figure_rows(neighbourhoods, period: Period) -> list[Neighbourhood]:
-    from brest_internet.models import with_review_status
+    from brest_internet.programme.models import with_review_status
 
     qs = neighbourhoods.annotate(**support_expressions(period), dwelling_count=_dwelling_count())
     rows = list(with_review_status(qs).order_by("name"))

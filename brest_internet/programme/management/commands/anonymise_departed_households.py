@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from brest_internet.gdpr import departed_households, households_anonymise
+from brest_internet.programme.gdpr import departed_households, households_anonymise
 
 
 class Command(BaseCommand):
