@@ -10,7 +10,7 @@ from django.db import models
 from django.urls import reverse
 
 from brest_internet.programme import gdpr
-from neighborhoods.models import Household, Occupancy
+from neighborhoods.models import Household, Occupancy, User
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +78,7 @@ def test_free_text_about_a_household_is_anonymised_too(world, coordinator):
         question="Mme Le Goff, 06 11 22 33 44, veut résilier",
         **({"created_by": coordinator} if "created_by" in fields else {}),
     )
-    gdpr.household_anonymise(household=world.household)
+    gdpr.household_anonymise(household=world.household, by=User.objects.system())
     request.refresh_from_db()
     assert request.question == gdpr.ANONYMOUS_TEXT
     assert not AdviceRequest.history.filter(question__contains="Le Goff").exists()
