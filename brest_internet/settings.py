@@ -73,20 +73,22 @@ INSTALLED_APPS = [
     # which names none of the apps below.
     "procrastinate.contrib.django",
     "brest_internet.jobs",
+    # The kit (template tags, the session limits), which names none of our apps either.
+    "brest_internet.common",
     # Our apps, from the bottom up: each may use the ones above it, never the other way.
     "neighborhoods",
     "votes",
     "subscriptions",
     "support",
     # The programme level (dashboard, reviews, audit, data protection) stands on all of them;
-    # last, so that its part of the demo loads after theirs.
-    "brest_internet",
+    # last, so that its part of the demo loads after theirs. Its label is "brest_internet".
+    "brest_internet.programme",
     # Notices to households (e-mail, SMS): the top floor, reading every app above.
     "brest_internet.notices",
     # The partners' API stands on the programme level (its figures) and on every app.
     "brest_internet.api",
-    # The open data stands on the programme's figures (brest_internet.dashboard.stats); after
-    # it, so that its part of the demo publishes once everything else is loaded.
+    # The open data stands on the programme's figures (brest_internet.programme.dashboard);
+    # after it, so that its part of the demo publishes once everything else is loaded.
     "brest_internet.opendata",
 ]
 
@@ -105,7 +107,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Before any view reads the body or queries with a value from the request.
     "brest_internet.common.requests.RequestLimitsMiddleware",
-    "brest_internet.middleware.AbsoluteSessionLimitMiddleware",
+    "brest_internet.common.sessions.AbsoluteSessionLimitMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so that a locked-out login is answered after every other middleware ran.
     "axes.middleware.AxesMiddleware",

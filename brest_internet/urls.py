@@ -8,7 +8,7 @@ from django.views.i18n import set_language
 
 from neighborhoods import twofactor
 
-from . import accessibility, audit, views
+from .programme import accessibility, audit, views
 
 admin.site.site_header = _("Internet pour tous – administration")
 admin.site.site_title = _("Internet pour tous")
@@ -66,12 +66,12 @@ urlpatterns = [
     path("journal/", audit.audit_log, name="audit_log"),
     path("accessibilite/", accessibility.statement, name="accessibility"),
     path("plan-du-site/", accessibility.sitemap, name="sitemap"),
-    path("donnees-personnelles/", include("brest_internet.privacy_urls")),
+    path("donnees-personnelles/", include("brest_internet.programme.privacy_urls")),
     path("quartiers/", include("neighborhoods.urls")),
     path("votes/", include("votes.urls")),
     path("abonnements/", include("subscriptions.urls")),
     path("accompagnement/", include("support.urls")),
-    path("tableau-de-bord/", include("brest_internet.dashboard.urls")),
+    path("tableau-de-bord/", include("brest_internet.programme.dashboard.urls")),
     path("donnees-ouvertes/", include("brest_internet.opendata.urls")),
     path("notifications/", include("brest_internet.notices.urls")),
     path("taches/", include("brest_internet.jobs.urls")),
@@ -80,6 +80,6 @@ urlpatterns = [
 ]
 
 handler400 = "brest_internet.common.requests.bad_request"
-handler403 = "brest_internet.views.forbidden"
-handler404 = "brest_internet.views.not_found"
-handler500 = "brest_internet.views.server_error"
+handler403 = "brest_internet.programme.views.forbidden"
+handler404 = "brest_internet.programme.views.not_found"
+handler500 = "brest_internet.programme.views.server_error"

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.urls import reverse
 
-from brest_internet.accessibility import CRITERIA
+from brest_internet.programme.accessibility import CRITERIA
 
 ASSESSMENT = Path(__file__).resolve().parent.parent / "docs/accessibility/rgaa-autoevaluation.md"
 

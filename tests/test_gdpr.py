@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.db import models
 from django.urls import reverse
 
-from brest_internet import gdpr
-from neighborhoods.models import Household, Occupancy
+from brest_internet.programme import gdpr
+from neighborhoods.models import Household, Occupancy, User
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +78,7 @@ def test_free_text_about_a_household_is_anonymised_too(world, coordinator):
         question="Mme Le Goff, 06 11 22 33 44, veut résilier",
         **({"created_by": coordinator} if "created_by" in fields else {}),
     )
-    gdpr.household_anonymise(household=world.household)
+    gdpr.household_anonymise(household=world.household, by=User.objects.system())
     request.refresh_from_db()
     assert request.question == gdpr.ANONYMOUS_TEXT
     assert not AdviceRequest.history.filter(question__contains="Le Goff").exists()
@@ -100,7 +100,7 @@ def test_every_free_text_linked_to_a_household_is_classified():
             if field.name in gdpr.NOT_PERSONAL.get(label, []):
                 continue
             unclassified.append(f"{label}.{field.name}")
-    assert not unclassified, f"classify these in brest_internet/gdpr.py: {unclassified}"
+    assert not unclassified, f"classify these in brest_internet/programme/gdpr.py: {unclassified}"
 
 
 def test_retention_command_anonymises_only_households_gone_long_enough(world):

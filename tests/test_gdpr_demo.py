@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.urls import reverse
 
-from brest_internet import gdpr
-from neighborhoods.models import Household
+from brest_internet.programme import gdpr
+from neighborhoods.models import Household, User
 
 
 @pytest.fixture
@@ -39,7 +39,12 @@ def test_anonymising_demo_households_leaves_the_dashboard_unchanged(demo, client
     )
     assert len(busiest) == 25
     ids = [h.pk for h in busiest]
-    assert gdpr.households_anonymise(households=Household.objects.filter(pk__in=ids)) == 25
+    assert (
+        gdpr.households_anonymise(
+            households=Household.objects.filter(pk__in=ids), by=User.objects.system()
+        )
+        == 25
+    )
     after = dashboard_figures(client)
     assert after == before
     for household in Household.objects.filter(pk__in=ids):

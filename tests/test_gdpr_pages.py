@@ -114,7 +114,7 @@ def test_the_readable_export_is_in_french_and_printable(client_for, coordinator,
 
 
 def test_the_readable_export_writes_dates_out(world):
-    from brest_internet import gdpr
+    from brest_internet.programme import gdpr
 
     world.household.created_at = datetime.datetime(2013, 12, 9, 10, 0, tzinfo=datetime.UTC)
     sections = gdpr.household_export_readable(household=world.household)

@@ -9,9 +9,9 @@ from django.apps import apps
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.db import connection, models
 
-from brest_internet import gdpr
+from brest_internet.programme import gdpr
 from neighborhoods import moves
-from neighborhoods.models import Household
+from neighborhoods.models import Household, User
 from support.models import AdviceRequest
 
 pytestmark = pytest.mark.django_db
@@ -95,12 +95,12 @@ def traced(world, coordinator):
 
 
 def test_the_name_phone_and_email_are_in_no_table_after_anonymisation(traced):
-    gdpr.household_anonymise(household=traced)
+    gdpr.household_anonymise(household=traced, by=User.objects.system())
     assert tables_holding(NAME, PHONE, EMAIL) == []
 
 
 def test_the_admin_log_still_says_what_was_done_to_which_record(traced, coordinator):
-    gdpr.household_anonymise(household=traced)
+    gdpr.household_anonymise(household=traced, by=User.objects.system())
     entries = LogEntry.objects.filter(object_id=str(traced.pk)).order_by("pk")
     assert [e.object_repr for e in entries] == [f"Foyer anonymisé n° {traced.pk}"] * 2
     assert all(e.user_id == coordinator.pk for e in entries)
@@ -108,7 +108,7 @@ def test_the_admin_log_still_says_what_was_done_to_which_record(traced, coordina
 
 
 def test_the_reason_of_a_correction_keeps_its_sense_without_the_name(traced):
-    gdpr.household_anonymise(household=traced)
+    gdpr.household_anonymise(household=traced, by=User.objects.system())
     reasons = set(
         apps.get_model("neighborhoods", "HistoricalOccupancy")
         .objects.filter(household_id=traced.pk)
@@ -119,6 +119,6 @@ def test_the_reason_of_a_correction_keeps_its_sense_without_the_name(traced):
 
 def test_another_households_traces_are_left_alone(traced, world, coordinator):
     LogEntry.objects.log_actions(coordinator.pk, [world.household], CHANGE, change_message="")
-    gdpr.household_anonymise(household=traced)
+    gdpr.household_anonymise(household=traced, by=User.objects.system())
     assert LogEntry.objects.filter(object_repr="Famille Le Goff").exists()
     assert Household.objects.get(pk=world.household.pk).name == "Famille Le Goff"

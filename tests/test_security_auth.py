@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from brest_internet.middleware import STARTED_KEY
+from brest_internet.common.sessions import STARTED_KEY
 from neighborhoods.access import check_role
 
 pytestmark = pytest.mark.django_db

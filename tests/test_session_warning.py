@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from brest_internet.middleware import STARTED_KEY
+from brest_internet.common.sessions import STARTED_KEY
 
 KEEPALIVE = reverse("session_keepalive")
 

@@ -10,6 +10,8 @@ import hmac
 
 from django.utils.translation import gettext as _
 
+from neighborhoods.models import User
+
 from . import services
 from .models import ApiToken
 
@@ -36,7 +38,7 @@ def load(ctx):
         token = ApiToken.objects.active().filter(organisation=org).first()
         if token is None or token.digest != services.digest_of(raw):
             if token is not None:  # made with another demo password: replaced
-                services.token_revoke(token=token, by=None)
+                services.token_revoke(token=token, by=User.objects.system())
             ApiToken.objects.create(
                 organisation=org,
                 account=services.service_account_for(org),

@@ -64,7 +64,7 @@ def service_account_for(organisation: Organisation) -> User:
     return account
 
 
-def token_create(*, organisation: Organisation, by: User | None) -> NewToken:
+def token_create(*, organisation: Organisation, by: User) -> NewToken:
     """Make the organisation's token; refused when it is no partner or already has one."""
     if organisation.kind not in PARTNER_KINDS:
         raise TokenError(
@@ -98,7 +98,7 @@ def token_create(*, organisation: Organisation, by: User | None) -> NewToken:
     return NewToken(token=token, secret=raw)
 
 
-def token_revoke(*, token: ApiToken, by: User | None) -> ApiToken:
+def token_revoke(*, token: ApiToken, by: User) -> ApiToken:
     """Revoke a token (no-op when already revoked): every later call with it gets 401."""
     with transaction.atomic():
         token = ApiToken.objects.select_for_update().get(pk=token.pk)

@@ -1,10 +1,11 @@
 """The three open datasets: their Table Schemas and their rows, from the figures the apps define.
 
 Nothing is counted here: dwellings, stages, vote results, subscription rates and support figures
-come from `brest_internet.dashboard.stats` and `subscriptions.stats` (their owners), then pass
-`secrecy` before they reach a cell. Every dataset is computed in a number of queries that does
-not depend on the number of neighbourhoods, dwellings, ballots or sign-ups (the quarterly
-support figures take two queries per quarter).
+come from the apps' `stats` modules (their owners: `neighborhoods.stats`, `votes.stats`,
+`subscriptions.stats`, `support.stats`), then pass `secrecy` before they reach a cell. Every
+dataset is computed in a number of queries that does not depend on the number of
+neighbourhoods, dwellings, ballots or sign-ups (the quarterly support figures take two queries
+per quarter).
 """
 
 from __future__ import annotations
@@ -19,10 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from brest_internet.common.figures import percent
-from brest_internet.dashboard import stats
+from brest_internet.common.periods import Period
+from neighborhoods import stats as neighbourhood_stats
 from neighborhoods.models import Neighbourhood, StageChange
 from subscriptions import stats as subscription_stats
+from support import stats as support_stats
 from support.models import WorkshopSession
+from votes import stats as vote_stats
 
 from .models import CentrePlace
 
@@ -332,14 +336,14 @@ def _stage_dates(neighbourhoods) -> dict[tuple[int, str], datetime.date]:
 def _last_votes(neighbourhoods) -> dict[int, object]:
     """The last certified vote of each neighbourhood, with turnout and yes share (one query)."""
     last = {}
-    for vote in stats.vote_results(neighbourhoods, stats.Period.of()):
+    for vote in vote_stats.vote_results(neighbourhoods, Period.of()):
         last[vote.neighbourhood_id] = vote  # ordered by certification day
     return last
 
 
 def neighbourhood_rows(neighbourhoods) -> list[dict]:
     """Dataset 1: one row per neighbourhood (three queries)."""
-    rows = list(stats.known_dwellings(neighbourhoods).order_by("name"))
+    rows = list(neighbourhood_stats.known_dwellings(neighbourhoods).order_by("name"))
     dates = _stage_dates(neighbourhoods)
     votes = _last_votes(neighbourhoods)
     out = []
@@ -423,14 +427,15 @@ SUPPORT_COLUMNS = {
 }
 
 
-def _quarter_support(neighbourhoods, period: stats.Period) -> list[Neighbourhood]:
+def _quarter_support(neighbourhoods, period: Period) -> list[Neighbourhood]:
     """The support figures of the dashboard for one quarter, plus the computers handed over."""
     rows = list(
         neighbourhoods.annotate(
-            **stats.support_expressions(period), **stats.handed_over_expression(period)
+            **support_stats.support_expressions(period),
+            **support_stats.handed_over_expression(period),
         ).order_by("name")
     )
-    stats.add_registrations(rows, period)
+    support_stats.add_registrations(rows, period)
     return rows
 
 
@@ -451,12 +456,12 @@ def quarter_rows(neighbourhoods, today: datetime.date) -> list[dict]:
     if first_day is None:
         return []
     periods = quarters(first_day, today)
-    dwellings = stats.dwellings_of(list(neighbourhoods))
+    dwellings = subscription_stats.dwellings_of(list(neighbourhoods))
     nbhs = list(neighbourhoods.order_by("name"))
-    events = stats.SubscriptionEvents(nbhs, [last for _first, last in periods])
+    events = subscription_stats.SubscriptionEvents(nbhs, [last for _first, last in periods])
     out = []
     for first, last in periods:
-        for figures in _quarter_support(neighbourhoods, stats.Period(first, last)):
+        for figures in _quarter_support(neighbourhoods, Period(first, last)):
             if not _active(figures, first, last, figures):
                 continue
             homes = dwellings.get(figures.pk, 0)

@@ -3,7 +3,7 @@ publication of everything the other loaders made (this app loads last)."""
 
 from django.utils.translation import gettext as _
 
-from neighborhoods.models import Organisation
+from neighborhoods.models import Organisation, User
 
 from .models import CentrePlace
 from .services import opendata_publish
@@ -31,5 +31,5 @@ def load(ctx):
                 "updated_on": ctx.today,
             },
         )
-    publication = opendata_publish(by=None)
+    publication = opendata_publish(by=User.objects.system())
     ctx.progress(_("données ouvertes publiées (%(dir)s)") % {"dir": publication.directory})

@@ -140,7 +140,7 @@ def _write(directory: Path, files: dict[str, bytes]) -> None:
             os.fsync(handle.fileno())
 
 
-def opendata_publish(*, by: User | None, today: datetime.date | None = None) -> Publication:
+def opendata_publish(*, by: User, today: datetime.date | None = None) -> Publication:
     """Compute every dataset and publish them, unless the latest publication holds the same
     figures (then it is returned as it is: publishing twice changes nothing).
 
@@ -167,7 +167,7 @@ def opendata_publish(*, by: User | None, today: datetime.date | None = None) -> 
     with transaction.atomic():
         return Publication.objects.create(
             published_at=published_at,
-            published_by=by if by is not None and by.pk else None,
+            published_by=by,
             directory=name,
             checksum=built.checksum,
             resources=built.resources,

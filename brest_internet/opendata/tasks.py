@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 
 from brest_internet.common import formats
 from brest_internet.jobs import runner
+from neighborhoods.models import User
 
 from .services import opendata_publish
 
@@ -16,7 +17,7 @@ from .services import opendata_publish
     cron=settings.JOBS_OPEN_DATA_CRON,
 )
 def publish_nightly(progress, *, timestamp: int) -> str:
-    publication = opendata_publish(by=None)
+    publication = opendata_publish(by=User.objects.system())
     return _("Données ouvertes publiées le %(when)s.") % {
         "when": formats.moment(publication.published_at)
     }

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from brest_internet.api import services as api
 from brest_internet.api.models import ApiCall, ApiToken
-from neighborhoods.models import Organisation
+from neighborhoods.models import Organisation, User
 from subscriptions.models import Subscription
 
 
@@ -125,9 +125,9 @@ def test_calls_are_append_only(programme, call):
 
 
 def test_only_one_token_in_force_per_organisation(partners):
-    api.token_create(organisation=partners.city, by=None)
+    api.token_create(organisation=partners.city, by=User.objects.system())
     with pytest.raises(api.TokenError):
-        api.token_create(organisation=partners.city, by=None)
+        api.token_create(organisation=partners.city, by=User.objects.system())
     token = ApiToken.objects.get(organisation=partners.city)
     with pytest.raises(IntegrityError):
         ApiToken.objects.create(
@@ -136,7 +136,7 @@ def test_only_one_token_in_force_per_organisation(partners):
 
 
 def test_a_token_is_not_revoked_before_it_was_made(partners):
-    token = api.token_create(organisation=partners.city, by=None).token
+    token = api.token_create(organisation=partners.city, by=User.objects.system()).token
     with pytest.raises(IntegrityError):
         ApiToken.objects.filter(pk=token.pk).update(
             revoked_at=token.created_at - datetime.timedelta(days=1)
@@ -149,7 +149,7 @@ def test_a_centre_gets_no_token(world):
 
 
 def test_the_secret_is_kept_only_as_its_hash(partners):
-    created = api.token_create(organisation=partners.city, by=None)
+    created = api.token_create(organisation=partners.city, by=User.objects.system())
     row = ApiToken.objects.get(pk=created.token.pk)
     assert created.secret not in str(row.__dict__)
     assert row.digest == api.digest_of(created.secret)

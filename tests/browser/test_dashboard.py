@@ -3,7 +3,7 @@ review's print view (A4, tables instead of charts), keyboard-free checks with ax
 
 import datetime
 
-from brest_internet.models import Review
+from brest_internet.programme.models import Review
 from tests.dashboard.builders import build_small
 
 

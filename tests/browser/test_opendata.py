@@ -2,6 +2,7 @@
 are followed with the keyboard."""
 
 from brest_internet.opendata.services import opendata_publish
+from neighborhoods.models import User
 from tests.browser.test_journey_reflow import _check
 
 
@@ -13,7 +14,7 @@ def test_the_open_data_page_is_accessible_before_and_after_a_publication(
     assert "Aucune donnée n'est encore publiée" in page.inner_text("main")
     assert_accessible(page)
 
-    opendata_publish(by=None)
+    opendata_publish(by=User.objects.system())
     _check(page, "/donnees-ouvertes/")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(page.base_url + "/donnees-ouvertes/")

@@ -4,7 +4,7 @@ import pytest
 from django import forms
 
 from brest_internet.common.errors import Refusal
-from brest_internet.gdpr import AnonymisationError
+from brest_internet.programme.gdpr import AnonymisationError
 from neighborhoods.moves import MoveError
 from neighborhoods.pipeline import TransitionError
 from neighborhoods.register import RegisterFileError

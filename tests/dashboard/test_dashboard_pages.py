@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from brest_internet.dashboard.views import _fr
+from brest_internet.programme.dashboard.views import _fr
 
 from .builders import grow
 

@@ -14,11 +14,14 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from brest_internet.dashboard import stats
+from brest_internet.common.periods import Period
+from brest_internet.programme.dashboard import stats
+from neighborhoods import stats as neighbourhood_stats
 from neighborhoods.models import Neighbourhood, User
+from votes import stats as vote_stats
 
 D = datetime.date
-JANUARY_2014 = stats.Period(D(2014, 1, 1), D(2014, 1, 31))
+JANUARY_2014 = Period(D(2014, 1, 1), D(2014, 1, 31))
 
 
 @pytest.fixture
@@ -30,16 +33,16 @@ def demo(db, settings):
 
 def test_the_dashboard_tells_the_story_of_the_source(demo, client_for):
     everything = Neighbourhood.objects.all()
-    head = stats.headline(everything)
+    head = neighbourhood_stats.headline(everything)
     assert (head["covered_neighbourhoods"], head["covered_dwellings"]) == (3, 2043)
     assert (head["coming_neighbourhoods"], head["coming_dwellings"]) == (3, 2810)
 
-    votes = {v.neighbourhood.name: v for v in stats.vote_results(everything, stats.Period.of())}
+    votes = {v.neighbourhood.name: v for v in vote_stats.vote_results(everything, Period.of())}
     shares = {name: round(v.yes_share, 1) for name, v in votes.items()}
     assert shares == {"Kerourien": 61.0, "Keredern": 57.5, "Valy-Hir": 54.0}
     assert all(v.adopted for v in votes.values())
 
-    rows = {n.name: n for n in stats.neighbourhood_figures(everything, stats.Period.of())}
+    rows = {n.name: n for n in stats.neighbourhood_figures(everything, Period.of())}
     assert rows["Kerourien"].dwelling_count == 596 and rows["Keredern"].dwelling_count == 1052
     assert rows["Kerourien"].subscribed_launch_year == 78
     assert round(rows["Kerourien"].launch_rate) == 13

@@ -9,14 +9,19 @@ from decimal import Decimal
 
 import pytest
 
-from brest_internet.dashboard import stats
-from brest_internet.models import Review, months_before, with_review_status
-from neighborhoods.models import Neighbourhood
+from brest_internet.common.periods import Period
+from brest_internet.programme.dashboard import stats
+from brest_internet.programme.models import Review
+from neighborhoods import stats as neighbourhood_stats
+from neighborhoods.models import Meeting, Neighbourhood
+from subscriptions import stats as subscription_stats
+from support import stats as support_stats
+from votes import stats as vote_stats
 
 D = datetime.date
 TODAY = D(2014, 2, 28)
-YEAR_2013 = stats.Period.of(2013, TODAY)
-ALL_TIME = stats.Period(None, D(2013, 12, 31))
+YEAR_2013 = Period.of(2013, TODAY)
+ALL_TIME = Period(None, D(2013, 12, 31))
 
 
 @pytest.fixture
@@ -29,15 +34,15 @@ def by_name(rows):
 
 
 def test_period_of_a_year_stops_today():
-    assert stats.Period.of(2014, TODAY) == stats.Period(D(2014, 1, 1), TODAY, 2014)
-    assert stats.Period.of(2013, TODAY) == stats.Period(D(2013, 1, 1), D(2013, 12, 31), 2013)
-    assert stats.Period.of(None, TODAY) == stats.Period(None, TODAY, None)
+    assert Period.of(2014, TODAY) == Period(D(2014, 1, 1), TODAY, 2014)
+    assert Period.of(2013, TODAY) == Period(D(2013, 1, 1), D(2013, 12, 31), 2013)
+    assert Period.of(None, TODAY) == Period(None, TODAY, None)
 
 
 def test_headline_counts_covered_and_coming_dwellings(everything):
     # Covered: Alpha 10 + Beta 20. To come: Gamma 50 (announced, no register) + Delta 5
     # (its register wins over the 8 announced). Epsilon, declined, is neither.
-    assert stats.headline(everything) == {
+    assert neighbourhood_stats.headline(everything) == {
         "covered_neighbourhoods": 2,
         "covered_dwellings": 30,
         "coming_neighbourhoods": 2,
@@ -47,8 +52,10 @@ def test_headline_counts_covered_and_coming_dwellings(everything):
 
 
 def test_funnel_lists_every_stage_in_pipeline_order(everything):
-    rows = {row.stage: row for row in stats.funnel(everything)}
-    assert [r.stage for r in stats.funnel(everything)][:6] == list(stats.PIPELINE)
+    rows = {row.stage: row for row in neighbourhood_stats.funnel(everything)}
+    assert [r.stage for r in neighbourhood_stats.funnel(everything)][:6] == list(
+        neighbourhood_stats.PIPELINE
+    )
     assert (rows["candidate"].neighbourhoods, rows["candidate"].dwellings) == (1, 50)
     assert (rows["vote"].neighbourhoods, rows["vote"].dwellings) == (1, 5)
     assert (rows["running"].neighbourhoods, rows["running"].dwellings) == (2, 30)
@@ -58,13 +65,15 @@ def test_funnel_lists_every_stage_in_pipeline_order(everything):
 
 
 def test_vote_results_share_of_votes_cast(everything):
-    votes = list(stats.vote_results(everything, stats.Period.of(None, TODAY)))
+    votes = list(vote_stats.vote_results(everything, Period.of(None, TODAY)))
     assert [v.neighbourhood.name for v in votes] == ["Alpha", "Beta"]
     alpha, beta = votes
     assert (alpha.cast, alpha.yes_share, alpha.turnout) == (8, 62.5, 80.0)
     # Beta: 6 yes, 4 no, 1 blank, 1 spoiled: 60 % of the 10 votes cast, 12 voters of 20.
     assert (beta.cast, beta.yes_share, beta.turnout) == (10, 60.0, 60.0)
-    assert [v.neighbourhood.name for v in stats.vote_results(everything, YEAR_2013)] == ["Beta"]
+    assert [v.neighbourhood.name for v in vote_stats.vote_results(everything, YEAR_2013)] == [
+        "Beta"
+    ]
 
 
 def test_support_figures_per_neighbourhood_for_a_year(everything):
@@ -102,9 +111,9 @@ def test_a_cancelled_session_is_not_counted_as_held(everything):
     assert session_cancel(session=beta_session, reason="Animateur malade", by=None) == 1
     beta = by_name(stats.neighbourhood_figures(everything, YEAR_2013))["Beta"]
     assert (beta.sessions, beta.registered) == (0, 0)
-    november = stats.attendance_by_month(everything, YEAR_2013)[10]
+    november = support_stats.attendance_by_month(everything, YEAR_2013)[10]
     assert (november.sessions, november.registered) == (1, 1)
-    assert stats.support_totals(everything, YEAR_2013)["sessions"] == 2
+    assert support_stats.support_totals(everything, YEAR_2013)["sessions"] == 2
 
 
 def test_subscriptions_of_the_launch_year(everything):
@@ -116,7 +125,7 @@ def test_subscriptions_of_the_launch_year(everything):
 
 
 def test_support_totals_are_the_sum_of_the_rows(everything):
-    totals = stats.support_totals(everything, YEAR_2013)
+    totals = support_stats.support_totals(everything, YEAR_2013)
     assert totals == {
         "sessions": 3,
         "registered": 4,
@@ -135,7 +144,7 @@ def test_support_totals_are_the_sum_of_the_rows(everything):
 
 
 def test_attendance_by_month_fills_the_year(everything):
-    months = stats.attendance_by_month(everything, YEAR_2013)
+    months = support_stats.attendance_by_month(everything, YEAR_2013)
     assert len(months) == 12
     october, november = months[9], months[10]
     assert (october.sessions, october.registered, october.attended, october.absent) == (1, 2, 1, 1)
@@ -167,7 +176,7 @@ def test_a_long_trend_is_drawn_by_quarter():
 
 def test_billing_per_subscriber(everything):
     launched = [n for n in everything.order_by("name") if n.launched_on]
-    bills, total = stats.billing(launched, YEAR_2013)
+    bills, total = subscription_stats.billing(launched, YEAR_2013)
     alpha, beta = bills
     # December 2013: Alpha 10 × 1 € minus a 1 € credit, for 2 subscribers; Beta 20 € for 1.
     assert (alpha.billed, alpha.last_subscribers, alpha.per_subscriber) == (
@@ -185,8 +194,8 @@ def test_billing_per_subscriber(everything):
 
 
 def test_billing_without_charges(everything):
-    bills, total = stats.billing(
-        [n for n in everything if n.launched_on], stats.Period.of(2012, TODAY)
+    bills, total = subscription_stats.billing(
+        [n for n in everything if n.launched_on], Period.of(2012, TODAY)
     )
     assert total.billed == 0 and total.per_subscriber is None
     assert all(b.billed == 0 for b in bills)
@@ -210,18 +219,17 @@ def test_filter_by_neighbourhood(small):
     assert data.billing_total.billed == Decimal("20.00")
 
 
-def test_months_before_keeps_the_day_when_it_can():
-    assert months_before(D(2014, 2, 28), 12) == D(2013, 2, 28)
-    assert months_before(D(2014, 3, 31), 1) == D(2014, 2, 28)
-    assert months_before(D(2014, 1, 15), 13) == D(2012, 12, 15)
-
-
-def test_review_due_for_running_neighbourhood_without_recent_review(small, coordinator, settings):
+def test_review_due_follows_the_last_review_meeting(small, coordinator, settings):
+    """The one rule of the programme (`with_review_due`): a running service is due for its
+    review REVIEW_DUE_MONTHS after its last review meeting, or after its launch before any.
+    A review written on the dashboard keeps its own period (`last_review_end`, the next one's
+    default start) but does not decide: the neighbourhood page and the dashboard agree."""
     settings.REVIEW_DUE_MONTHS = 12
-    status = {n.name: n for n in with_review_status(Neighbourhood.objects.all(), TODAY)}
-    # Alpha launched two years ago, Beta nine months ago; neither has a review yet.
-    assert status["Alpha"].review_due and not status["Beta"].review_due
-    assert not status["Gamma"].review_due  # not running
+    settings.DEMO_TODAY = TODAY
+    rows = by_name(stats.neighbourhood_figures(Neighbourhood.objects.all(), YEAR_2013))
+    # Alpha launched two years ago, Beta nine months ago; neither has had a review meeting.
+    assert rows["Alpha"].review_due and not rows["Beta"].review_due
+    assert not rows["Gamma"].review_due  # not running
     Review.objects.create(
         neighbourhood=small.alpha,
         period_start=D(2012, 3, 1),
@@ -230,14 +238,20 @@ def test_review_due_for_running_neighbourhood_without_recent_review(small, coord
         next_steps="…",
         author=coordinator,
     )
-    status = {n.name: n for n in with_review_status(Neighbourhood.objects.all(), TODAY)}
-    assert not status["Alpha"].review_due
-    assert status["Alpha"].last_review_end == D(2013, 6, 30)
-    assert (
-        with_review_status(Neighbourhood.objects.filter(pk=small.alpha.pk), D(2014, 6, 30))
-        .get()
-        .review_due
+    rows = by_name(stats.neighbourhood_figures(Neighbourhood.objects.all(), YEAR_2013))
+    assert rows["Alpha"].review_due and rows["Alpha"].last_review_end == D(2013, 6, 30)
+    Meeting.objects.create(
+        neighbourhood=small.alpha, kind=Meeting.Kind.REVIEW, held_on=D(2013, 7, 4)
     )
+    data = stats.dashboard(Neighbourhood.objects.all(), YEAR_2013)
+    alpha = by_name(data.neighbourhoods)["Alpha"]
+    assert not alpha.review_due and data.due == []
+    assert alpha.last_review_on == D(2013, 7, 4)
+    assert alpha.review_due_on() == D(2014, 7, 4) == small.alpha.review_due_on()
+    for day, due in ((D(2014, 7, 3), False), (D(2014, 7, 4), True)):
+        settings.DEMO_TODAY = day
+        rows = stats.dashboard(Neighbourhood.objects.all(), YEAR_2013).due
+        assert ("Alpha" in [n.name for n in rows]) is due, day
 
 
 def test_review_figures_of_alpha(small):

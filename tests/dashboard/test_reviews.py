@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from brest_internet.models import Review
+from brest_internet.programme.models import Review
 from support.models import Registration, WorkshopTopic
 
 from .builders import bill, dwellings, household, register, session, subscription

@@ -1,9 +1,9 @@
-"""The dashboard's set-based counts agree with the definitions they replace.
+"""The set-based counts the dashboard uses agree with the definitions they stand for.
 
-`stats.SubscriptionEvents` (one grouped pass, running sums) must give, on every day, what
-`subscriptions.stats.active_counts_on` (one conditional COUNT per day) gives, and the launch
-year's subscriptions what a plain count of the activations of that year gives; the charges
-billed are read from the run's month totals, which must equal the sum of the lines.
+`subscriptions.stats.SubscriptionEvents` (one grouped pass, running sums) must give, on every
+day, what `subscriptions.stats.active_counts_on` (one conditional COUNT per day) gives, and
+the launch year's subscriptions what a plain count of the activations of that year gives; the
+charges billed are read from the run's month totals, which must equal the sum of the lines.
 """
 
 import datetime
@@ -12,8 +12,9 @@ from decimal import Decimal
 import pytest
 from django.db.models import Sum
 
-from brest_internet.dashboard import stats
-from brest_internet.templatetags.figures import euros, num, pct, trend_cells
+from brest_internet.common.periods import Period
+from brest_internet.common.templatetags.figures import euros, num, pct, trend_cells
+from brest_internet.programme.dashboard import stats
 from neighborhoods.models import Neighbourhood
 from subscriptions import stats as subscription_stats
 from subscriptions.models import Charge, MonthTotal, Subscription
@@ -49,7 +50,7 @@ def test_active_counts_match_one_conditional_count_per_day(awkward):
         [D(2014, 2, 28)],
     ):
         expected = subscription_stats.active_counts_on(launched, days)
-        events = stats.SubscriptionEvents(launched, days)
+        events = subscription_stats.SubscriptionEvents(launched, days)
         got = {
             (n.pk, i): events.active_on(n.pk, day) for n in launched for i, day in enumerate(days)
         }
@@ -63,13 +64,11 @@ def test_active_counts_take_one_query(awkward, django_assert_num_queries):
         for m in subscription_stats.month_starts(D(2010, 1, 1), D(2014, 2, 1))
     ]
     with django_assert_num_queries(1):
-        stats.SubscriptionEvents(launched, days)
+        subscription_stats.SubscriptionEvents(launched, days)
 
 
 def test_launch_year_counts_match_a_plain_count(awkward):
-    rows = stats.neighbourhood_figures(
-        Neighbourhood.objects.all(), stats.Period.of(2013, D(2014, 2, 28))
-    )
+    rows = stats.neighbourhood_figures(Neighbourhood.objects.all(), Period.of(2013, D(2014, 2, 28)))
     for nbh in rows:
         expected = 0
         if nbh.launched_on:

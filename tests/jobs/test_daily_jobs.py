@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from brest_internet import tasks
 from brest_internet.jobs.models import Job
+from brest_internet.programme import tasks
 from tests import factories as f
 
 
@@ -75,7 +75,7 @@ def test_the_daily_backup_writes_one_whole_file_per_tick(settings, tmp_path):
 def test_a_failed_backup_leaves_no_file_that_looks_whole(settings, tmp_path, monkeypatch):
     import sqlite3
 
-    from brest_internet.management.commands import backup_database
+    from brest_internet.programme.management.commands import backup_database
 
     settings.BACKUP_DIR = str(tmp_path)
     settings.JOBS_INLINE = True  # recorded, not re-raised as on a worker

@@ -7,7 +7,7 @@ a neighbourhood outside the reader's scope answers 404.
 
 import datetime
 
-from brest_internet.models import Review
+from brest_internet.programme.models import Review
 from neighborhoods.models import User
 from tests import factories as f
 

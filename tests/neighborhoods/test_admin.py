@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from neighborhoods.models import Neighbourhood, StageChange
+from neighborhoods.models import Neighbourhood, StageChange, User
 
 Stage = Neighbourhood.Stage
 CHANGELIST = "admin:neighborhoods_neighbourhood_changelist"
@@ -209,12 +209,12 @@ def test_the_admin_does_not_revert_a_guarded_row_to_an_old_version(world, admin_
 
 
 def test_the_admin_cannot_revert_an_anonymised_household_to_its_name(world, admin_client):
-    from brest_internet import gdpr
+    from brest_internet.programme import gdpr
 
     household = world.household
     name = household.name
     old = household.history.order_by("history_id").first()
-    gdpr.household_anonymise(household=household)
+    gdpr.household_anonymise(household=household, by=User.objects.system())
     url = reverse(
         "admin:neighborhoods_household_simple_history", args=[household.pk, old.history_id]
     )

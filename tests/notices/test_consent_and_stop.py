@@ -4,11 +4,11 @@ its history, the STOP reply (webhook) and the end of every SMS."""
 import pytest
 from django.urls import reverse
 
-from brest_internet import gdpr
 from brest_internet.notices import services
 from brest_internet.notices.models import ConsentEvent, Contact, Delivery, Notice
 from brest_internet.notices.sending import notices_send_due
-from neighborhoods.models import Meeting
+from brest_internet.programme import gdpr
+from neighborhoods.models import Meeting, User
 from support import services as support
 
 from .conftest import address_of, daytime
@@ -199,7 +199,7 @@ def test_anonymisation_clears_the_contact_and_the_deliveries(world, consent, mak
     reg2 = make_session(starts=daytime(days=11, hour=14))
     support.registration_create(session=reg2, household=household, by=None)  # still queued
 
-    gdpr.household_anonymise(household=household)
+    gdpr.household_anonymise(household=household, by=User.objects.system())
 
     contact = Contact.objects.get(household=household)
     assert (contact.email, contact.phone, contact.email_consent, contact.sms_consent) == (

@@ -3,8 +3,8 @@
 import datetime
 from types import SimpleNamespace
 
-from brest_internet import demo
 from brest_internet.jobs.models import Job
+from brest_internet.programme import demo
 from subscriptions.models import Charge
 from subscriptions.services import charges_generate
 

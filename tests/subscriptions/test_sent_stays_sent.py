@@ -14,8 +14,8 @@ import pytest
 from django.db import IntegrityError
 from django.urls import reverse
 
-from brest_internet.dashboard.stats import billed_by_month
 from neighborhoods.models import Dwelling, Household, Neighbourhood
+from subscriptions import stats
 from subscriptions.models import (
     Adjustment,
     ChargeExport,
@@ -273,7 +273,7 @@ def test_every_total_shown_agrees_with_the_exported_lines_to_the_cent(
     mine = Neighbourhood.objects.filter(landlord=billed.nbh.landlord)
     kept = sum(t.amount for t in MonthTotal.objects.filter(month=FEB, neighbourhood__in=mine))
     assert kept == Decimal("5.00")  # the lines; adjustments are added on top, as above
-    dashboard = billed_by_month(list(mine), [FEB])
+    dashboard = stats.billed_by_month(list(mine), [FEB])
     assert sum(dashboard.values()) == total
     lots = ChargeExport.objects.filter(landlord_month__landlord=billed.nbh.landlord)
     assert sum(stored.amount for stored in lots) == total

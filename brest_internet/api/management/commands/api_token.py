@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from neighborhoods.models import Organisation
+from neighborhoods.models import Organisation, User
 
 from ... import services
 
@@ -30,11 +30,12 @@ class Command(BaseCommand):
             raise CommandError(
                 _("Aucune organisation ne s'appelle « %(n)s ».") % {"n": organisation}
             )
+        system = User.objects.system()
         if revoke:
             for token in org.api_tokens.active():
-                services.token_revoke(token=token, by=None)
+                services.token_revoke(token=token, by=system)
         try:
-            created = services.token_create(organisation=org, by=None)
+            created = services.token_create(organisation=org, by=system)
         except services.TokenError as exc:
             raise CommandError(str(exc)) from exc
         self.stderr.write(

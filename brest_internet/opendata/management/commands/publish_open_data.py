@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from brest_internet.opendata.models import Publication
 from brest_internet.opendata.services import opendata_publish
+from neighborhoods.models import User
 
 
 class Command(BaseCommand):
@@ -17,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         before = Publication.objects.latest_first().first()
-        publication = opendata_publish(by=None)
+        publication = opendata_publish(by=User.objects.system())
         when = timezone.localtime(publication.published_at).strftime("%d/%m/%Y %H:%M")
         if before is not None and publication.pk == before.pk:
             self.stdout.write(

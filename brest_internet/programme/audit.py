@@ -99,7 +99,7 @@ def audit_log(request):
         )
     return render(
         request,
-        "audit/log.html",
+        "programme/audit/log.html",
         {"form": form, "entries": entries, "page_size": PAGE_SIZE},
     )
 

@@ -1,12 +1,9 @@
 """Programme-level records: the neighbourhood reviews ("bilans").
 
 A review is written by the coordination for one neighbourhood and one period. Its figures
-(vote, subscriptions, support, charges) are computed from the apps' data by
-`brest_internet.dashboard.stats`; only the coordinator's own texts are stored here.
+(vote, subscriptions, support, charges) are the apps' own, composed by
+`brest_internet.programme.dashboard.stats`; only the coordinator's own texts are stored here.
 """
-
-import calendar
-import datetime
 
 from django.conf import settings
 from django.db import models
@@ -17,16 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from brest_internet.common import clock
 from neighborhoods.models import Neighbourhood
-
-
-def months_before(day: datetime.date, months: int) -> datetime.date:
-    """`day` moved back by `months` calendar months (the 31st becomes the month's last day)."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return datetime.date(year, month + 1, min(day.day, last))
 
 
 class ReviewQuerySet(models.QuerySet):
@@ -35,14 +23,13 @@ class ReviewQuerySet(models.QuerySet):
         return self.filter(neighbourhood__in=Neighbourhood.objects.visible_to(user))
 
 
-def with_review_status(neighbourhoods, today: datetime.date | None = None):
-    """Annotate `last_review_end` and `review_due` on a neighbourhood queryset, in SQL.
+def with_last_review_end(neighbourhoods):
+    """Annotate `last_review_end`, the end of the period of the last review written for each
+    neighbourhood (None before any), in SQL: the next review's period starts the day after.
 
-    A running neighbourhood is due for a review when the end of its last review's period (or
-    its launch, before any review) is older than settings.REVIEW_DUE_MONTHS months.
+    Whether a review is due is not decided here: the one rule is the neighbourhoods'
+    (`Neighbourhood.objects.with_review_due`, from the last review meeting held).
     """
-    today = today or clock.today()
-    cutoff = months_before(today, settings.REVIEW_DUE_MONTHS)
     last_end = (
         Review.objects.filter(neighbourhood=OuterRef("pk"))
         .order_by()
@@ -50,19 +37,8 @@ def with_review_status(neighbourhoods, today: datetime.date | None = None):
         .annotate(last=Max("period_end"))
         .values("last")
     )
-    running = Q(stage=Neighbourhood.Stage.RUNNING)
     return neighbourhoods.annotate(
-        last_review_end=Subquery(last_end, output_field=models.DateField()),
-    ).annotate(
-        review_due=models.Case(
-            models.When(
-                running & Q(last_review_end__lte=cutoff)
-                | running & Q(last_review_end__isnull=True, launched_on__lte=cutoff),
-                then=models.Value(True),
-            ),
-            default=models.Value(False),
-            output_field=models.BooleanField(),
-        )
+        last_review_end=Subquery(last_end, output_field=models.DateField())
     )
 
 

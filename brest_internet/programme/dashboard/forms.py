@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from brest_internet.common import clock
-from brest_internet.models import Review
+from brest_internet.programme.models import Review
 from neighborhoods.models import Neighbourhood
 
 

@@ -29,6 +29,8 @@ from brest_internet.common import clock
 from brest_internet.common.errors import Refusal
 from neighborhoods.models import Dwelling, Household, Occupancy
 
+from . import rules
+
 ANONYMOUS_TEXT = "[anonymisé]"
 # Technical columns the readable export leaves out (the JSON keeps everything).
 HIDDEN_IN_READABLE = {"history_id"}
@@ -175,8 +177,12 @@ def _anonymous_name():
     return Concat(Value("Foyer anonymisé n° "), Cast("id", output_field=CharField()))
 
 
-def households_anonymise(*, households, by=None):
-    """Anonymise a set of households in a few set-based statements; returns how many."""
+def households_anonymise(*, households, by):
+    """Anonymise a set of households in a few set-based statements; returns how many.
+
+    `by` acts: a coordinator, or the system actor for the daily job and the command."""
+    if not rules.can_anonymise(by):
+        raise AnonymisationError(_("Seule la coordination peut anonymiser des foyers."))
     now = timezone.now()
     with transaction.atomic():
         # Mark first, then select by the mark: the set stays the same through every statement
@@ -275,7 +281,7 @@ def _replace_name(pk: int, name: str) -> None:
     scrub(Dwelling.history.model.objects.filter(id__in=dwellings), "history_change_reason")
 
 
-def household_anonymise(*, household, by=None):
+def household_anonymise(*, household, by):
     """Anonymise one household (a no-op when already done)."""
     if household.anonymised_at is not None:
         raise AnonymisationError(_("Ce foyer est déjà anonymisé."))

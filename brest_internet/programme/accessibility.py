@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from .middleware import session_limits
+from brest_internet.common.sessions import session_limits
 
 # The figures of the self-assessment in docs/accessibility/rgaa-autoevaluation.md: keep both
 # in step when the assessment is redone.
@@ -22,7 +22,7 @@ def statement(request):
     rate = round(100 * CRITERIA["met"] / applicable, 1)
     return render(
         request,
-        "accessibility/statement.html",
+        "programme/accessibility/statement.html",
         {"assessed_on": ASSESSED_ON, "criteria": CRITERIA, "applicable": applicable, "rate": rate},
     )
 
@@ -30,7 +30,7 @@ def statement(request):
 @require_GET
 def sitemap(request):
     """The site map (RGAA 12.1, 12.3): the same entries as the menu, for the visitor's role."""
-    return render(request, "accessibility/sitemap.html")
+    return render(request, "programme/accessibility/sitemap.html")
 
 
 @login_required

@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from brest_internet.common import clock
+from brest_internet.jobs.runner import JobAlreadyQueued
 from neighborhoods.access import COORDINATOR, role_required
 from neighborhoods.models import Household, Occupancy
 
 from . import gdpr, tasks
-from .jobs.runner import JobAlreadyQueued
 
 
 @require_GET
@@ -25,7 +25,7 @@ def notice(request):
     """What personal data the app keeps, why, for how long: public, tenants may read it."""
     return render(
         request,
-        "gdpr/notice.html",
+        "programme/gdpr/notice.html",
         {
             "retention_months": settings.GDPR_RETENTION_MONTHS,
             "preview_hours": settings.REGISTER_PREVIEW_HOURS,
@@ -67,7 +67,7 @@ def households(request):
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     return render(
         request,
-        "gdpr/households.html",
+        "programme/gdpr/households.html",
         {"form": form, "page": page, "retention_months": settings.GDPR_RETENTION_MONTHS},
     )
 
@@ -118,7 +118,7 @@ def household_data(request, pk):
     sections = gdpr.household_export_readable(household=household)
     return render(
         request,
-        "gdpr/household_data.html",
+        "programme/gdpr/household_data.html",
         {"household": household, "sections": sections, "today": clock.today()},
     )
 
@@ -136,7 +136,7 @@ def household_anonymise(request, pk):
     ):
         if request.method == "POST":
             messages.error(request, _("Cochez la case de confirmation pour anonymiser ce foyer."))
-        return render(request, "gdpr/household_anonymise.html", {"household": household})
+        return render(request, "programme/gdpr/household_anonymise.html", {"household": household})
     try:
         gdpr.household_anonymise(household=household, by=request.user)
     except gdpr.AnonymisationError as error:

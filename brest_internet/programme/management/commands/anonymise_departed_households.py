@@ -11,7 +11,8 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from brest_internet.gdpr import departed_households, households_anonymise
+from brest_internet.programme.gdpr import departed_households, households_anonymise
+from neighborhoods.models import User
 
 
 class Command(BaseCommand):
@@ -43,7 +44,7 @@ class Command(BaseCommand):
                 % {"n": count, "m": months}
             )
             return
-        count = households_anonymise(households=candidates)
+        count = households_anonymise(households=candidates, by=User.objects.system())
         self.stdout.write(
             self.style.SUCCESS(
                 ngettext(

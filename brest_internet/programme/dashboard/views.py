@@ -20,7 +20,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from brest_internet.common import clock
 from brest_internet.common.files import csv_writer
-from brest_internet.models import Review, with_review_status
+from brest_internet.common.periods import Period
+from brest_internet.programme.models import Review, with_last_review_end
+from neighborhoods import stats as neighbourhood_stats
 from neighborhoods.access import ALL_ROLES, COORDINATOR, role_required
 from neighborhoods.models import Neighbourhood
 
@@ -33,7 +35,7 @@ from .forms import DashboardFilter, PeriodForm, ReviewForm, default_period
 def dashboard_context(request) -> dict:
     """The filtered figures and the chart data of the dashboard (a fixed number of queries)."""
     today = clock.today()
-    first = stats.first_year() or today.year
+    first = neighbourhood_stats.first_year() or today.year
     visible = Neighbourhood.objects.visible_to(request.user)
     form = DashboardFilter(
         request.GET or None, neighbourhoods=visible, years=range(first, today.year + 1)
@@ -42,7 +44,7 @@ def dashboard_context(request) -> dict:
     if form.is_bound and form.is_valid():
         year, chosen = form.cleaned_data["annee"], form.cleaned_data["quartier"]
     neighbourhoods = visible.filter(pk=chosen.pk) if chosen else visible
-    data = stats.dashboard(neighbourhoods, stats.Period.of(year, today))
+    data = stats.dashboard(neighbourhoods, Period.of(year, today))
     return {
         "filter_form": form,
         "chosen_year": year,
@@ -92,7 +94,7 @@ def charts(data: stats.Dashboard) -> dict:
 @role_required(COORDINATOR)
 @require_GET
 def index(request):
-    return render(request, "dashboard/index.html", dashboard_context(request))
+    return render(request, "programme/dashboard/index.html", dashboard_context(request))
 
 
 def _fr(value) -> str:
@@ -253,7 +255,7 @@ def get_review_for_user(user, pk):
 def review_list(request):
     """The reviews in the reader's scope, and the running neighbourhoods due for one."""
     neighbourhoods = list(
-        with_review_status(Neighbourhood.objects.visible_to(request.user))
+        with_last_review_end(Neighbourhood.objects.visible_to(request.user).with_review_due())
         .filter(launched_on__isnull=False)
         .order_by("name")
     )
@@ -264,7 +266,7 @@ def review_list(request):
     )
     return render(
         request,
-        "dashboard/review_list.html",
+        "programme/dashboard/review_list.html",
         {
             "neighbourhoods": neighbourhoods,
             "reviews": reviews,
@@ -276,7 +278,7 @@ def review_list(request):
 def _review_page(request, nbh, form, period_form, period, review=None, status=200):
     return render(
         request,
-        "dashboard/review_form.html",
+        "programme/dashboard/review_form.html",
         {
             "nbh": nbh,
             "form": form,
@@ -335,7 +337,7 @@ def _review_form(request, nbh, review, default, success_message):
 def review_create(request, slug):
     """Write a review: the figures of the period are shown above the coordinator's texts."""
     nbh = get_object_or_404(
-        with_review_status(Neighbourhood.objects.visible_to(request.user)), slug=slug
+        with_last_review_end(Neighbourhood.objects.visible_to(request.user)), slug=slug
     )
     default = default_period(nbh, nbh.last_review_end, clock.today())
     review = Review(neighbourhood=nbh, author=request.user)
@@ -358,7 +360,7 @@ def review_detail(request, pk):
     figures = stats.review_figures(review.neighbourhood, review.period_start, review.period_end)
     return render(
         request,
-        "dashboard/review_detail.html",
+        "programme/dashboard/review_detail.html",
         {
             "review": review,
             "nbh": review.neighbourhood,

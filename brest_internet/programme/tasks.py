@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from brest_internet.jobs import runner
+from neighborhoods.models import User
 from neighborhoods.register import register_imports_purge
 
 from . import gdpr
@@ -25,7 +26,7 @@ def _anonymise(progress) -> str:
     was; the retried job finds the same ones (anonymised rows are never candidates again)."""
     candidates = gdpr.departed_households()
     progress.todo(candidates.count())
-    count = gdpr.households_anonymise(households=candidates)
+    count = gdpr.households_anonymise(households=candidates, by=User.objects.system())
     progress.advance(count)
     purged = register_imports_purge()
     figures = {"n": count, "m": settings.GDPR_RETENTION_MONTHS, "p": purged}

@@ -1,0 +1,271 @@
+"""The programme's dashboard and a neighbourhood's review: the apps' figures, composed.
+
+Each figure has one owner, which computes it set-based, in a fixed number of queries whatever
+the number of neighbourhoods, dwellings, subscriptions, sessions or months: the registers and
+the stages in `neighborhoods.stats`, the votes in `votes.stats`, the subscriptions and the
+amounts billed in `subscriptions.stats`, the support in `support.stats`, and "review due" on
+the neighbourhoods' QuerySet (`with_review_due`, from the last review meeting). The dashboard
+takes a queryset of neighbourhoods (the scope and the filters already applied) and a `Period`,
+reads each figure once per page, and lays them side by side; the trend of the subscription
+rates is the only thing drawn here, from the subscriptions' events.
+
+Definitions, so that a printed figure can be explained:
+- dwellings of a neighbourhood: those of its register; before the register is imported, the
+  number announced by the landlord (`expected_dwellings`);
+- dwellings covered: those of the neighbourhoods whose vote adopted the offer (launch, running);
+  dwellings to come: those of the neighbourhoods still on their way (candidate → vote);
+- a vote's share: yes among the votes cast (yes + no), as the source reports it;
+- subscription rate: active subscriptions per 100 dwellings of the register; "at launch": the
+  subscriptions activated during the launch year (the source: "En 2010, 78 personnes se sont
+  abonnés, soit 13 %");
+- amount per subscriber: amount billed (charges and adjustments) per active subscriber and per
+  month, over the months that were billed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.formats import date_format
+
+from brest_internet.common.figures import percent
+from brest_internet.common.periods import Period
+from neighborhoods import stats as neighbourhood_stats
+from neighborhoods.models import Neighbourhood
+from subscriptions import stats as subscription_stats
+from support import stats as support_stats
+from votes import stats as vote_stats
+from votes.models import Vote
+
+from ..models import with_last_review_end
+
+# A trend longer than this is drawn by quarter, so that its table stays readable.
+MAX_MONTHLY_POINTS = 36
+
+
+def month_label(day: datetime.date) -> str:
+    return date_format(day, "F Y")
+
+
+# --- Per neighbourhood ---------------------------------------------------------------------------
+
+
+def _figure_rows(neighbourhoods, period: Period) -> list[Neighbourhood]:
+    """The table's rows: register, support figures of the period, review status (the one rule:
+    `with_review_due`), and the end of the last review written (`last_review_end`)."""
+    qs = neighbourhoods.annotate(
+        **support_stats.support_expressions(period),
+        dwelling_count=neighbourhood_stats.register_size(),
+    )
+    rows = list(with_last_review_end(qs.with_review_due()).order_by("name"))
+    support_stats.add_registrations(rows, period)
+    for nbh in rows:
+        nbh.known_dwellings = neighbourhood_stats.known(nbh)
+    return rows
+
+
+def neighbourhood_figures(neighbourhoods, period: Period) -> list[Neighbourhood]:
+    """One row per neighbourhood, by name: dwellings, support figures of the period,
+    subscriptions of the launch year, review status.
+
+    Three queries whatever the number of rows behind them: the neighbourhoods with their
+    figures as correlated subqueries (the register counted once), their sign-ups grouped by
+    neighbourhood, then the subscriptions' events (`SubscriptionEvents`).
+    """
+    rows = _figure_rows(neighbourhoods, period)
+    launched = [n for n in rows if n.launched_on]
+    events = subscription_stats.SubscriptionEvents(
+        launched, subscription_stats.launch_year_days(launched)
+    )
+    subscription_stats.add_launch_year(rows, events)
+    return rows
+
+
+# --- Subscription rates over time ----------------------------------------------------------------
+
+
+@dataclass
+class Trend:
+    """Subscription rate per neighbourhood at a series of dates (None before the launch)."""
+
+    days: list[datetime.date]
+    labels: list[str]
+    series: list[tuple[Neighbourhood, list[Decimal | None], list[int | None]]] = field(
+        default_factory=list
+    )
+    by_quarter: bool = False
+
+    @property
+    def rows(self):
+        """The table: one row per date, one (rate, count) cell per neighbourhood."""
+        return [
+            (label, [(rates[i], counts[i]) for _nbh, rates, counts in self.series])
+            for i, label in enumerate(self.labels)
+        ]
+
+
+def trend_days(start: datetime.date, end: datetime.date) -> tuple[list[datetime.date], bool]:
+    """Month ends from `start` to `end` (and `end` itself); quarter ends when that is too many."""
+    months = subscription_stats.month_starts(start, end)
+    by_quarter = len(months) > MAX_MONTHLY_POINTS
+    if by_quarter:
+        months = [m for m in months if m.month % 3 == 0] or months[-1:]
+    days = [min(subscription_stats.month_end(m), end) for m in months]
+    if days[-1] != end:
+        days.append(end)
+    return days, by_quarter
+
+
+def trend_days_of(launched, period: Period) -> tuple[list[datetime.date], bool]:
+    if not launched:
+        return [], False
+    return trend_days(period.start or min(n.launched_on for n in launched), period.end)
+
+
+def subscription_trend(
+    launched: list[Neighbourhood],
+    period: Period,
+    events: subscription_stats.SubscriptionEvents | None = None,
+) -> Trend:
+    """Rates at each month end of the period (the definitions of `subscriptions.stats`): one
+    query, or none when `events` (holding the trend's days) is given, plus one for the
+    registers unless `launched` are rows of `neighbourhood_figures`."""
+    if not launched:
+        return Trend([], [])
+    days, by_quarter = trend_days_of(launched, period)
+    events = events or subscription_stats.SubscriptionEvents(launched, days)
+    dwellings = subscription_stats.dwellings_of(launched)
+    trend = Trend(days, [month_label(d) for d in days], by_quarter=by_quarter)
+    at = [events.index[day] for day in days]
+    for nbh in launched:
+        launch_month = nbh.launched_on.replace(day=1)
+        counts = events.active.get(nbh.pk)
+        n = dwellings.get(nbh.pk, 0)
+        rates, actives = [], []
+        for day, i in zip(days, at, strict=True):
+            if day < launch_month:
+                rates.append(None)
+                actives.append(None)
+                continue
+            point = subscription_stats.Point(day, counts[i] if counts else 0, n)
+            rates.append(point.rate)
+            actives.append(point.active)
+        trend.series.append((nbh, rates, actives))
+    return trend
+
+
+# --- The dashboard -------------------------------------------------------------------------------
+
+
+@dataclass
+class Dashboard:
+    period: Period
+    headline: dict
+    funnel: list[neighbourhood_stats.FunnelRow]
+    votes: list
+    neighbourhoods: list
+    totals: dict
+    trend: Trend
+    attendance: list[support_stats.MonthAttendance]
+    billing: list[subscription_stats.Billing]
+    billing_total: subscription_stats.Billing
+    due: list = field(default_factory=list)
+
+    @property
+    def launched(self):
+        return [n for n in self.neighbourhoods if n.launched_on]
+
+
+def dashboard(neighbourhoods, period: Period) -> Dashboard:
+    """Every figure of the coordinator's dashboard, in a fixed number of queries (about
+    twelve): the headline, the funnel and the support totals are sums over the table's rows
+    (one per neighbourhood), so that the register is counted once."""
+    rows = _figure_rows(neighbourhoods, period)
+    stages = [(n.stage, n.known_dwellings) for n in rows]
+    ever_launched = [n for n in rows if n.launched_on]
+    launched = [n for n in ever_launched if n.launched_on <= period.end]
+    bounds = subscription_stats.billing_bounds(launched, period)
+    # One pass over the subscriptions for the launch years, the trend and the billed months.
+    days = subscription_stats.launch_year_days(ever_launched) + trend_days_of(launched, period)[0]
+    events = subscription_stats.SubscriptionEvents(
+        ever_launched, days + subscription_stats.billing_days(bounds)
+    )
+    subscription_stats.add_launch_year(rows, events)
+    trend = subscription_trend(launched, period, events)
+    now = {nbh.pk: (rates[-1], counts[-1]) for nbh, rates, counts in trend.series}
+    for nbh in rows:
+        nbh.rate_now, nbh.subscribers_now = now.get(nbh.pk, (None, None))
+    bills, bill_total = subscription_stats.billing(launched, period, bounds, events)
+    return Dashboard(
+        period=period,
+        headline=neighbourhood_stats.headline(neighbourhoods, stages),
+        funnel=neighbourhood_stats.funnel(neighbourhoods, stages),
+        votes=list(vote_stats.vote_results(neighbourhoods, period)),
+        neighbourhoods=rows,
+        totals=support_stats.totals_of(rows),
+        trend=trend,
+        attendance=support_stats.attendance_by_month(neighbourhoods, period),
+        billing=bills,
+        billing_total=bill_total,
+        due=[n for n in rows if n.review_due],
+    )
+
+
+# --- A neighbourhood's review ----------------------------------------------------------------
+
+
+@dataclass
+class ReviewFigures:
+    neighbourhood: Neighbourhood
+    period: Period
+    vote: Vote | None
+    half_days: list
+    subscriptions: dict
+    support: Neighbourhood
+    trend: Trend
+    billing: list
+    billing_total: subscription_stats.Billing | None
+
+
+def review_figures(nbh: Neighbourhood, start: datetime.date, end: datetime.date) -> ReviewFigures:
+    """The figures of `nbh`'s review over [start, end]: about ten queries, whatever the data."""
+    period = Period(start, end)
+    (support,) = _figure_rows(Neighbourhood.objects.filter(pk=nbh.pk), period)
+    launched = [support] if nbh.launched_on and nbh.launched_on <= end else []
+    trend_period = Period(max(start, nbh.launched_on), end) if launched else period
+    bounds = subscription_stats.billing_bounds(launched, period)
+    # One pass over the subscriptions for the launch year, the period's first and last days,
+    # the trend and the billed months.
+    ever = [support] if nbh.launched_on else []
+    days = trend_days_of(launched, trend_period)[0] + subscription_stats.billing_days(bounds)
+    events = subscription_stats.SubscriptionEvents(
+        [support], subscription_stats.launch_year_days(ever) + days + [start, end]
+    )
+    subscription_stats.add_launch_year([support], events)
+    subs = subscription_stats.period_counts(nbh, start, end)
+    subs.update(
+        active_start=events.active_on(nbh.pk, start), active_end=events.active_on(nbh.pk, end)
+    )
+    dwellings = support.dwelling_count
+    subs.update(
+        dwellings=dwellings,
+        launch_year=nbh.launched_on.year if nbh.launched_on else None,
+        launch_count=support.subscribed_launch_year,
+        launch_rate=percent(support.subscribed_launch_year, dwellings),
+        rate_start=percent(subs["active_start"], dwellings),
+        rate_end=percent(subs["active_end"], dwellings),
+    )
+    bills, _total = subscription_stats.billing(launched, period, bounds, events)
+    return ReviewFigures(
+        neighbourhood=nbh,
+        period=period,
+        vote=vote_stats.last_certified(nbh, end),
+        half_days=support_stats.launch_half_days(nbh, period),
+        subscriptions=subs,
+        support=support,
+        trend=subscription_trend(launched, trend_period, events),
+        billing=bills,
+        billing_total=bills[0] if bills else None,
+    )
