@@ -20,6 +20,7 @@ from neighborhoods.models import Neighbourhood, User
 
 from . import services
 from .models import Channel, Vote
+from .outcome import share_text
 
 Stage = Neighbourhood.Stage
 
@@ -132,6 +133,6 @@ def load(ctx):
                 "name": name,
                 "roll": result.roll,
                 "voters": result.voters,
-                "share": f"{result.yes_share:.1f}".replace(".", ",").removesuffix(",0"),
+                "share": share_text(result.yes_share),
             }
         )

@@ -10,15 +10,14 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from brest_internet.common import clock
+from brest_internet.common import clock, formats
 from brest_internet.common.cancellation import Cancellable, CancellableQuerySet
 from neighborhoods.models import Neighbourhood, User
 
-from ..outcome import Result, compute_result
+from ..outcome import Result, compute_result, share_text
 
 DEFAULT_QUESTION = _(
     "Acceptez-vous la mise en place de l'offre Internet à 1 € par mois et par logement, "
@@ -249,18 +248,17 @@ class Vote(Cancellable):
     def __str__(self):
         period = _("Vote des locataires de %(nbh)s du %(start)s au %(end)s") % {
             "nbh": self.neighbourhood.name,
-            "start": date_format(self.opens_on, "SHORT_DATE_FORMAT"),
-            "end": date_format(self.closes_on, "SHORT_DATE_FORMAT"),
+            "start": formats.day(self.opens_on),
+            "end": formats.day(self.closes_on),
         }
         if not self.is_certified:
             return period
         result = self.result
         outcome = _("projet adopté") if result.adopted else _("projet rejeté")
-        share = "—" if result.yes_share is None else f"{result.yes_share:.1f}".replace(".", ",")
         return _("%(period)s : %(outcome)s (%(share)s %% de oui parmi les suffrages exprimés)") % {
             "period": period,
             "outcome": outcome,
-            "share": share.removesuffix(",0"),
+            "share": share_text(result.yes_share),
         }
 
     def get_absolute_url(self):

@@ -55,6 +55,19 @@ def _check_in_progress(vote: Vote) -> None:
     _check_not_certified(vote)
 
 
+def _lock_in_progress(vote: Vote, by: User) -> Vote:
+    """The vote, locked, once `by` may organise it and it is neither cancelled nor certified."""
+    vote = _lock(vote)
+    _check_manager(vote, by)
+    _check_in_progress(vote)
+    return vote
+
+
+def _check_has_online(vote: Vote) -> None:
+    if not vote.has_online:
+        raise VoteError(_("Ce vote n'a pas de canal en ligne."))
+
+
 def _refusal(check, vote: Vote) -> str | None:
     try:
         check(vote)

@@ -26,7 +26,7 @@ from ..models import (
     Vote,
     VoteCode,
 )
-from .base import VoteError, _check_in_progress, _check_manager, _check_open, _lock
+from .base import VoteError, _check_has_online, _check_open, _lock, _lock_in_progress
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read from a letter
 CODE_LENGTH = 12
@@ -53,13 +53,10 @@ def codes_generate(*, vote: Vote, by: User) -> list[tuple[RollEntry, str]]:
     Only the hashes are kept: the plain codes exist in the answer of this call and nowhere else.
     """
     with transaction.atomic():
-        vote = _lock(vote)
-        _check_manager(vote, by)
-        _check_in_progress(vote)
+        vote = _lock_in_progress(vote, by)
         if not vote.is_frozen:
             raise VoteError(_("Arrêtez d'abord la liste électorale."))
-        if not vote.has_online:
-            raise VoteError(_("Ce vote n'a pas de canal en ligne."))
+        _check_has_online(vote)
         if vote.codes_generated_at is not None:
             raise VoteError(
                 _(
@@ -97,11 +94,8 @@ def code_reissue(*, vote: Vote, reference: str, by: User) -> tuple[RollEntry, st
     """
     reference = (reference or "").strip()
     with transaction.atomic():
-        vote = _lock(vote)
-        _check_manager(vote, by)
-        _check_in_progress(vote)
-        if not vote.has_online:
-            raise VoteError(_("Ce vote n'a pas de canal en ligne."))
+        vote = _lock_in_progress(vote, by)
+        _check_has_online(vote)
         if vote.codes_generated_at is None:
             raise VoteError(_("Les codes de ce vote ne sont pas encore générés."))
         if timezone.localdate() > vote.closes_on:
