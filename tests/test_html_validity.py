@@ -195,6 +195,7 @@ def render_error_states(world, cast, client_for) -> list[tuple[str, str, str, st
 def _week_of_use_states(world, cast, client_for):
     """The pages of "a week of real use": a household search with its matches, the ballot's
     question step, a reissued code's letter, and the certification refused to landlord staff."""
+    from neighborhoods.models import User
     from tests.votes.factories import VoteFactory, occupied_dwellings
     from votes import services
     from votes.models import Vote
@@ -205,8 +206,8 @@ def _week_of_use_states(world, cast, client_for):
     certify = reverse("votes:certify", args=[world.vote.pk])
     online = VoteFactory(method=Vote.Method.ONLINE)
     occupied_dwellings(online.neighbourhood, 2)
-    online = services.roll_freeze(vote=online, by=None)
-    (entry, code), (other, _code) = services.codes_generate(vote=online, by=None)
+    online = services.roll_freeze(vote=online, by=User.objects.system())
+    (entry, code), (other, _code) = services.codes_generate(vote=online, by=User.objects.system())
     reissue = reverse("votes:code_reissue", args=[online.pk])
     coordinator = client_for(cast["coordinator"])
     ballot = reverse("votes:ballot")

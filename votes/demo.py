@@ -20,6 +20,7 @@ from neighborhoods.models import Neighbourhood, User
 
 from . import services
 from .models import Channel, Vote
+from .outcome import share_text
 
 Stage = Neighbourhood.Stage
 
@@ -59,14 +60,14 @@ def _split(figures):
 def run_vote(nbh, dates, *, clerk, coordinator):
     opens, closes = dates["vote_opens"], dates["vote_closes"]
     roll_date = opens - datetime.timedelta(days=ROLL_DAYS_BEFORE)
-    vote = Vote.objects.create(
+    vote = services.vote_create(
+        by=clerk,
+        at=_at(roll_date - datetime.timedelta(days=14), 10),
         neighbourhood=nbh,
         method=Vote.Method.PAPER,
         roll_date=roll_date,
         opens_on=opens,
         closes_on=closes,
-        created_by=clerk,
-        created_at=_at(roll_date - datetime.timedelta(days=14), 10),
     )
     vote = services.roll_freeze(vote=vote, by=clerk, at=_at(roll_date, 17))
 
@@ -119,7 +120,9 @@ def load(ctx):
             vote = run_vote(nbh, dates, clerk=clerk, coordinator=coordinator)
         nbh.refresh_from_db()
         if nbh.stage == Stage.LAUNCH and dates["launch"] <= ctx.today:
-            pipeline.advance(nbh, to_stage=Stage.RUNNING, on=dates["launch"], by=None)
+            pipeline.advance(
+                nbh, to_stage=Stage.RUNNING, on=dates["launch"], by=User.objects.system()
+            )
         result = vote.result
         ctx.progress(
             _(
@@ -130,6 +133,6 @@ def load(ctx):
                 "name": name,
                 "roll": result.roll,
                 "voters": result.voters,
-                "share": f"{result.yes_share:.1f}".replace(".", ",").removesuffix(",0"),
+                "share": share_text(result.yes_share),
             }
         )

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from neighborhoods.models import Neighbourhood
 
+from . import rules
 from .models import Channel, Choice, PaperCount, Vote
 from .services import Figures
 
@@ -37,12 +38,11 @@ class VoteForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        scope = Neighbourhood.objects.visible_to(user)
-        if not user.is_coordinator:
-            scope = scope.filter(landlord_id=user.organisation_id)
-        self.fields["neighbourhood"].queryset = scope.filter(
-            stage__in=[Neighbourhood.Stage.INFORMATION, Neighbourhood.Stage.VOTE]
-        ).order_by("name")
+        self.fields["neighbourhood"].queryset = (
+            rules.neighbourhoods_organised_by(user)
+            .filter(stage__in=[Neighbourhood.Stage.INFORMATION, Neighbourhood.Stage.VOTE])
+            .order_by("name")
+        )
         self.fields["neighbourhood"].help_text = _(
             "Quartiers à l'étape de l'information des habitants ou du vote."
         )

@@ -5,7 +5,7 @@ The project is adopted when yes is strictly more than half of the votes cast (a 
 adopted), there is at least one vote cast, and the turnout reaches the vote's optional minimum.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from brest_internet.common.figures import percent
@@ -54,10 +54,7 @@ def compute_result(
     spoiled: int,
     minimum_turnout: int | None = None,
 ) -> Result:
-    cast = yes + no
-    turnout_reached = minimum_turnout is None or voters * 100 >= minimum_turnout * roll
-    adopted = voters > 0 and cast > 0 and 2 * yes > cast and turnout_reached
-    return Result(
+    counted = Result(
         roll=roll,
         voters=voters,
         yes=yes,
@@ -65,5 +62,14 @@ def compute_result(
         blank=blank,
         spoiled=spoiled,
         minimum_turnout=minimum_turnout,
-        adopted=adopted,
+        adopted=False,
     )
+    adopted = voters > 0 and counted.cast > 0 and 2 * yes > counted.cast
+    return replace(counted, adopted=adopted and counted.turnout_reached)
+
+
+def share_text(value: Decimal | None) -> str:
+    """A share as the result sentences write it: 61 (not 61,0), 57,5; a dash without one."""
+    if value is None:
+        return "—"
+    return f"{value:.1f}".replace(".", ",").removesuffix(",0")

@@ -3,7 +3,7 @@ keyboard alone; the same code cannot vote twice. axe on every page and state rea
 
 import datetime
 
-from neighborhoods.models import Neighbourhood
+from neighborhoods.models import Neighbourhood, User
 from tests.votes.factories import VoteFactory, occupied_dwellings
 from votes import services
 from votes.models import Vote
@@ -20,8 +20,8 @@ def _open_online_vote(world):
         opens_on=today() - datetime.timedelta(days=1),
         closes_on=today() + datetime.timedelta(days=6),
     )
-    vote = services.roll_freeze(vote=vote, by=None)
-    return vote, services.codes_generate(vote=vote, by=None)[0][1]
+    vote = services.roll_freeze(vote=vote, by=User.objects.system())
+    return vote, services.codes_generate(vote=vote, by=User.objects.system())[0][1]
 
 
 def _type_code(page, code):

@@ -3,7 +3,7 @@ answers a household's legal-advice request. axe on every page and state reached.
 
 import datetime
 
-from neighborhoods.models import Neighbourhood
+from neighborhoods.models import Neighbourhood, User
 from support.models import AdviceRequest
 from tests.votes.conftest import sign_in
 from tests.votes.factories import VoteFactory, occupied_dwellings
@@ -23,7 +23,7 @@ def _certified_vote(world, coordinator, landlord_user):
         opens_on=today() - datetime.timedelta(days=3),
         closes_on=today() - datetime.timedelta(days=1),
     )
-    vote = services.roll_freeze(vote=vote, by=None)
+    vote = services.roll_freeze(vote=vote, by=User.objects.system())
     sign_in(vote, 8)
     figures = services.Figures(5, 3, 0, 0)
     count = services.count_enter(

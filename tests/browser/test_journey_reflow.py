@@ -4,7 +4,7 @@
 
 import datetime
 
-from neighborhoods.models import Meeting, Neighbourhood
+from neighborhoods.models import Meeting, Neighbourhood, User
 from tests.votes.factories import VoteFactory, occupied_dwellings
 from votes import services
 
@@ -46,7 +46,7 @@ WITHOUT_CSS = """() => {
 def _world(world):
     Neighbourhood.objects.filter(pk=world.nbh.pk).update(stage=Neighbourhood.Stage.VOTE)
     occupied_dwellings(world.nbh, 4)
-    vote = services.roll_freeze(vote=VoteFactory(neighbourhood=world.nbh), by=None)
+    vote = services.roll_freeze(vote=VoteFactory(neighbourhood=world.nbh), by=User.objects.system())
     half_day = Meeting.objects.create(
         neighbourhood=world.nbh,
         kind=Meeting.Kind.LAUNCH,

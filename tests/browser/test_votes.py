@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from neighborhoods.models import Neighbourhood
+from neighborhoods.models import Neighbourhood, User
 from tests.votes.conftest import sign_in
 from tests.votes.factories import VoteFactory, occupied_dwellings
 from votes import services
@@ -31,7 +31,7 @@ def open_vote(world):
     Neighbourhood.objects.filter(pk=world.nbh.pk).update(stage=Neighbourhood.Stage.VOTE)
     occupied_dwellings(world.nbh, 9)
     vote = VoteFactory(neighbourhood=world.nbh, method=Vote.Method.MIXED)
-    return services.roll_freeze(vote=vote, by=None)
+    return services.roll_freeze(vote=vote, by=User.objects.system())
 
 
 def test_organising_pages_are_accessible(
@@ -121,7 +121,7 @@ def test_results_pages_are_accessible_and_printable(
 def test_online_ballot_on_a_phone_with_the_keyboard_only(
     page_at, assert_accessible, screenshot, open_vote
 ):
-    code = services.codes_generate(vote=open_vote, by=None)[0][1]
+    code = services.codes_generate(vote=open_vote, by=User.objects.system())[0][1]
     page = page_at(375, 740)
     page.goto(page.base_url + "/votes/voter/")
     assert_accessible(page)
@@ -258,7 +258,7 @@ def test_the_counters_see_the_log_and_landlord_staff_who_certifies_on_a_phone(
         by=second,
     )
     services.count_confirm(count=count, figures=services.Figures(1, 2, 0, 0), by=coordinator)
-    entry = services.codes_generate(vote=open_vote, by=None)[-1][0]
+    entry = services.codes_generate(vote=open_vote, by=User.objects.system())[-1][0]
     page = page_at(375, 740)
     signed_in(page, login, landlord_user)
     page.goto(page.base_url + open_vote.get_absolute_url())

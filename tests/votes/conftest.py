@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from neighborhoods.models import Neighbourhood
+from neighborhoods.models import Neighbourhood, User
 from votes import services
 from votes.models import Vote
 
@@ -41,7 +41,8 @@ DEFAULT_STATION = {"paper": "Bureau 1", "postal": "Correspondance"}
 
 def sign_in(vote, n, channel="paper", by=None, station=None):
     """Sign in the first `n` dwellings of the roll (not yet signed in) by `channel`, at
-    `station` ("Bureau 1" for the ballot box, "Correspondance" for the postal vote)."""
+    `station` ("Bureau 1" for the ballot box, "Correspondance" for the postal vote), recorded
+    by `by` (the system actor unless said)."""
     signed = vote.participations.values_list("dwelling_id", flat=True)
     refs = list(
         vote.roll_entries.exclude(dwelling_id__in=signed)
@@ -53,7 +54,7 @@ def sign_in(vote, n, channel="paper", by=None, station=None):
         references=refs,
         channel=channel,
         station=station or DEFAULT_STATION[channel],
-        by=by,
+        by=by or User.objects.system(),
     )
 
 

@@ -31,6 +31,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
+from neighborhoods.models import User
 from votes import services
 from votes.models import Choice, OnlineTally, Participation, RollEntry, Vote, VoteCode
 
@@ -229,8 +230,8 @@ def run_vote(client, choices, before_casting=None):
     in the order they voted."""
     vote = VoteFactory(method=Vote.Method.ONLINE)
     occupied_dwellings(vote.neighbourhood, N)
-    vote = services.roll_freeze(vote=vote, by=None)
-    codes = services.codes_generate(vote=vote, by=None)
+    vote = services.roll_freeze(vote=vote, by=User.objects.system())
+    codes = services.codes_generate(vote=vote, by=User.objects.system())
     if before_casting:
         before_casting()
     url = reverse("votes:ballot")
@@ -328,7 +329,7 @@ def test_what_sqlite_overwrites_is_not_left_in_the_backup_file(tmp_path):
     # counters are): an address on the electoral roll, changed.
     vote = VoteFactory()
     occupied_dwellings(vote.neighbourhood, 1)
-    services.roll_freeze(vote=vote, by=None)
+    services.roll_freeze(vote=vote, by=User.objects.system())
     RollEntry.objects.filter(vote=vote).update(address="ADRESSE-EFFACEE-4817")
     RollEntry.objects.filter(vote=vote).update(address="Nouvelle adresse")
     target = tmp_path / "backup.sqlite3"

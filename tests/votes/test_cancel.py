@@ -207,3 +207,13 @@ def test_cancel_page_queries_do_not_grow(
     with django_assert_max_num_queries(n):
         page = client.get(url).content.decode()
     assert "Émargements</dt><dd" in page
+
+
+def test_a_live_vote_carries_no_canceller_nor_reason(vote, landlord_user):
+    # The kit's check (Cancellable): who and why come only with the date of a cancellation.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Vote.objects.filter(pk=vote.pk).update(cancel_reason="Sans date d'annulation")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Vote.objects.filter(pk=vote.pk).update(cancelled_by=landlord_user)
+    vote.refresh_from_db()
+    assert (vote.cancel_reason, vote.cancelled_by, vote.is_cancelled) == ("", None, False)

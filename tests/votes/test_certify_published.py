@@ -5,12 +5,10 @@ the vote (a late count, sign-in, edit or cancellation is refused)."""
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from neighborhoods.models import Neighbourhood
-from tests.migrations import create_neighbourhood, migrate
+from tests.migrations import create_neighbourhood, migrate, migrate_to_latest
 from votes import services
 from votes.services import Figures as F
 
@@ -94,5 +92,4 @@ def test_votes_certified_before_keep_their_neighbourhoods_name_from_then_on():
         apps = migrate(before)  # reversible: the column goes
         assert apps.get_model("votes", "Vote").objects.count() == 2
     finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
+        migrate_to_latest()

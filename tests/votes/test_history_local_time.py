@@ -14,5 +14,5 @@ def test_a_generation_time_in_the_history_is_local(make_vote):
     vote.codes_generated_at = datetime.datetime(2026, 12, 1, 20, 14, tzinfo=datetime.UTC)
     vote.save()
     [change] = [line for line in history_lines(vote) if line.changes]
-    values = {after for _label, _before, after in change.changes}
+    values = {c.new for c in change.changes}
     assert "01/12/2026 21:14" in values

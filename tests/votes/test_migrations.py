@@ -6,10 +6,9 @@ from collections import Counter
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from tests.migrations import create_neighbourhood, migrate
+from tests.migrations import create_neighbourhood, migrate, migrate_to_latest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -98,5 +97,4 @@ def test_ballots_become_counters_and_come_back():
         assert {timezone.localdate(c.spent_at) for c in spent} == {OPENS}
         assert VoteCode.objects.filter(spent_at=None).count() == 3
     finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
+        migrate_to_latest()

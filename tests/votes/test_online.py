@@ -7,6 +7,7 @@ import time
 import pytest
 from django.db import OperationalError, close_old_connections, connection
 
+from neighborhoods.models import User
 from votes import services
 from votes.models import OnlineTally, Participation, Vote, VoteCode
 
@@ -78,8 +79,8 @@ def test_a_code_of_another_vote_reads_as_unknown(online_vote, codes, world, land
     # A closed vote elsewhere: its codes are answered exactly like a wrong code.
     occupied_dwellings(world.other_nbh, 2)
     other = VoteFactory(neighbourhood=world.other_nbh, method=Vote.Method.ONLINE)
-    services.roll_freeze(vote=other, by=None)
-    other_codes = services.codes_generate(vote=other, by=None)
+    services.roll_freeze(vote=other, by=User.objects.system())
+    other_codes = services.codes_generate(vote=other, by=User.objects.system())
     Vote.objects.filter(pk=other.pk).update(closes_on=other.opens_on)
     with pytest.raises(services.VoteError) as refused:
         services.ballot_cast(code=other_codes[0][1], choice="yes")

@@ -6,7 +6,7 @@ import hashlib
 import pytest
 from django.db import IntegrityError
 
-from neighborhoods.models import Occupancy
+from neighborhoods.models import Occupancy, User
 from tests import factories as f
 from votes import services
 from votes.models import RollEntry, Vote
@@ -60,7 +60,7 @@ def test_register_changes_after_freezing_do_not_alter_the_roll(nbh, vote):
     newcomer = f.DwellingFactory(neighbourhood=nbh)
     f.OccupancyFactory(dwelling=newcomer, moved_in=datetime.date(2000, 1, 1))
     # Freezing again is a no-op.
-    again = services.roll_freeze(vote=vote, by=None)
+    again = services.roll_freeze(vote=vote, by=User.objects.system())
     after = (
         again.roll_size,
         again.roll_fingerprint,
@@ -75,8 +75,9 @@ def test_freezing_is_one_insert_select(vote, make_vote, django_assert_max_num_qu
     )
     # 10 or 1 000 dwellings: the same handful of queries.
     draft = make_vote(frozen=False)
+    system = User.objects.system()
     with django_assert_max_num_queries(8):
-        services.roll_freeze(vote=draft, by=None)
+        services.roll_freeze(vote=draft, by=system)
 
 
 def test_an_empty_roll_is_refused(world, landlord_user):
@@ -97,7 +98,7 @@ def test_roll_cannot_be_frozen_before_its_date(make_vote):
         closes_on=datetime.date.today() + datetime.timedelta(days=3),
     )
     with pytest.raises(services.VoteError, match="qu'à partir du"):
-        services.roll_freeze(vote=draft, by=None)
+        services.roll_freeze(vote=draft, by=User.objects.system())
 
 
 def test_another_landlord_cannot_freeze(make_vote, other_landlord_user):

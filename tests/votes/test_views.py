@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from neighborhoods.models import Neighbourhood
+from neighborhoods.models import Neighbourhood, User
 from tests import factories as f
 from votes import services
 from votes.models import OnlineTally, Vote
@@ -20,7 +20,7 @@ F = services.Figures
 def certified_vote(nbh, landlord, coordinator, yes=3, no=1):
     """A vote of `nbh` certified through the services (a neighbourhood per vote)."""
     vote = VoteFactory(neighbourhood=nbh)
-    services.roll_freeze(vote=vote, by=None)
+    services.roll_freeze(vote=vote, by=User.objects.system())
     sign_in(vote, yes + no)
     count = services.count_enter(
         vote=vote, station="Bureau 1", channel="paper", figures=F(yes, no, 0, 0), by=landlord
