@@ -3,11 +3,9 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from tests.migrations import create_neighbourhood, migrate
+from tests.migrations import create_neighbourhood, migrate, migrate_to_latest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -78,8 +76,7 @@ def test_each_landlord_of_an_exported_month_gets_it_locked_and_back():
         assert ChargeMonth.objects.get(month=datetime.date(2013, 3, 1)).status == "open"
         assert not apps.get_model("subscriptions", "LandlordMonth").objects.exists()
     finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
+        migrate_to_latest()
 
 
 def test_month_totals_are_filled_from_the_lines_billed_before():
@@ -130,8 +127,7 @@ def test_month_totals_are_filled_from_the_lines_billed_before():
         apps = migrate(before)
         assert not apps.get_model("subscriptions", "MonthTotal").objects.exists()
     finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
+        migrate_to_latest()
 
 
 def test_an_adjustment_out_of_the_new_bounds_stops_the_migration_with_its_id():
@@ -167,5 +163,4 @@ def test_an_adjustment_out_of_the_new_bounds_stops_the_migration_with_its_id():
         apps.get_model("subscriptions", "Adjustment").objects.all().delete()
         migrate(after)
     finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
+        migrate_to_latest()
