@@ -21,6 +21,7 @@ from .subscriptions import (
     SentRequest,
     Subscription,
     SubscriptionQuerySet,
+    active_on_q,
 )
 
 __all__ = [
@@ -44,4 +45,5 @@ __all__ = [
     "SubscriptionQuerySet",
     "Tariff",
     "TariffQuerySet",
+    "active_on_q",
 ]

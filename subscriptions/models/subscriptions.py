@@ -13,15 +13,25 @@ from neighborhoods.models import Dwelling, Household, Meeting, Neighbourhood, Or
 from .files import SentFile
 
 
+def active_on_q(day, prefix: str = "") -> Q:
+    """ "Active on `day`", the one definition: the connection works that day (activated on or
+    before it, and not cancelled on or before it; the service stops on `cancelled_on`).
+
+    `prefix` reaches the subscriptions from another model, for an annotation or an aggregate
+    (`Count("subscriptions", filter=active_on_q(day, "subscriptions__"))` over dwellings).
+    """
+    return Q(**{f"{prefix}activated_on__lte": day}) & (
+        Q(**{f"{prefix}cancelled_on__isnull": True}) | Q(**{f"{prefix}cancelled_on__gt": day})
+    )
+
+
 class SubscriptionQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status=Subscription.Status.CANCELLED)
 
     def active_on(self, day):
-        """Subscriptions whose connection works on `day` (activated, not yet cancelled)."""
-        return self.filter(activated_on__lte=day).filter(
-            Q(cancelled_on__isnull=True) | Q(cancelled_on__gt=day)
-        )
+        """Subscriptions whose connection works on `day` (`active_on_q`)."""
+        return self.filter(active_on_q(day))
 
     def visible_to(self, user):
         if user.is_authenticated and user.is_coordinator:

@@ -50,17 +50,12 @@ def charges_index(request):
         .annotate(lines=Sum("lines"), amount=Sum("amount"))
     }
     # The amount shown is what the month's files carry: its lines and its adjustments.
-    for row in (
-        Adjustment.objects.filter(
-            neighbourhood__in=scope, charge_month__in=[cm.pk for cm in charge_months]
-        )
-        .values("charge_month__month", "kind")
-        .order_by()
-        .annotate(total=Sum("amount"))
-    ):
-        sign = -1 if row["kind"] == Adjustment.Kind.CREDIT else 1
-        total = totals.setdefault(row["charge_month__month"], {"lines": 0, "amount": 0})
-        total["amount"] += sign * row["total"]
+    adjusted = Adjustment.objects.filter(
+        neighbourhood__in=scope, charge_month__in=[cm.pk for cm in charge_months]
+    )
+    for month, amount in stats.signed_adjustments(adjusted, "charge_month__month").items():
+        total = totals.setdefault(month, {"lines": 0, "amount": 0})
+        total["amount"] += amount
     states = {}
     for lm in LandlordMonth.objects.filter(
         charge_month__in=charge_months, landlord__in=_landlords(request.user)
