@@ -114,7 +114,7 @@ def _locked_message(month: datetime.date, lm: LandlordMonth) -> str:
     }
 
 
-def charges_generate(*, month, by: User | None, landlord: Organisation | None = None) -> ChargeRun:
+def charges_generate(*, month, by: User, landlord: Organisation | None = None) -> ChargeRun:
     """Bill month `month`: one line per dwelling of every neighbourhood running on its 1st.
 
     Only the dwellings of landlords whose month is not exported (locked) are billed; with

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from brest_internet.common import clock, formats
 from neighborhoods.models import Dwelling, Neighbourhood, Organisation, User
 
-from . import exports
+from . import exports, rules
 from .billing_months import month_label as _label
 from .billing_months import parse_month
 from .errors import ChargeError
@@ -88,6 +88,14 @@ def _month_export(lm: LandlordMonth) -> ChargeExport:
     return export
 
 
+def _refuse_other_landlord(by: User, landlord: Organisation) -> None:
+    if not rules.can_manage_charges(by, landlord):
+        raise ChargeError(
+            _("Les charges de %(landlord)s ne sont pas dans votre périmètre.")
+            % {"landlord": landlord}
+        )
+
+
 def _lock_landlord_month(month: datetime.date, landlord: Organisation) -> LandlordMonth:
     lm = (
         LandlordMonth.objects.select_for_update()
@@ -103,7 +111,7 @@ def _lock_landlord_month(month: datetime.date, landlord: Organisation) -> Landlo
     return lm
 
 
-def charge_month_export(*, month, landlord: Organisation, by: User | None) -> ChargeExport:
+def charge_month_export(*, month, landlord: Organisation, by: User) -> ChargeExport:
     """Lock a landlord's generated month and keep its file (no-op when already exported).
 
     The file (lot 1: every line of the month and the adjustments entered so far) is kept byte
@@ -111,6 +119,7 @@ def charge_month_export(*, month, landlord: Organisation, by: User | None) -> Ch
     Adjustments entered later go into batches of their own (`charge_adjustments_export`).
     The other landlords' months stay open: the run goes on billing their dwellings.
     """
+    _refuse_other_landlord(by, landlord)
     month = parse_month(month)
     with transaction.atomic():
         lm = _lock_landlord_month(month, landlord)
@@ -126,13 +135,14 @@ def charge_month_export(*, month, landlord: Organisation, by: User | None) -> Ch
         )
 
 
-def charge_adjustments_export(*, month, landlord: Organisation, by: User | None) -> ChargeExport:
+def charge_adjustments_export(*, month, landlord: Organisation, by: User) -> ChargeExport:
     """Export, as a new batch, the adjustments of a locked month not yet in any of its files.
 
     Each line of the batch says which month it corrects and when the batch was exported; the
     file is kept like the month's. Refused when the month is not exported yet (its adjustments
     go with it) or when no adjustment is waiting.
     """
+    _refuse_other_landlord(by, landlord)
     month = parse_month(month)
     with transaction.atomic():
         lm = _lock_landlord_month(month, landlord)
@@ -169,7 +179,7 @@ def adjustment_create(
     kind: str,
     amount,
     reason: str,
-    by: User | None,
+    by: User,
     payer: str | None = None,
 ) -> Adjustment:
     """Correct a billed month for one dwelling with a credit or a debit and its reason.
@@ -209,7 +219,7 @@ def adjustment_create(
             lm = (
                 LandlordMonth.objects.select_for_update()
                 .filter(charge_month__month=month, landlord_id__in=landlord_id)
-                .select_related("charge_month")
+                .select_related("charge_month", "landlord")
                 .first()
             )
         if lm is None:
@@ -217,6 +227,7 @@ def adjustment_create(
                 _("Le mois %(m)s n'a pas été facturé pour ce logement (%(d)s) : rien à corriger.")
                 % {"m": _label(month), "d": dwelling}
             )
+        _refuse_other_landlord(by, lm.landlord)
         if kind == Adjustment.Kind.CREDIT:
             same_line = Adjustment.objects.filter(charge_month=lm.charge_month, dwelling=dwelling)
             earlier = {

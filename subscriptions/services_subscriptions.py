@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from brest_internet.common import clock, formats
 from neighborhoods.models import Dwelling, Household, Meeting, Neighbourhood, Occupancy, User
 
-from . import exports
+from . import exports, rules
 from .errors import SubscriptionError
 from .models import RequestBatch, SentRequest, Subscription
 
@@ -27,7 +27,7 @@ def subscription_request(
     dwelling: Dwelling,
     household: Household,
     channel: str,
-    by: User | None,
+    by: User,
     requested_on: datetime.date | None = None,
     half_day: Meeting | None = None,
 ) -> Subscription:
@@ -64,7 +64,7 @@ def subscription_request(
             Dwelling.objects.select_for_update().select_related("neighbourhood").get(pk=dwelling.pk)
         )
         nbh = dwelling.neighbourhood
-        if by is not None and not Neighbourhood.objects.visible_to(by).filter(pk=nbh.pk).exists():
+        if not rules.can_request_subscription(by, dwelling):
             raise SubscriptionError(_("Ce logement n'est pas dans votre périmètre."))
         if nbh.stage not in OPEN_STAGES:
             raise SubscriptionError(
@@ -120,35 +120,47 @@ def _check_day(day: datetime.date | None, after: datetime.date, after_label: str
     return day
 
 
+def _refuse_outside_scope(allowed: bool) -> None:
+    if not allowed:
+        raise SubscriptionError(_("Cet abonnement n'est pas dans votre périmètre."))
+
+
 def subscription_send(
-    *, subscription: Subscription, by: User | None, on: datetime.date | None = None
+    *, subscription: Subscription, by: User, on: datetime.date | None = None
 ) -> Subscription:
     """Mark a requested subscription as sent to the operator (no-op when already sent)."""
+    _refuse_outside_scope(rules.can_manage_subscriptions(by, subscription))
     with transaction.atomic():
-        sub = _lock_subscription(subscription)
-        if sub.status == Status.SENT:
-            return sub
-        if sub.status != Status.REQUESTED:
-            raise SubscriptionError(
-                _("Seule une demande non transmise peut être transmise (statut : %(s)s).")
-                % {"s": sub.get_status_display()}
-            )
-        sub.sent_on = _check_day(on, sub.requested_on, _("la demande"))
-        sub.status = Status.SENT
-        sub._history_user = by
-        sub.save(update_fields=["status", "sent_on"])
+        return _send(_lock_subscription(subscription), by=by, on=on)
+
+
+def _send(sub: Subscription, *, by: User, on: datetime.date | None) -> Subscription:
+    """`subscription_send` once the subscription is locked and `by` may send it."""
+    if sub.status == Status.SENT:
         return sub
+    if sub.status != Status.REQUESTED:
+        raise SubscriptionError(
+            _("Seule une demande non transmise peut être transmise (statut : %(s)s).")
+            % {"s": sub.get_status_display()}
+        )
+    sub.sent_on = _check_day(on, sub.requested_on, _("la demande"))
+    sub.status = Status.SENT
+    sub._history_user = by
+    sub.save(update_fields=["status", "sent_on"])
+    return sub
 
 
 def subscriptions_mark_sent(
-    *, subscriptions, by: User | None, on: datetime.date | None = None
+    *, subscriptions, by: User, on: datetime.date | None = None
 ) -> RequestBatch | None:
     """Mark every still-requested subscription of the queryset as sent, as one batch.
 
     The batch keeps the operator's file as it is at that moment (bytes and SHA-256): it is
     downloaded again identical, whatever later happens to the households or the requests.
-    Returns the batch, None when nothing was left to send.
+    Returns the batch, None when nothing was left to send. `subscriptions` is in `by`'s scope
+    (`rules.subscriptions_for`).
     """
+    _refuse_outside_scope(rules.can_manage_subscriptions(by))
     with transaction.atomic():
         ids = list(subscriptions.filter(status=Status.REQUESTED).values_list("pk", flat=True))
         # The requests themselves are locked, not the neighbourhoods the caller's scope joins;
@@ -158,9 +170,9 @@ def subscriptions_mark_sent(
         if not sent:
             return None
         for sub in Subscription.objects.filter(pk__in=sent).order_by("pk"):
-            subscription_send(subscription=sub, by=by, on=on)
+            _send(sub, by=by, on=on)
         frozen = exports.freeze(exports.request_csv(Subscription.objects.filter(pk__in=sent)))
-        organisation = None if by is None or by.is_coordinator else by.organisation
+        organisation = rules.on_behalf_of(by)
         batch = RequestBatch.objects.create(
             content=frozen.content,
             sha256=frozen.sha256,
@@ -178,12 +190,13 @@ def subscriptions_mark_sent(
 def subscription_activate(
     *,
     subscription: Subscription,
-    by: User | None,
+    by: User,
     activated_on: datetime.date,
     modem_serial: str,
 ) -> Subscription:
     """Record the operator's activation (date and modem serial); no-op when already active."""
     modem_serial = (modem_serial or "").strip()
+    _refuse_outside_scope(rules.can_answer_request(by, subscription))
     with transaction.atomic():
         sub = _lock_subscription(subscription)
         if sub.status == Status.ACTIVE:
@@ -207,7 +220,7 @@ def subscription_activate(
 def subscription_cancel(
     *,
     subscription: Subscription,
-    by: User | None,
+    by: User,
     cancelled_on: datetime.date,
     reason: str,
 ) -> Subscription:
@@ -218,6 +231,7 @@ def subscription_cancel(
     reason = (reason or "").strip()
     if not reason:
         raise SubscriptionError(_("Une résiliation doit être motivée."))
+    _refuse_outside_scope(rules.can_answer_request(by, subscription))
     with transaction.atomic():
         sub = _lock_subscription(subscription)
         if sub.status == Status.CANCELLED:

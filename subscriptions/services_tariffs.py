@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from brest_internet.common import clock, formats
 from neighborhoods.models import User
 
+from . import rules
 from .errors import ChargeError
 from .models import Charge, Offer, Tariff
 
@@ -24,13 +25,15 @@ def tariff_create(
     amount: Decimal,
     starts_on: datetime.date,
     ends_on: datetime.date | None = None,
-    by: User | None = None,
+    by: User,
 ) -> Tariff:
     """Add a tariff period; refused when it overlaps another one.
 
     To change the price, give the current open-ended tariff an end date first (`tariff_close`).
     Charge lines keep the amount they were billed at.
     """
+    if not rules.can_manage_offer(by):
+        raise PermissionDenied
     if amount is None or amount < 0:
         raise ChargeError(_("Le montant d'un tarif est un nombre positif ou nul."))
     if ends_on is not None and ends_on < starts_on:
@@ -53,12 +56,14 @@ def tariff_create(
         return tariff
 
 
-def tariff_close(*, tariff: Tariff, ends_on: datetime.date, by: User | None = None) -> Tariff:
+def tariff_close(*, tariff: Tariff, ends_on: datetime.date, by: User) -> Tariff:
     """Give an open-ended tariff its last day (no-op when it already ends that day).
 
     Refused when months already billed at this tariff fall after `ends_on`, or when the new
     period would overlap another tariff.
     """
+    if not rules.can_manage_offer(by):
+        raise PermissionDenied
     with transaction.atomic():
         # The same lock as tariff_create: the overlap check sees every committed tariff.
         list(Offer.objects.select_for_update().filter(pk=tariff.offer_id))
@@ -98,7 +103,7 @@ def tariff_schedule(*, by: User, offer: Offer, amount: Decimal, starts_on: datet
     past, not the first of a month (charges are monthly), a month already billed (what was
     billed never changes), or a tariff already planned from that date or later.
     """
-    if not by.is_coordinator:
+    if not rules.can_manage_offer(by):
         raise PermissionDenied
     if amount is None or amount < 0:
         raise ChargeError(_("Le montant d'un tarif est un nombre positif ou nul."))

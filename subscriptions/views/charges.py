@@ -11,13 +11,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from brest_internet.common import clock
 from brest_internet.jobs.runner import JobAlreadyQueued
-from neighborhoods.access import role_required
-from neighborhoods.models import Organisation
 
-from .. import services, stats, tasks
+from .. import rules, services, stats, tasks
 from ..forms import AdjustmentForm, GenerateForm
-from ..models import Adjustment, ChargeExport, ChargeMonth, ChargeRun, LandlordMonth, MonthTotal
-from .common import MANAGERS, _scope, _sent_file
+from ..models import Adjustment, ChargeExport, ChargeMonth, LandlordMonth, MonthTotal
+from .common import _sent_file, allowed
 
 
 def _month_or_404(value):
@@ -27,18 +25,10 @@ def _month_or_404(value):
         raise Http404(str(exc)) from exc
 
 
-def _landlords(user):
-    """The landlords whose months `user` handles: all for coordinators, their own for staff."""
-    landlords = Organisation.objects.filter(kind=Organisation.Kind.LANDLORD)
-    if user.is_coordinator:
-        return landlords
-    return landlords.filter(pk=user.organisation_id)
-
-
-@role_required(*MANAGERS)
+@allowed(rules.can_manage_charges)
 @require_GET
 def charges_index(request):
-    scope = _scope(request.user)
+    scope = rules.neighbourhoods_for(request.user)
     charge_months = list(ChargeMonth.objects.order_by("-month")[:120])
     totals = {
         row["month"]: row
@@ -58,11 +48,11 @@ def charges_index(request):
         total["amount"] += amount
     states = {}
     for lm in LandlordMonth.objects.filter(
-        charge_month__in=charge_months, landlord__in=_landlords(request.user)
+        charge_month__in=charge_months, landlord__in=rules.landlords_for(request.user)
     ).select_related("landlord"):
         states.setdefault(lm.charge_month_id, []).append(lm)
     months = [(cm, totals.get(cm.month), states.get(cm.pk, [])) for cm in charge_months]
-    runs = ChargeRun.objects.visible_to(request.user).select_related(
+    runs = rules.charge_runs_for(request.user).select_related(
         "charge_month", "run_by", "tariff", "landlord"
     )[:10]
     today = clock.today()
@@ -74,14 +64,14 @@ def charges_index(request):
     )
 
 
-@role_required(*MANAGERS)
+@allowed(rules.can_manage_charges)
 @require_POST
 def charges_generate(request):
     form = GenerateForm(request.POST)
     month = request.POST.get("month", "")
     if form.is_valid():
         # The landlord's staff bill their own dwellings; coordinators every landlord's.
-        landlord = None if request.user.is_coordinator else request.user.organisation
+        landlord = rules.on_behalf_of(request.user)
         # Queued (a worker bills the month: 50 s at a million dwellings), then followed on
         # the job's page; without a worker (SQLite) it has already run when the page shows.
         try:
@@ -109,7 +99,7 @@ def _charge_month_for(month):
 
 def _selected_landlord(request, landlords):
     """The landlord whose lines the page shows: the staff's own, or the one a coordinator chose."""
-    if not request.user.is_coordinator:
+    if not rules.acts_for_every_landlord(request.user):
         return get_object_or_404(landlords)
     try:
         pk = int(request.GET.get("bailleur", ""))
@@ -118,24 +108,17 @@ def _selected_landlord(request, landlords):
     return get_object_or_404(landlords, pk=pk)
 
 
-@role_required(*MANAGERS)
+@allowed(rules.can_manage_charges)
 @require_GET
 def charges_month(request, month):
     charge_month = _charge_month_for(month)
-    landlords = _landlords(request.user)
+    landlords = rules.landlords_for(request.user)
     landlord = _selected_landlord(request, landlords)
-    scope = _scope(request.user)
+    scope = rules.neighbourhoods_for(request.user)
     if landlord is not None:
         scope = scope.filter(landlord=landlord)
     summary = stats.month_summary(charge_month.month, scope)
-    totals = {
-        "dwellings": sum(b.dwellings for b in summary),
-        "amount": sum(b.amount for b in summary),
-        "tenants": sum(b.tenants for b in summary),
-        "landlord": sum(b.landlord for b in summary),
-        "adjustments": sum(b.adjustments for b in summary),
-        "total": sum(b.total for b in summary),
-    }
+    totals = _totals(summary)
     figures = stats.month_figures(charge_month.month, summary)
     adjustments = (
         Adjustment.objects.filter(charge_month=charge_month, neighbourhood__in=scope)
@@ -148,7 +131,11 @@ def charges_month(request, month):
         )
     )
     _attach_exports(charge_month, landlord_months)
-    runs = charge_month.runs.visible_to(request.user).select_related("run_by", "tariff", "landlord")
+    runs = (
+        rules.charge_runs_for(request.user)
+        .filter(charge_month=charge_month)
+        .select_related("run_by", "tariff", "landlord")
+    )
     return render(
         request,
         "subscriptions/charges_month.html",
@@ -163,6 +150,12 @@ def charges_month(request, month):
             "runs": runs,
         },
     )
+
+
+def _totals(summary) -> dict:
+    """The bottom line of a month's summary, as its file adds it up."""
+    fields = ["dwellings", "amount", "tenants", "landlord", "adjustments", "total"]
+    return {name: sum(getattr(bill, name) for bill in summary) for name in fields}
 
 
 def _attach_exports(charge_month, landlord_months):
@@ -201,7 +194,7 @@ def _month_confirm_url(charge_month, landlord):
     return f"{url}?bailleur={landlord.pk}"
 
 
-@role_required(*MANAGERS)
+@allowed(rules.can_manage_charges)
 @require_GET
 def charges_export_confirm(request, month):
     """The step before an export locks a landlord's month (RGAA 11.12: a financial action that
@@ -209,7 +202,7 @@ def charges_export_confirm(request, month):
     that exports. The landlord's staff confirm their own month; coordinators choose the landlord.
     """
     charge_month = _charge_month_for(month)
-    landlord = _selected_landlord(request, _landlords(request.user))
+    landlord = _selected_landlord(request, rules.landlords_for(request.user))
     if landlord is None:
         messages.error(request, _("Choisissez le bailleur dont le mois est exporté."))
         return redirect("subscriptions:charges_month", month=charge_month.slug)
@@ -217,13 +210,12 @@ def charges_export_confirm(request, month):
         charge_month.landlords.select_related("landlord", "exported_by"), landlord=landlord
     )
     _attach_exports(charge_month, [landlord_month])
-    scope = _scope(request.user).filter(landlord=landlord)
+    scope = rules.neighbourhoods_for(request.user).filter(landlord=landlord)
     summary = stats.month_summary(charge_month.month, scope)
+    totals = _totals(summary)
     totals = {
-        "lines": sum(b.dwellings for b in summary),
-        "amount": sum(b.amount for b in summary),
-        "adjustments": sum(b.adjustments for b in summary),
-        "total": sum(b.total for b in summary),
+        "lines": totals.pop("dwellings"),
+        **totals,
         "adjustment_count": Adjustment.objects.filter(
             charge_month=charge_month, neighbourhood__in=scope
         ).count(),
@@ -241,7 +233,7 @@ def charges_export_confirm(request, month):
     )
 
 
-@role_required(*MANAGERS)
+@allowed(rules.can_manage_charges)
 @require_POST
 def charges_export(request, month):
     """Lock one landlord's month (its lines can no longer be regenerated) and stream its file.
@@ -256,11 +248,11 @@ def charges_export(request, month):
     try:
         pk = int(request.POST.get("landlord", ""))
     except ValueError:
-        pk = None if request.user.is_coordinator else request.user.organisation_id
+        pk = None if rules.acts_for_every_landlord(request.user) else request.user.organisation_id
     if pk is None:
         messages.error(request, _("Choisissez le bailleur dont le mois est exporté."))
         return redirect("subscriptions:charges_month", month=charge_month.slug)
-    landlord = get_object_or_404(_landlords(request.user), pk=pk)
+    landlord = get_object_or_404(rules.landlords_for(request.user), pk=pk)
     still_open = charge_month.landlords.filter(
         landlord=landlord, status=LandlordMonth.Status.OPEN
     ).exists()
@@ -292,7 +284,7 @@ def charges_export(request, month):
     return _sent_file(stored, stored.filename)
 
 
-@role_required(*MANAGERS)
+@allowed(rules.can_manage_charges)
 @require_GET
 def charges_export_file(request, pk):
     """One kept file of a landlord's month (the month or a batch of adjustments), as sent."""
@@ -301,12 +293,12 @@ def charges_export_file(request, pk):
             "landlord_month__charge_month", "landlord_month__landlord"
         ),
         pk=pk,
-        landlord_month__landlord__in=_landlords(request.user),
+        landlord_month__landlord__in=rules.landlords_for(request.user),
     )
     return _sent_file(stored, stored.filename)
 
 
-@role_required(*MANAGERS)
+@allowed(rules.can_manage_charges)
 def adjustment_create(request, month):
     charge_month = _charge_month_for(month)
     form = AdjustmentForm(request.POST or None, user=request.user)

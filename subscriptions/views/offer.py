@@ -7,11 +7,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from brest_internet.common import clock
-from neighborhoods.access import COORDINATOR, role_required
 
-from .. import exports, services
+from .. import exports, rules, services
 from ..forms import TariffScheduleForm
 from ..models import Offer, Tariff
+from .common import allowed
 
 
 def _offer_page(request, forms=None, status=200):
@@ -36,13 +36,13 @@ def _offer_page(request, forms=None, status=200):
     )
 
 
-@role_required(COORDINATOR)
+@allowed(rules.can_manage_offer)
 @require_GET
 def offer(request):
     return _offer_page(request)
 
 
-@role_required(COORDINATOR)
+@allowed(rules.can_manage_offer)
 @require_POST
 def tariff_schedule(request, pk):
     offer = get_object_or_404(Offer, pk=pk)

@@ -17,9 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from brest_internet.common import clock
 from brest_internet.common.views import form_errors_as_messages, report_and_redirect
-from neighborhoods.access import role_required
 
-from .. import exports, services, stats
+from .. import exports, rules, services, stats
 from ..forms import (
     ActivateForm,
     CancelForm,
@@ -27,8 +26,8 @@ from ..forms import (
     SubscriptionFilterForm,
     SubscriptionRequestForm,
 )
-from ..models import RequestBatch, Subscription
-from .common import MANAGERS, PAGE_SIZE, VIEWERS, _scope, _sent_file, get_subscription_for_user
+from ..models import Subscription
+from .common import PAGE_SIZE, _sent_file, allowed, get_subscription_for_user
 
 
 def _filters(request):
@@ -43,11 +42,11 @@ def _filters(request):
     return form, condition
 
 
-@role_required(*VIEWERS)
+@allowed(rules.can_view_subscriptions)
 @require_GET
 def subscription_list(request):
     form, condition = _filters(request)
-    scoped = Subscription.objects.visible_to(request.user)
+    scoped = rules.subscriptions_for(request.user)
     requested = Q(status=Subscription.Status.REQUESTED)
     # One pass over the scope counts the rows listed and the requests still to send (the
     # paginator would otherwise run a COUNT of its own over the same join).
@@ -61,9 +60,10 @@ def subscription_list(request):
     paginator.count = counts["listed"]
     page = paginator.get_page(request.GET.get("page"))
     pending, batches = None, []
-    if request.user.has_role(*MANAGERS):
+    can_manage = rules.can_manage_subscriptions(request.user)
+    if can_manage:
         pending = {"n": counts["pending"], "last": counts["last"]}
-        batches = RequestBatch.objects.visible_to(request.user).defer("content")[:5]
+        batches = rules.request_batches_for(request.user).defer("content")[:5]
     return render(
         request,
         "subscriptions/subscription_list.html",
@@ -72,12 +72,12 @@ def subscription_list(request):
             "page": page,
             "pending": pending,
             "batches": batches,
-            "can_manage": request.user.has_role(*MANAGERS),
+            "can_manage": can_manage,
         },
     )
 
 
-@role_required(*VIEWERS)
+@allowed(rules.can_view_subscriptions)
 def subscription_create(request):
     form = SubscriptionRequestForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -99,7 +99,7 @@ def subscription_create(request):
     return render(request, "subscriptions/subscription_form.html", {"form": form})
 
 
-@role_required(*VIEWERS)
+@allowed(rules.can_view_subscriptions)
 @require_GET
 def subscription_detail(request, pk):
     sub = get_subscription_for_user(request.user, pk)
@@ -111,7 +111,7 @@ def subscription_detail(request, pk):
         {
             "sub": sub,
             "history": history,
-            "can_manage": request.user.has_role(*MANAGERS),
+            "can_manage": rules.can_manage_subscriptions(request.user),
             "send_form": SendForm(initial={"sent_on": today}),
             "activate_form": ActivateForm(initial={"activated_on": today}),
             "cancel_form": CancelForm(initial={"cancelled_on": today}),
@@ -119,66 +119,38 @@ def subscription_detail(request, pk):
     )
 
 
-def _transition(request, pk, form_class, action):
+def _transition(request, pk, form_class):
+    """Send, activate or cancel a subscription with the data of its form (`form.apply`)."""
     sub = get_subscription_for_user(request.user, pk)
     form = form_class(request.POST)
     if not form.is_valid():
         form_errors_as_messages(request, form)
         return redirect(sub)
     return report_and_redirect(
-        request, lambda: action(sub, form.cleaned_data), _("Abonnement mis à jour."), sub
+        request, lambda: form.apply(sub, request.user), _("Abonnement mis à jour."), sub
     )
 
 
-@role_required(*MANAGERS)
-@require_POST
-def subscription_send(request, pk):
-    return _transition(
-        request,
-        pk,
-        SendForm,
-        lambda sub, d: services.subscription_send(
-            subscription=sub, by=request.user, on=d["sent_on"]
-        ),
-    )
+def _transition_view(form_class, name):
+    @allowed(rules.can_manage_subscriptions)
+    @require_POST
+    def view(request, pk):
+        return _transition(request, pk, form_class)
+
+    view.__name__ = view.__qualname__ = name
+    return view
 
 
-@role_required(*MANAGERS)
-@require_POST
-def subscription_activate(request, pk):
-    return _transition(
-        request,
-        pk,
-        ActivateForm,
-        lambda sub, d: services.subscription_activate(
-            subscription=sub,
-            by=request.user,
-            activated_on=d["activated_on"],
-            modem_serial=d["modem_serial"],
-        ),
-    )
+subscription_send = _transition_view(SendForm, "subscription_send")
+subscription_activate = _transition_view(ActivateForm, "subscription_activate")
+subscription_cancel = _transition_view(CancelForm, "subscription_cancel")
 
 
-@role_required(*MANAGERS)
-@require_POST
-def subscription_cancel(request, pk):
-    return _transition(
-        request,
-        pk,
-        CancelForm,
-        lambda sub, d: services.subscription_cancel(
-            subscription=sub, by=request.user, cancelled_on=d["cancelled_on"], reason=d["reason"]
-        ),
-    )
-
-
-@role_required(*MANAGERS)
+@allowed(rules.can_manage_subscriptions)
 @require_GET
 def requests_csv(request):
     """The connection requests not yet sent to the operator, as a CSV file."""
-    subs = Subscription.objects.visible_to(request.user).filter(
-        status=Subscription.Status.REQUESTED
-    )
+    subs = rules.subscriptions_for(request.user).filter(status=Subscription.Status.REQUESTED)
     response = StreamingHttpResponse(
         exports.request_csv(subs), content_type="text/csv; charset=utf-8"
     )
@@ -187,7 +159,7 @@ def requests_csv(request):
     return response
 
 
-@role_required(*MANAGERS)
+@allowed(rules.can_manage_subscriptions)
 @require_POST
 def requests_mark_sent(request):
     """Mark as sent the requests of the downloaded list (those up to the id it ended with)."""
@@ -196,7 +168,7 @@ def requests_mark_sent(request):
     except ValueError:
         messages.error(request, _("Liste de demandes inconnue : téléchargez-la à nouveau."))
         return redirect("subscriptions:list")
-    subs = Subscription.objects.visible_to(request.user).filter(pk__lte=up_to)
+    subs = rules.subscriptions_for(request.user).filter(pk__lte=up_to)
     batch = services.subscriptions_mark_sent(subscriptions=subs, by=request.user)
     if batch is None:
         messages.info(request, _("Aucune demande n'attendait d'être transmise."))
@@ -218,21 +190,23 @@ def requests_mark_sent(request):
     return redirect("subscriptions:list")
 
 
-@role_required(*MANAGERS)
+@allowed(rules.can_manage_subscriptions)
 @require_GET
 def requests_batch_file(request, pk):
     """A batch of requests sent to the operator: its file as it was sent, byte for byte."""
-    batch = get_object_or_404(RequestBatch.objects.visible_to(request.user), pk=pk)
+    batch = get_object_or_404(rules.request_batches_for(request.user), pk=pk)
     return _sent_file(batch, batch.filename)
 
 
-@role_required(*VIEWERS)
+@allowed(rules.can_view_subscriptions)
 @require_GET
 def subscription_rate(request):
     """Active subscriptions / dwellings per neighbourhood, month by month since the launch."""
     today = clock.today()
     neighbourhoods = list(
-        _scope(request.user).filter(launched_on__isnull=False).order_by("launched_on")
+        rules.neighbourhoods_for(request.user)
+        .filter(launched_on__isnull=False)
+        .order_by("launched_on")
     )
     series, months, figures = [], [], []
     if neighbourhoods:
@@ -242,7 +216,7 @@ def subscription_rate(request):
         months = [
             (day, [s.points[i] for s in series]) for i, day in reversed(list(enumerate(days)))
         ]
-        if request.user.has_role(*MANAGERS):
+        if rules.can_manage_charges(request.user):
             year_ago = (today.replace(day=1) - datetime.timedelta(days=330)).replace(day=1)
             figures = stats.billed_per_subscriber(neighbourhoods, year_ago, today)
     return render(

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from brest_internet.api import services as api
 from brest_internet.api.models import ApiCall, ApiToken
-from neighborhoods.models import Organisation
+from neighborhoods.models import Organisation, User
 from subscriptions.models import Subscription
 
 
@@ -203,7 +203,7 @@ def test_the_city_reads_the_figures_of_the_dashboards_definitions(programme, cal
 
     services.subscription_activate(
         subscription=programme.sub,
-        by=None,
+        by=User.objects.system(),
         activated_on=datetime.date(2012, 5, 10),
         modem_serial="M",
     )
