@@ -160,7 +160,16 @@ class SubscriptionAdmin(admin.ModelAdmin):
     list_filter = ["status", "channel", "dwelling__neighbourhood"]
     list_select_related = ["dwelling", "household"]
     search_fields = ["=dwelling__reference", "household__name", "=modem_serial"]
-    readonly_fields = [f.name for f in Subscription._meta.fields if f.name != "id"]
+    # Every field in the model's order, who and when of a cancellation (the kit's) last.
+    readonly_fields = [
+        *(
+            f.name
+            for f in Subscription._meta.fields
+            if f.name not in ("id", "cancelled_at", "cancelled_by")
+        ),
+        "cancelled_at",
+        "cancelled_by",
+    ]
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     actions = ["send", "activate", "cancel"]

@@ -112,7 +112,8 @@ def _serial(rng):
 
 
 def subscriptions_for(nbh, history, rng, ctx):
-    """Build (not save) the subscription history of one neighbourhood."""
+    """Build (not save) the subscription history of one neighbourhood (its cancellations
+    recorded by the system actor on the day the service stopped)."""
     pool = _households_in_turn(nbh, rng)
     subs = []
 
@@ -147,10 +148,13 @@ def subscriptions_for(nbh, history, rng, ctx):
             if i == 0:
                 first_wave.append(sub)
     count, start, end = history["cancellations"]
+    system = User.objects.system()
     for sub in rng.sample(first_wave, min(count, len(first_wave))):
         sub.status = Subscription.Status.CANCELLED
         sub.cancelled_on = max(_between(rng, start, end), sub.activated_on)
-        sub.cancel_reason = rng.choice(CANCEL_REASONS)
+        sub.mark_cancelled(
+            by=system, reason=rng.choice(CANCEL_REASONS), at=_aware(sub.cancelled_on, 17)
+        )
     return subs
 
 

@@ -242,8 +242,8 @@ def subscription_cancel(
             sub.cancelled_on = _check_day(cancelled_on, sub.activated_on, _("l'activation"))
         else:
             sub.cancelled_on = _check_day(cancelled_on, sub.requested_on, _("la demande"))
-        sub.cancel_reason = reason
+        sub.mark_cancelled(by=by, reason=reason)
         sub.status = Status.CANCELLED
         sub._history_user = by
-        sub.save(update_fields=["status", "cancelled_on", "cancel_reason"])
+        sub.save(update_fields=["status", "cancelled_on", *sub.cancellation_fields()])
         return sub

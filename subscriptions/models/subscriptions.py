@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from brest_internet.common.cancellation import Cancellable, CancellableQuerySet
 from brest_internet.common.models import AppendOnly
 from neighborhoods.models import Dwelling, Household, Meeting, Neighbourhood, Organisation, User
 
@@ -25,7 +26,7 @@ def active_on_q(day, prefix: str = "") -> Q:
     )
 
 
-class SubscriptionQuerySet(models.QuerySet):
+class SubscriptionQuerySet(CancellableQuerySet):
     def open(self):
         return self.exclude(status=Subscription.Status.CANCELLED)
 
@@ -39,8 +40,12 @@ class SubscriptionQuerySet(models.QuerySet):
         return self.filter(dwelling__neighbourhood__in=Neighbourhood.objects.visible_to(user))
 
 
-class Subscription(models.Model):
-    """A household's subscription to the offer, from its request to its cancellation."""
+class Subscription(Cancellable):
+    """A household's subscription to the offer, from its request to its cancellation.
+
+    A cancellation records who and when (`Cancellable`) beside the day the service stops for
+    the household (`cancelled_on`) and its reason.
+    """
 
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Demandé")
@@ -102,6 +107,15 @@ class Subscription(models.Model):
             models.Index(fields=["-requested_on", "-id"], name="subscription_recent"),
         ]
         constraints = [
+            *Cancellable.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(status="cancelled", cancelled_at__isnull=False)
+                | (~Q(status="cancelled") & Q(cancelled_at__isnull=True)),
+                name="subscription_cancelled_exactly_when_recorded",
+                violation_error_message=_(
+                    "Un abonnement résilié a le moment de sa résiliation, et lui seul."
+                ),
+            ),
             models.UniqueConstraint(
                 fields=["dwelling"],
                 condition=~Q(status="cancelled"),

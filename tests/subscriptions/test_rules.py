@@ -53,6 +53,20 @@ def test_another_landlords_staff_cannot_cancel_a_subscription(requested, other_l
     assert Subscription.objects.get().cancelled_at is None
 
 
+def test_a_cancellation_records_who_and_when_beside_the_day(requested, landlord_user):
+    sub = subscription_cancel(
+        subscription=requested, by=landlord_user, cancelled_on=D(2013, 1, 12), reason=" Parti "
+    )
+    sub.refresh_from_db()
+    assert (sub.status, sub.cancelled_on, sub.cancel_reason) == (
+        "cancelled",
+        D(2013, 1, 12),
+        "Parti",
+    )
+    assert sub.cancelled_by == landlord_user and sub.cancelled_at is not None
+    assert Subscription.objects.cancelled().get() == sub
+
+
 def test_another_landlords_staff_cannot_export_nor_adjust_the_month(
     running, tariff, other_landlord_user
 ):
