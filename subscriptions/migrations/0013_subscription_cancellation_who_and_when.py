@@ -1,23 +1,17 @@
 """Subscriptions adopt the kit's cancellation (who, when, why) beside the day the service stops.
 
-`cancel_reason` keeps its name and rows; `cancelled_at` and `cancelled_by` are added and filled for
-the subscriptions already cancelled: from the first history row that shows them cancelled (when
-and by whom it was recorded), else from `cancelled_on` itself (midnight, local time) with nobody.
-Their history rows at and after the cancellation get the same. The checks come in 0014, once the
-rows are filled (PostgreSQL refuses to alter a table with updates pending in the transaction).
+`cancel_reason` keeps its name and rows; `cancelled_at` and `cancelled_by` are added here, filled
+in 0014 and checked in 0015: each step in its own transaction, since PostgreSQL refuses to index
+or alter a table that has updates pending in the same one.
 """
-
-import datetime
 
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
-from django.db.models import OuterRef, Subquery
-from django.utils import timezone
 
 
 def refuse_reasons_without_cancellation(apps, schema_editor):
-    """A reason belongs to a cancellation (the kit's check in 0014): a subscription still open
+    """A reason belongs to a cancellation (the kit's check in 0015): a subscription still open
     that has one stops the migration with the list to look at, and nothing is changed."""
     Subscription = apps.get_model("subscriptions", "Subscription")
     reason_without_cancellation = list(
@@ -32,31 +26,6 @@ def refuse_reasons_without_cancellation(apps, schema_editor):
             f"{', '.join(map(str, reason_without_cancellation))}. Voyez-les avec la "
             "coordination avant de migrer."
         )
-
-
-def fill_cancellations(apps, schema_editor):
-    Subscription = apps.get_model("subscriptions", "Subscription")
-    History = apps.get_model("subscriptions", "HistoricalSubscription")
-    first = History.objects.filter(id=OuterRef("pk"), status="cancelled").order_by(
-        "history_date", "history_id"
-    )
-    cancelled = Subscription.objects.filter(status="cancelled", cancelled_at__isnull=True)
-    cancelled.update(
-        cancelled_at=Subquery(first.values("history_date")[:1]),
-        cancelled_by=Subquery(first.values("history_user")[:1]),
-    )
-    # Rows written without history (bulk loads): the day the service stopped.
-    left = list(cancelled.filter(cancelled_at__isnull=True).only("pk", "cancelled_on"))
-    for sub in left:
-        sub.cancelled_at = timezone.make_aware(
-            datetime.datetime.combine(sub.cancelled_on, datetime.time.min)
-        )
-    Subscription.objects.bulk_update(left, ["cancelled_at"], batch_size=1000)
-    own = Subscription.objects.filter(pk=OuterRef("id"))
-    History.objects.filter(status="cancelled", cancelled_at__isnull=True).update(
-        cancelled_at=Subquery(own.values("cancelled_at")[:1]),
-        cancelled_by=Subquery(own.values("cancelled_by")[:1]),
-    )
 
 
 class Migration(migrations.Migration):
@@ -103,5 +72,4 @@ class Migration(migrations.Migration):
                 verbose_name="annulation par",
             ),
         ),
-        migrations.RunPython(fill_cancellations, migrations.RunPython.noop),
     ]

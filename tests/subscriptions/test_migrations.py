@@ -168,7 +168,7 @@ def test_an_adjustment_out_of_the_new_bounds_stops_the_migration_with_its_id():
 
 def test_cancelled_subscriptions_get_who_and_when_from_their_history_or_their_day():
     before = [("subscriptions", "0012_bound_offer_speed")]
-    after = [("subscriptions", "0014_subscription_cancellation_checks")]
+    after = [("subscriptions", "0015_subscription_cancellation_checks")]
     recorded_at = timezone.now() - datetime.timedelta(days=3)
     try:
         apps = migrate(before)

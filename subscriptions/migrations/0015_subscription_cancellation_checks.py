@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("subscriptions", "0013_subscription_cancellation_who_and_when"),
+        ("subscriptions", "0014_fill_subscription_cancellations"),
     ]
 
     operations = [
