@@ -17,9 +17,11 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from brest_internet.common.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 from brest_internet.common.paginators import EstimatedCountPaginator
 
-from . import services
+from . import forms as pages
+from . import rules, services
 from .models import (
     Adjustment,
     Charge,
@@ -34,30 +36,26 @@ from .models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Visible, searchable, never written from here."""
+class OfferRules:
+    """The offer and its tariffs are the coordination's (`rules.can_manage_offer`); never
+    deleted (charges point at them)."""
 
-    show_full_result_count = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and rules.can_manage_offer(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return False
+        return super().has_change_permission(request, obj) and rules.can_manage_offer(request.user)
 
     def has_delete_permission(self, request, obj=None):
         return False
 
 
 @admin.register(Offer)
-class OfferAdmin(SimpleHistoryAdmin):
+class OfferAdmin(OfferRules, SimpleHistoryAdmin):
     list_display = ["name", "operator", "download_mbps", "incoming_calls", "basic_tv"]
     list_filter = ["operator"]
     list_select_related = ["operator"]
     search_fields = ["name", "operator__name"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class TariffAddForm(forms.ModelForm):
@@ -112,7 +110,7 @@ class TariffCloseForm(forms.ModelForm):
 
 
 @admin.register(Tariff)
-class TariffAdmin(admin.ModelAdmin):
+class TariffAdmin(OfferRules, admin.ModelAdmin):
     list_display = ["offer", "amount", "starts_on", "ends_on", "created_at"]
     list_filter = ["offer"]
     list_select_related = ["offer"]
@@ -131,20 +129,19 @@ class TariffAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         """Nothing left to write: the service did it while the form was validated."""
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+
+# The pages' transition forms (and their `apply`), with the admin's plain date fields.
 
 
-class SendForm(forms.Form):
+class SendForm(pages.SendForm):
     sent_on = forms.DateField(label=_("Transmis le"), initial=timezone.localdate)
 
 
-class ActivateForm(forms.Form):
+class ActivateForm(pages.ActivateForm):
     activated_on = forms.DateField(label=_("Activé le"), initial=timezone.localdate)
-    modem_serial = forms.CharField(label=_("Numéro de série du modem"), max_length=60)
 
 
-class CancelForm(forms.Form):
+class CancelForm(pages.CancelForm):
     cancelled_on = forms.DateField(label=_("Résilié le"), initial=timezone.localdate)
     reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -163,13 +160,27 @@ class SubscriptionAdmin(admin.ModelAdmin):
     list_filter = ["status", "channel", "dwelling__neighbourhood"]
     list_select_related = ["dwelling", "household"]
     search_fields = ["=dwelling__reference", "household__name", "=modem_serial"]
-    readonly_fields = [f.name for f in Subscription._meta.fields if f.name != "id"]
+    # Every field in the model's order, who and when of a cancellation (the kit's) last.
+    readonly_fields = [
+        *(
+            f.name
+            for f in Subscription._meta.fields
+            if f.name not in ("id", "cancelled_at", "cancelled_by")
+        ),
+        "cancelled_at",
+        "cancelled_by",
+    ]
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     actions = ["send", "activate", "cancel"]
 
     def has_add_permission(self, request):
         return False  # a request is recorded on the page, with its checks
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and rules.can_manage_subscriptions(
+            request.user, obj
+        )
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -181,15 +192,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Marquer transmises à l'opérateur"), permissions=["change"])
     def send(self, request, queryset):
-        return self.with_form(
-            request,
-            queryset,
-            SendForm,
-            _("Marquer transmises à l'opérateur"),
-            lambda sub, d: services.subscription_send(
-                subscription=sub, by=request.user, on=d["sent_on"]
-            ),
-        )
+        return self.with_form(request, queryset, SendForm, _("Marquer transmises à l'opérateur"))
 
     @admin.action(description=_("Activer (date et modem)"), permissions=["change"])
     def activate(self, request, queryset):
@@ -200,42 +203,20 @@ class SubscriptionAdmin(admin.ModelAdmin):
                 messages.ERROR,
             )
             return None
-        return self.with_form(
-            request,
-            queryset,
-            ActivateForm,
-            _("Activer (date et modem)"),
-            lambda sub, d: services.subscription_activate(
-                subscription=sub,
-                by=request.user,
-                activated_on=d["activated_on"],
-                modem_serial=d["modem_serial"],
-            ),
-        )
+        return self.with_form(request, queryset, ActivateForm, _("Activer (date et modem)"))
 
     @admin.action(description=_("Résilier (date et motif)"), permissions=["change"])
     def cancel(self, request, queryset):
-        return self.with_form(
-            request,
-            queryset,
-            CancelForm,
-            _("Résilier (date et motif)"),
-            lambda sub, d: services.subscription_cancel(
-                subscription=sub,
-                by=request.user,
-                cancelled_on=d["cancelled_on"],
-                reason=d["reason"],
-            ),
-        )
+        return self.with_form(request, queryset, CancelForm, _("Résilier (date et motif)"))
 
-    def with_form(self, request, queryset, form_class, title, apply):
+    def with_form(self, request, queryset, form_class, title):
         """Ask for the transition's data on an intermediate page, then apply it to each."""
         form = form_class(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             done = 0
             for sub in queryset.select_related("dwelling"):
                 try:
-                    apply(sub, form.cleaned_data)
+                    form.apply(sub, request.user)
                     done += 1
                 except services.SubscriptionError as error:
                     self.message_user(request, f"{sub.dwelling} : {error}", messages.ERROR)
@@ -262,18 +243,10 @@ class SubscriptionAdmin(admin.ModelAdmin):
         )
 
 
-class LandlordMonthInline(admin.TabularInline):
+class LandlordMonthInline(ReadOnlyTabularInline):
     model = LandlordMonth
-    extra = 0
     fields = ["landlord", "status", "exported_at", "exported_by"]
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ChargeMonth)

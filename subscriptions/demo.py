@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from neighborhoods.models import Meeting, Neighbourhood, Occupancy, Organisation
+from neighborhoods.models import Meeting, Neighbourhood, Occupancy, Organisation, User
 
 from .models import ChargeExport, ChargeMonth, ChargeRun, Offer, Subscription, Tariff
 from .services import charge_month_export, charges_generate
@@ -70,6 +70,17 @@ def _between(rng, start, end):
     return start + datetime.timedelta(days=rng.randint(0, (end - start).days))
 
 
+def _households_in_turn(nbh, rng):
+    """The households living in `nbh` today, in a reproducible random order."""
+    occupancies = list(
+        Occupancy.objects.filter(dwelling__neighbourhood=nbh, moved_out__isnull=True)
+        .select_related("household", "dwelling")
+        .order_by("dwelling__reference")
+    )
+    rng.shuffle(occupancies)
+    return iter(occupancies)
+
+
 def offer_and_tariff(ctx):
     operator = ctx.objects.get("organisations", {}).get("operator")
     if operator is None:
@@ -101,14 +112,9 @@ def _serial(rng):
 
 
 def subscriptions_for(nbh, history, rng, ctx):
-    """Build (not save) the subscription history of one neighbourhood."""
-    occupancies = list(
-        Occupancy.objects.filter(dwelling__neighbourhood=nbh, moved_out__isnull=True)
-        .select_related("household", "dwelling")
-        .order_by("dwelling__reference")
-    )
-    rng.shuffle(occupancies)
-    pool = iter(occupancies)
+    """Build (not save) the subscription history of one neighbourhood (its cancellations
+    recorded by the system actor on the day the service stopped)."""
+    pool = _households_in_turn(nbh, rng)
     subs = []
 
     def take():
@@ -142,10 +148,13 @@ def subscriptions_for(nbh, history, rng, ctx):
             if i == 0:
                 first_wave.append(sub)
     count, start, end = history["cancellations"]
+    system = User.objects.system()
     for sub in rng.sample(first_wave, min(count, len(first_wave))):
         sub.status = Subscription.Status.CANCELLED
         sub.cancelled_on = max(_between(rng, start, end), sub.activated_on)
-        sub.cancel_reason = rng.choice(CANCEL_REASONS)
+        sub.mark_cancelled(
+            by=system, reason=rng.choice(CANCEL_REASONS), at=_aware(sub.cancelled_on, 17)
+        )
     return subs
 
 
@@ -153,13 +162,7 @@ def valy_hir_requests(nbh, rng):
     meetings = {
         m.held_on: m for m in Meeting.objects.filter(neighbourhood=nbh, kind=Meeting.Kind.LAUNCH)
     }
-    occupancies = list(
-        Occupancy.objects.filter(dwelling__neighbourhood=nbh, moved_out__isnull=True)
-        .select_related("household", "dwelling")
-        .order_by("dwelling__reference")
-    )
-    rng.shuffle(occupancies)
-    pool = iter(occupancies)
+    pool = _households_in_turn(nbh, rng)
     subs = []
     for day, requests, activated in HALF_DAYS:
         for i in range(requests):
@@ -193,18 +196,19 @@ def bill_months(ctx, first_launch):
     """Bill every month from the first launch to the demo's month; export all but the last."""
     last = ctx.today.replace(day=1)
     done = set(ChargeMonth.objects.values_list("month", flat=True))
+    system = User.objects.system()
     billed = 0
     for month in month_starts(first_launch, last):
         if month in done:
             continue
-        run = charges_generate(month=month, by=None)
+        run = charges_generate(month=month, by=system)
         billed += run.lines_added
         # Dates as they would have been at the time (the run on the 2nd, the export on the 5th).
         ChargeRun.objects.filter(pk=run.pk).update(run_at=_aware(month + datetime.timedelta(1)))
         run.charges.update(created_at=_aware(month + datetime.timedelta(1)))
         if month < last:
             for lm in run.charge_month.landlords.select_related("landlord"):
-                charge_month_export(month=month, landlord=lm.landlord, by=None)
+                charge_month_export(month=month, landlord=lm.landlord, by=system)
             exported_at = _aware(month + datetime.timedelta(4), 14)
             run.charge_month.landlords.update(exported_at=exported_at)
             ChargeExport.objects.filter(landlord_month__charge_month=run.charge_month).update(

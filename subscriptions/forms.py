@@ -1,4 +1,5 @@
-"""Forms of the subscriptions app. They only read and validate; services write."""
+"""Forms of the subscriptions app. They only read and validate; services write (a transition's
+form hands its cleaned data to its service in `apply`, for the pages and the admin alike)."""
 
 import datetime
 
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from brest_internet.common import clock
 from neighborhoods.models import Dwelling, Meeting, Neighbourhood, Occupancy
 
+from . import services
 from .models import Adjustment, Payer, Subscription
 
 
@@ -112,15 +114,36 @@ class SendForm(forms.Form):
         label=_("Transmis le"), widget=DateInput(), initial=datetime.date.today
     )
 
+    def apply(self, subscription, by):
+        return services.subscription_send(
+            subscription=subscription, by=by, on=self.cleaned_data["sent_on"]
+        )
+
 
 class ActivateForm(forms.Form):
     activated_on = forms.DateField(label=_("Activé le"), widget=DateInput())
     modem_serial = forms.CharField(label=_("Numéro de série du modem"), max_length=60)
 
+    def apply(self, subscription, by):
+        return services.subscription_activate(
+            subscription=subscription,
+            by=by,
+            activated_on=self.cleaned_data["activated_on"],
+            modem_serial=self.cleaned_data["modem_serial"],
+        )
+
 
 class CancelForm(forms.Form):
     cancelled_on = forms.DateField(label=_("Résilié le"), widget=DateInput())
     reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def apply(self, subscription, by):
+        return services.subscription_cancel(
+            subscription=subscription,
+            by=by,
+            cancelled_on=self.cleaned_data["cancelled_on"],
+            reason=self.cleaned_data["reason"],
+        )
 
 
 class SubscriptionFilterForm(forms.Form):

@@ -10,13 +10,14 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import accumulate
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Expression, F, IntegerField, Max, Min, Q, Sum
 
 from brest_internet.common.figures import per, percent
 from neighborhoods.models import Dwelling, Neighbourhood
 
-from .models import Adjustment, Charge, MonthTotal, Subscription
+from .models import Adjustment, MonthTotal, Subscription, active_on_q
 
 
 def month_starts(start: datetime.date, end: datetime.date) -> list[datetime.date]:
@@ -31,10 +32,6 @@ def month_starts(start: datetime.date, end: datetime.date) -> list[datetime.date
 
 def month_end(month: datetime.date) -> datetime.date:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
-
-
-def _active_filter(day: datetime.date) -> Q:
-    return Q(activated_on__lte=day) & (Q(cancelled_on__isnull=True) | Q(cancelled_on__gt=day))
 
 
 def _rate(active: int, dwellings: int) -> Decimal | None:
@@ -73,9 +70,7 @@ def active_counts_on(neighbourhoods, days: list[datetime.date]) -> dict[tuple[in
         Subscription.objects.filter(dwelling__neighbourhood__in=neighbourhoods)
         .values("dwelling__neighbourhood")
         .order_by()
-        .annotate(
-            **{f"d{i}": Count("id", filter=_active_filter(day)) for i, day in enumerate(days)}
-        )
+        .annotate(**{f"d{i}": Count("id", filter=active_on_q(day)) for i, day in enumerate(days)})
     )
     counts = {}
     for row in rows:
@@ -118,6 +113,13 @@ def subscription_rate_on(neighbourhoods, day: datetime.date) -> list[Series]:
     return subscription_series(neighbourhoods, day, day)
 
 
+def per_subscriber(billed: Decimal, subscribers: int) -> Decimal | None:
+    """ "Billed per subscriber", the one definition: what was billed (lines and adjustments)
+    shared by the subscribers active at the end of the month(s) billed, to the cent, half up;
+    None without any subscriber."""
+    return per(billed, subscribers)
+
+
 @dataclass
 class MonthFigures:
     """Per neighbourhood and month: what was billed and how many actually use the service."""
@@ -130,7 +132,39 @@ class MonthFigures:
     @property
     def per_subscriber(self) -> Decimal | None:
         """Amount billed per active subscriber: does the collective model pay off?"""
-        return per(self.billed, self.subscribers)
+        return per_subscriber(self.billed, self.subscribers)
+
+
+def signed_adjustments(adjustments, *fields) -> dict:
+    """{value of `fields` (a tuple when several): debits less credits} over `adjustments`, in
+    one grouped query: what the adjustments add to the amounts billed."""
+    totals = {}
+    for row in adjustments.values(*fields, "kind").order_by().annotate(total=Sum("amount")):
+        key = tuple(row[name] for name in fields) if len(fields) > 1 else row[fields[0]]
+        sign = -1 if row["kind"] == Adjustment.Kind.CREDIT else 1
+        totals[key] = totals.get(key, Decimal(0)) + sign * row["total"]
+    return totals
+
+
+def billed_by_month(neighbourhoods, months: list[datetime.date]) -> dict:
+    """{(neighbourhood id, month): amount billed (charges and adjustments)}: "billed", the one
+    definition. The charges are read from the totals the run keeps per month and neighbourhood
+    (`MonthTotal`, written in the same statement as the lines), not summed over every line:
+    two small queries, whatever the number of lines."""
+    billed = {
+        (nbh, month): amount
+        for nbh, month, amount in MonthTotal.objects.filter(
+            neighbourhood__in=neighbourhoods, month__gte=months[0], month__lte=months[-1]
+        ).values_list("neighbourhood", "month", "amount")
+    }
+    adjusted = Adjustment.objects.filter(
+        neighbourhood__in=neighbourhoods,
+        charge_month__month__gte=months[0],
+        charge_month__month__lte=months[-1],
+    )
+    for key, amount in signed_adjustments(adjusted, "neighbourhood", "charge_month__month").items():
+        billed[key] = billed.get(key, Decimal(0)) + amount
+    return billed
 
 
 def billed_per_subscriber(neighbourhoods, start: datetime.date, end: datetime.date):
@@ -138,28 +172,7 @@ def billed_per_subscriber(neighbourhoods, start: datetime.date, end: datetime.da
     at the end of the month, and the amount per subscriber. A fixed number of queries."""
     neighbourhoods = list(neighbourhoods)
     months = month_starts(start, end)
-    billed = {
-        (row["neighbourhood"], row["month"]): row["total"]
-        for row in Charge.objects.filter(
-            neighbourhood__in=neighbourhoods, month__gte=months[0], month__lte=months[-1]
-        )
-        .values("neighbourhood", "month")
-        .order_by()
-        .annotate(total=Sum("amount"))
-    }
-    for row in (
-        Adjustment.objects.filter(
-            neighbourhood__in=neighbourhoods,
-            charge_month__month__gte=months[0],
-            charge_month__month__lte=months[-1],
-        )
-        .values("neighbourhood", "charge_month__month", "kind")
-        .order_by()
-        .annotate(total=Sum("amount"))
-    ):
-        key = (row["neighbourhood"], row["charge_month__month"])
-        sign = -1 if row["kind"] == Adjustment.Kind.CREDIT else 1
-        billed[key] = billed.get(key, Decimal(0)) + sign * row["total"]
+    billed = billed_by_month(neighbourhoods, months)
     counts = active_counts_on(neighbourhoods, [month_end(m) for m in months])
     return [
         MonthFigures(nbh, m, billed.get((nbh.pk, m), Decimal("0.00")), counts.get((nbh.pk, i), 0))
@@ -207,23 +220,20 @@ def month_summary(month: datetime.date, neighbourhoods) -> list[NeighbourhoodBil
         )
         for row in rows
     }
-    adjusted = list(
-        Adjustment.objects.filter(charge_month__month=month, neighbourhood__in=neighbourhoods)
-        .values("neighbourhood", "kind")
-        .order_by()
-        .annotate(total=Sum("amount"))
+    adjusted = signed_adjustments(
+        Adjustment.objects.filter(charge_month__month=month, neighbourhood__in=neighbourhoods),
+        "neighbourhood",
     )
     # Every adjustment the export carries is counted, even one whose neighbourhood has no line
     # that month (adjustments are refused there now, but older ones may exist): the summary
     # adds up to the file, to the cent.
-    missing = {row["neighbourhood"] for row in adjusted} - set(bills)
+    missing = set(adjusted) - set(bills)
     if missing:
         for nbh in Neighbourhood.objects.filter(pk__in=missing):
             zero = Decimal("0.00")
             bills[nbh.pk] = NeighbourhoodBill(nbh.name, 0, zero, zero, zero, neighbourhood=nbh)
-    for row in adjusted:
-        sign = -1 if row["kind"] == Adjustment.Kind.CREDIT else 1
-        bills[row["neighbourhood"]].adjustments += sign * row["total"]
+    for nbh_id, amount in adjusted.items():
+        bills[nbh_id].adjustments += amount
     return sorted(bills.values(), key=lambda bill: bill.name)
 
 
@@ -239,12 +249,7 @@ def month_figures(month: datetime.date, bills: list[NeighbourhoodBill]) -> list[
 
 
 # --- Set-based figures at national size (the dashboard, the review, the open data) ------------
-# Appended by the programme's redesign: the figures the dashboard used to recompute itself now
-# live with their owner. Their imports stay here, so that the module's head is left as it was.
-
-from itertools import accumulate  # noqa: E402
-
-from django.db.models import Expression, F, IntegerField, Max, Min  # noqa: E402
+# The figures the dashboard used to recompute itself, now with their owner.
 
 
 class FirstDayOnOrAfter(Expression):
@@ -380,33 +385,6 @@ def period_counts(nbh, start: datetime.date, end: datetime.date) -> dict:
         cancelled=Count("pk", filter=Q(cancelled_on__gte=start, cancelled_on__lte=end)),
         at_half_days=Count("pk", filter=requested & Q(channel=Subscription.Channel.HALF_DAY)),
     )
-
-
-def billed_by_month(neighbourhoods, months: list[datetime.date]) -> dict:
-    """{(neighbourhood id, month): amount billed (charges and adjustments)}, as
-    `billed_per_subscriber` defines it. The charges are read from the totals the run keeps per
-    month and neighbourhood (`MonthTotal`, written in the same statement as the lines), not
-    summed over every line: two small queries, whatever the number of lines."""
-    billed = {
-        (nbh, month): amount
-        for nbh, month, amount in MonthTotal.objects.filter(
-            neighbourhood__in=neighbourhoods, month__gte=months[0], month__lte=months[-1]
-        ).values_list("neighbourhood", "month", "amount")
-    }
-    for row in (
-        Adjustment.objects.filter(
-            neighbourhood__in=neighbourhoods,
-            charge_month__month__gte=months[0],
-            charge_month__month__lte=months[-1],
-        )
-        .values("neighbourhood", "charge_month__month", "kind")
-        .order_by()
-        .annotate(total=Sum("amount"))
-    ):
-        key = (row["neighbourhood"], row["charge_month__month"])
-        sign = -1 if row["kind"] == Adjustment.Kind.CREDIT else 1
-        billed[key] = billed.get(key, Decimal(0)) + sign * row["total"]
-    return billed
 
 
 @dataclass

@@ -6,6 +6,7 @@ that finished bills nothing more when run again (the service skips billed dwelli
 """
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from brest_internet.jobs import runner
 from neighborhoods.models import Dwelling, Neighbourhood, Organisation, User
 
-from . import exports, services
+from . import exports, rules, services
 from .models import Charge
 
 
@@ -63,7 +64,7 @@ def _run(progress, *, month, by, landlord) -> str:
     expected=(services.ChargeError,),
 )
 def charges_generate(progress, *, month: str, by_id: int | None, landlord_id: int | None):
-    by = User.objects.filter(pk=by_id).first() if by_id else None
+    by = (User.objects.filter(pk=by_id).first() if by_id else None) or User.objects.system()
     landlord = Organisation.objects.get(pk=landlord_id) if landlord_id else None
     return _run(progress, month=month, by=by, landlord=landlord)
 
@@ -75,15 +76,17 @@ def charges_generate(progress, *, month: str, by_id: int | None, landlord_id: in
     expected=(services.ChargeError,),
 )
 def charges_monthly(progress, *, timestamp: int):
-    """The month just started, for every landlord (the system runs it: no user)."""
+    """The month just started, for every landlord (the system actor runs it)."""
     month = timezone.localdate().replace(day=1)
-    return _run(progress, month=month, by=None, landlord=None)
+    return _run(progress, month=month, by=User.objects.system(), landlord=None)
 
 
 def charges_generate_defer(
     *, month, by: User, landlord: Organisation | None, inline: bool | None = None
 ):
     """Queue the charge run of `month` (refused, in French, when it is already queued)."""
+    if not rules.can_manage_charges(by, landlord):
+        raise PermissionDenied
     month = services.parse_month(month)
     services.check_billable_month(month)
     return runner.defer(
@@ -101,6 +104,6 @@ def charges_generate_defer(
         % {"m": month.strftime("%m/%Y"), "who": landlord or _("tous les bailleurs")},
         inline=inline,
         month=f"{month:%Y-%m}",
-        by_id=by.pk if by else None,
+        by_id=by.pk,
         landlord_id=landlord.pk if landlord else None,
     )

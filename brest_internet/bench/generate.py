@@ -330,6 +330,7 @@ def _subscriptions(plan: Plan) -> int:
             "modem_serial": f"CASE WHEN {pick} = 11 THEN '' ELSE 'MDM' || {sql.text('d.id')} END",
             "cancelled_on": (f"CASE WHEN {pick} = 12 THEN %s END", [cancelled]),
             "cancel_reason": f"CASE WHEN {pick} = 12 THEN 'Déménagement' ELSE '' END",
+            "cancelled_at": (f"CASE WHEN {pick} = 12 THEN %s END", [timezone.now()]),
             "created_at": ("%s", [timezone.now()]),
         },
         f"FROM {sql.table(Dwelling)} d JOIN {sql.table(Occupancy)} o "

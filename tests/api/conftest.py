@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from brest_internet.api import services as api
-from neighborhoods.models import Neighbourhood, Organisation
+from neighborhoods.models import Neighbourhood, Organisation, User
 from subscriptions import services
 from subscriptions.models import Offer, Subscription, Tariff
 from tests import factories as f
@@ -69,7 +69,7 @@ def programme(world, partners, landlord_user):
         stage=Neighbourhood.Stage.RUNNING, launched_on=LAUNCH
     )
     world.nbh.refresh_from_db()
-    services.charges_generate(month="2012-05", by=None)
+    services.charges_generate(month="2012-05", by=User.objects.system())
     services.adjustment_create(
         month="2012-05",
         dwelling=world.dwellings[1],
@@ -85,7 +85,7 @@ def programme(world, partners, landlord_user):
         dwelling=world.dwelling,
         household=world.household,
         channel=Subscription.Channel.CENTRE,
-        by=None,
+        by=User.objects.system(),
         requested_on=datetime.date(2012, 5, 2),
     )
     world.batch = services.subscriptions_mark_sent(

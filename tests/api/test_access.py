@@ -203,7 +203,7 @@ def test_the_city_reads_the_figures_of_the_dashboards_definitions(programme, cal
 
     services.subscription_activate(
         subscription=programme.sub,
-        by=None,
+        by=User.objects.system(),
         activated_on=datetime.date(2012, 5, 10),
         modem_serial="M",
     )

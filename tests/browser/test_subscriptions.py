@@ -3,7 +3,7 @@
 import datetime
 from decimal import Decimal
 
-from neighborhoods.models import Neighbourhood, Organisation
+from neighborhoods.models import Neighbourhood, Organisation, User
 from subscriptions.models import Offer, Subscription, Tariff
 from subscriptions.services import charges_generate
 from tests import factories as f
@@ -55,7 +55,7 @@ def test_landlord_moves_a_subscription_and_bills_a_month(
         channel="phone",
         requested_on=D(2013, 1, 10),
     )
-    charges_generate(month="2013-01", by=None)
+    charges_generate(month="2013-01", by=User.objects.system())
     login(page, landlord_user)
     page.goto(page.base_url + "/abonnements/")
     assert "Demandes à transmettre" in page.inner_text("main")
@@ -89,7 +89,7 @@ def test_coordinator_chooses_a_landlord_on_the_month_page(
     Neighbourhood.objects.filter(pk=world.other_nbh.pk).update(
         stage=Neighbourhood.Stage.RUNNING, launched_on=D(2012, 4, 1)
     )
-    charges_generate(month="2013-01", by=None)
+    charges_generate(month="2013-01", by=User.objects.system())
     login(page, coordinator)
     page.goto(page.base_url + "/abonnements/charges/2013-01/")
     assert "État du mois par bailleur" in page.inner_text("main")
@@ -112,7 +112,7 @@ def test_export_is_confirmed_before_it_locks_the_month(
     from subscriptions.models import LandlordMonth
 
     setup_running(world)
-    charges_generate(month="2013-01", by=None)
+    charges_generate(month="2013-01", by=User.objects.system())
     login(page, landlord_user)
     page.goto(page.base_url + "/abonnements/charges/2013-01/")
     page.get_by_role("link", name="Exporter et verrouiller le mois (CSV)").click()
@@ -151,7 +151,7 @@ def test_adjustments_after_the_export_leave_in_a_batch_of_their_own(
     from subscriptions.services import adjustment_create, charge_month_export
 
     setup_running(world)
-    charges_generate(month="2013-01", by=None)
+    charges_generate(month="2013-01", by=User.objects.system())
     first = charge_month_export(month="2013-01", landlord=world.nbh.landlord, by=landlord_user)
     adjustment_create(
         month="2013-01",

@@ -89,6 +89,9 @@ def subscription(dwelling, *, requested, activated=None, cancelled=None):
         modem_serial="MODEM" if activated else "",
         cancelled_on=cancelled,
         cancel_reason="Déménagement" if cancelled else "",
+        cancelled_at=timezone.make_aware(datetime.datetime.combine(cancelled, datetime.time()))
+        if cancelled
+        else None,
     )
 
 

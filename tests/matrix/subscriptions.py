@@ -23,7 +23,7 @@ manager_post = access(*MANAGERS)
 
 
 def populate(world):
-    from neighborhoods.models import Neighbourhood, Organisation
+    from neighborhoods.models import Neighbourhood, Organisation, User
     from subscriptions.models import Offer, Subscription, Tariff
     from subscriptions.services import charges_generate
 
@@ -41,7 +41,7 @@ def populate(world):
         channel=Subscription.Channel.PHONE,
         requested_on=datetime.date(2013, 1, 10),
     )
-    world.charge_month = charges_generate(month="2013-01", by=None).charge_month
+    world.charge_month = charges_generate(month="2013-01", by=User.objects.system()).charge_month
     # Kept files: a batch of requests sent by the landlord, another month's export.
     from subscriptions import exports
     from subscriptions.models import RequestBatch
@@ -55,8 +55,10 @@ def populate(world):
         rows=frozen.rows,
         organisation=world.nbh.landlord,
     )
-    charges_generate(month="2012-12", by=None)
-    world.charge_export = charge_month_export(month="2012-12", landlord=world.nbh.landlord, by=None)
+    charges_generate(month="2012-12", by=User.objects.system())
+    world.charge_export = charge_month_export(
+        month="2012-12", landlord=world.nbh.landlord, by=User.objects.system()
+    )
 
 
 def sub_kwargs(world):

@@ -12,7 +12,7 @@ import pytest
 from django.db import IntegrityError, connection, connections
 from django.urls import reverse
 
-from neighborhoods.models import Neighbourhood, Organisation
+from neighborhoods.models import Neighbourhood, Organisation, User
 from subscriptions.models import ADJUSTMENT_MAX, Adjustment, ChargeMonth, Offer, Payer, Tariff
 from subscriptions.services import ChargeError, adjustment_create, charges_generate
 from tests import factories as f
@@ -22,7 +22,7 @@ MONTH = "2013-02"
 
 @pytest.fixture
 def billed(running, tariff):
-    charges_generate(month=MONTH, by=None)
+    charges_generate(month=MONTH, by=User.objects.system())
     return running
 
 
@@ -33,7 +33,7 @@ def adjust(world, kind, amount, reason="Correction", dwelling=None):
         kind=kind,
         amount=amount,
         reason=reason,
-        by=None,
+        by=User.objects.system(),
     )
 
 
@@ -157,7 +157,7 @@ def test_two_credits_at_once_never_take_back_more_than_the_line():
         stage=Neighbourhood.Stage.RUNNING, launched_on=datetime.date(2012, 4, 1)
     )
     dwelling = f.DwellingFactory(neighbourhood=nbh)
-    charges_generate(month=MONTH, by=None)
+    charges_generate(month=MONTH, by=User.objects.system())
     barrier = threading.Barrier(4)
     done, refused, errors = [], [], []
 
@@ -170,7 +170,7 @@ def test_two_credits_at_once_never_take_back_more_than_the_line():
                 kind=Adjustment.Kind.CREDIT,
                 amount="0.60",
                 reason="Logement muré",
-                by=None,
+                by=User.objects.system(),
             )
             done.append(1)
         except ChargeError:

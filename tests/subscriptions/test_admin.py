@@ -7,6 +7,7 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
+from neighborhoods.models import User
 from subscriptions.models import Charge, Subscription, Tariff
 from subscriptions.services import charges_generate
 from tests import factories as f
@@ -59,7 +60,7 @@ def test_adding_a_tariff_goes_through_the_service(admin_client, tariff):
 
 
 def test_closing_a_tariff_before_a_billed_month_is_refused(admin_client, tariff):
-    charges_generate(month="2013-05", by=None)
+    charges_generate(month="2013-05", by=User.objects.system())
     change = reverse("admin:subscriptions_tariff_change", args=[tariff.pk])
     response = admin_client.post(change, {"ends_on": "2013-04-30"})
     assert response.status_code == 200
@@ -71,10 +72,12 @@ def test_closing_a_tariff_before_a_billed_month_is_refused(admin_client, tariff)
 def test_extending_a_closed_tariff_over_the_next_one_is_refused(tariff):
     from subscriptions.services import ChargeError, tariff_close, tariff_create
 
-    tariff_close(tariff=tariff, ends_on=D(2013, 5, 31))
-    tariff_create(offer=tariff.offer, amount=Decimal("2"), starts_on=D(2013, 6, 1))
+    tariff_close(tariff=tariff, ends_on=D(2013, 5, 31), by=User.objects.system())
+    tariff_create(
+        offer=tariff.offer, amount=Decimal("2"), starts_on=D(2013, 6, 1), by=User.objects.system()
+    )
     with pytest.raises(ChargeError, match="chevauche"):
-        tariff_close(tariff=tariff, ends_on=D(2013, 12, 31))
+        tariff_close(tariff=tariff, ends_on=D(2013, 12, 31), by=User.objects.system())
     tariff.refresh_from_db()
     assert tariff.ends_on == D(2013, 5, 31)
 
@@ -113,7 +116,7 @@ def test_activating_several_subscriptions_at_once_is_refused(admin_client, sub, 
 
 
 def test_billed_money_is_read_only(admin_client, sub):
-    charges_generate(month="2013-02", by=None)
+    charges_generate(month="2013-02", by=User.objects.system())
     line = Charge.objects.first()
     assert admin_client.get(reverse("admin:subscriptions_charge_add")).status_code == 403
     change = reverse("admin:subscriptions_charge_change", args=[line.pk])
@@ -128,7 +131,7 @@ def test_billed_money_is_read_only(admin_client, sub):
 
 
 def test_admin_lists_answer_with_search_and_filters(admin_client, sub):
-    charges_generate(month="2013-02", by=None)
+    charges_generate(month="2013-02", by=User.objects.system())
     for model in ("offer", "tariff", "subscription", "chargemonth", "landlordmonth"):
         url = reverse(f"admin:subscriptions_{model}_changelist")
         assert admin_client.get(url).status_code == 200, model
@@ -142,12 +145,12 @@ def test_admin_lists_answer_with_search_and_filters(admin_client, sub):
 def test_charge_list_queries_do_not_grow_with_rows(
     admin_client, running, django_assert_max_num_queries
 ):
-    charges_generate(month="2013-02", by=None)
+    charges_generate(month="2013-02", by=User.objects.system())
     url = reverse("admin:subscriptions_charge_changelist")
     with django_assert_max_num_queries(20) as small:
         assert admin_client.get(url).status_code == 200
     f.DwellingFactory.create_batch(30, neighbourhood=running.nbh)
-    charges_generate(month="2013-03", by=None)
+    charges_generate(month="2013-03", by=User.objects.system())
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = admin_client.get(url)
     assert len(response.context["cl"].result_list) == 3 + 33

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from brest_internet.jobs.models import Job
 from brest_internet.jobs.runner import UNEXPECTED
+from neighborhoods.models import User
 from subscriptions import billing_sql, tasks
 from subscriptions.models import Charge, ChargeRun
 
@@ -133,8 +134,8 @@ def test_a_refused_run_ends_failed_with_the_services_message(
 ):
     from subscriptions.services import charge_month_export, charges_generate
 
-    charges_generate(month="2013-02", by=None)
-    charge_month_export(month="2013-02", landlord=running.nbh.landlord, by=None)
+    charges_generate(month="2013-02", by=User.objects.system())
+    charge_month_export(month="2013-02", landlord=running.nbh.landlord, by=User.objects.system())
     response = client_for(landlord_user).post(reverse(GENERATE), {"month": "2013-02"})
     job_queue.run_all()
     job = Job.objects.get(pk=int(response.url.rstrip("/").rsplit("/", 1)[1]))

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from neighborhoods.models import Neighbourhood
+from neighborhoods.models import Neighbourhood, User
 from subscriptions.models import ChargeRun
 from subscriptions.services import charges_generate
 
@@ -21,7 +21,7 @@ def two_landlords_billed(running, tariff, landlord_user, other_landlord_user):
     other = charges_generate(
         month="2013-02", by=other_landlord_user, landlord=other_landlord_user.organisation
     )
-    everyone = charges_generate(month="2013-03", by=None)
+    everyone = charges_generate(month="2013-03", by=User.objects.system())
     return own, other, everyone
 
 

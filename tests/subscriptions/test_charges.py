@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 
-from neighborhoods.models import Dwelling, Neighbourhood
+from neighborhoods.models import Dwelling, Neighbourhood, User
 from subscriptions.models import (
     Adjustment,
     Charge,
@@ -56,7 +56,7 @@ def test_every_dwelling_of_a_running_neighbourhood_gets_one_line(billed, landlor
 
 def test_the_run_is_one_insert_statement(billed):
     with CaptureQueriesContext(connection) as ctx:
-        charges_generate(month="2012-05", by=None)
+        charges_generate(month="2012-05", by=User.objects.system())
     into = f'INSERT INTO "{Charge._meta.db_table}" '
     charge_inserts = [q["sql"] for q in ctx.captured_queries if into in q["sql"]]
     assert len(charge_inserts) == 1
@@ -89,14 +89,14 @@ def totals(month):
 def test_the_run_keeps_the_months_totals_per_neighbourhood(billed):
     launch(billed.other_nbh, D(2012, 4, 1))
     Dwelling.objects.filter(pk=billed.dwellings[2].pk).update(status=Dwelling.Status.VACANT)
-    charges_generate(month="2012-07", by=None)
+    charges_generate(month="2012-07", by=User.objects.system())
     kept, summed = totals(D(2012, 7, 1))
     assert kept == summed
     assert kept[billed.nbh.pk] == (3, Decimal("3.00"), Decimal("1.00"), Decimal("2.00"))
     # A re-run adding one line adds it to its neighbourhood's total; one adding none, nothing.
     f.DwellingFactory(neighbourhood=billed.nbh)
-    charges_generate(month="2012-07", by=None)
-    charges_generate(month="2012-07", by=None)
+    charges_generate(month="2012-07", by=User.objects.system())
+    charges_generate(month="2012-07", by=User.objects.system())
     kept, summed = totals(D(2012, 7, 1))
     assert kept == summed
     assert kept[billed.nbh.pk][0] == 4
@@ -104,30 +104,30 @@ def test_the_run_keeps_the_months_totals_per_neighbourhood(billed):
 
 def test_launch_on_the_first_bills_that_month(billed):
     launch(billed.other_nbh, D(2013, 6, 1))
-    charges_generate(month="2013-06", by=None)
+    charges_generate(month="2013-06", by=User.objects.system())
     assert Charge.objects.filter(neighbourhood=billed.other_nbh, month=D(2013, 6, 1)).count() == 1
 
 
 def test_launch_on_the_second_bills_from_the_next_month(billed):
     launch(billed.other_nbh, D(2013, 6, 2))
-    charges_generate(month="2013-06", by=None)
+    charges_generate(month="2013-06", by=User.objects.system())
     assert not Charge.objects.filter(neighbourhood=billed.other_nbh).exists()
-    charges_generate(month="2013-07", by=None)
+    charges_generate(month="2013-07", by=User.objects.system())
     assert Charge.objects.filter(neighbourhood=billed.other_nbh, month=D(2013, 7, 1)).count() == 1
 
 
 def test_ended_service_is_no_longer_billed(billed):
     launch(billed.nbh, D(2012, 4, 1), ended=D(2013, 3, 1))
-    assert charges_generate(month="2013-02", by=None).lines_added == 3
+    assert charges_generate(month="2013-02", by=User.objects.system()).lines_added == 3
     # Ended on the 1st: not running that day.
-    assert charges_generate(month="2013-03", by=None).lines_added == 0
+    assert charges_generate(month="2013-03", by=User.objects.system()).lines_added == 0
 
 
 def test_vacant_and_out_of_service_dwellings_are_borne_by_the_landlord(billed):
     occupied, vacant, out = billed.dwellings
     Dwelling.objects.filter(pk=vacant.pk).update(status=Dwelling.Status.VACANT)
     Dwelling.objects.filter(pk=out.pk).update(status=Dwelling.Status.OUT_OF_SERVICE)
-    charges_generate(month="2012-06", by=None)
+    charges_generate(month="2012-06", by=User.objects.system())
     lines = {c.dwelling_id: c for c in Charge.objects.filter(month=D(2012, 6, 1))}
     assert lines[occupied.pk].payer == Payer.TENANT
     assert lines[occupied.pk].household == billed.household
@@ -138,17 +138,22 @@ def test_vacant_and_out_of_service_dwellings_are_borne_by_the_landlord(billed):
 
 def test_occupied_dwelling_without_household_on_the_first_is_borne_by_the_landlord(billed):
     # dwellings[1] is "occupied" in the register but no household has moved in.
-    charges_generate(month="2012-06", by=None)
+    charges_generate(month="2012-06", by=User.objects.system())
     assert Charge.objects.get(dwelling=billed.dwellings[1], month=D(2012, 6, 1)).payer == (
         Payer.LANDLORD
     )
 
 
 def test_a_tariff_change_applies_from_its_first_day_and_keeps_past_lines(billed, tariff):
-    charges_generate(month="2013-05", by=None)
-    tariff_close(tariff=tariff, ends_on=D(2013, 5, 31))
-    tariff_create(offer=tariff.offer, amount=Decimal("1.50"), starts_on=D(2013, 6, 1))
-    run = charges_generate(month="2013-06", by=None)
+    charges_generate(month="2013-05", by=User.objects.system())
+    tariff_close(tariff=tariff, ends_on=D(2013, 5, 31), by=User.objects.system())
+    tariff_create(
+        offer=tariff.offer,
+        amount=Decimal("1.50"),
+        starts_on=D(2013, 6, 1),
+        by=User.objects.system(),
+    )
+    run = charges_generate(month="2013-06", by=User.objects.system())
     assert run.amount_added == Decimal("4.50")
     assert set(Charge.objects.filter(month=D(2013, 5, 1)).values_list("amount", flat=True)) == {
         Decimal("1.00")
@@ -160,14 +165,19 @@ def test_a_tariff_change_applies_from_its_first_day_and_keeps_past_lines(billed,
 
 def test_overlapping_tariff_is_refused(tariff):
     with pytest.raises(ChargeError, match="chevauche"):
-        tariff_create(offer=tariff.offer, amount=Decimal("2"), starts_on=D(2014, 1, 1))
+        tariff_create(
+            offer=tariff.offer,
+            amount=Decimal("2"),
+            starts_on=D(2014, 1, 1),
+            by=User.objects.system(),
+        )
     assert Tariff.objects.count() == 1
 
 
 def test_closing_a_tariff_before_billed_months_is_refused(billed, tariff):
-    charges_generate(month="2013-05", by=None)
+    charges_generate(month="2013-05", by=User.objects.system())
     with pytest.raises(ChargeError, match="déjà été facturés"):
-        tariff_close(tariff=tariff, ends_on=D(2013, 4, 30))
+        tariff_close(tariff=tariff, ends_on=D(2013, 4, 30), by=User.objects.system())
 
 
 def test_database_refuses_two_open_ended_tariffs(tariff):
@@ -178,7 +188,7 @@ def test_database_refuses_two_open_ended_tariffs(tariff):
 def test_no_tariff_in_force_is_refused(billed, tariff):
     Tariff.objects.filter(pk=tariff.pk).update(starts_on=D(2013, 1, 1))
     with pytest.raises(ChargeError, match="Aucun tarif"):
-        charges_generate(month="2012-06", by=None)
+        charges_generate(month="2012-06", by=User.objects.system())
     assert not ChargeMonth.objects.exists()
 
 
@@ -192,13 +202,13 @@ def test_a_second_run_adds_nothing(billed, coordinator):
 
 
 def test_a_new_dwelling_is_billed_by_a_rerun_before_export(billed):
-    charges_generate(month="2012-07", by=None)
+    charges_generate(month="2012-07", by=User.objects.system())
     f.DwellingFactory(neighbourhood=billed.nbh)
-    assert charges_generate(month="2012-07", by=None).lines_added == 1
+    assert charges_generate(month="2012-07", by=User.objects.system()).lines_added == 1
 
 
 def test_database_refuses_a_second_line_for_a_dwelling_and_month(billed):
-    charges_generate(month="2012-07", by=None)
+    charges_generate(month="2012-07", by=User.objects.system())
     line = Charge.objects.first()
     with pytest.raises(IntegrityError):
         Charge.objects.create(
@@ -213,7 +223,7 @@ def test_database_refuses_a_second_line_for_a_dwelling_and_month(billed):
 
 
 def test_charge_lines_are_append_only(billed):
-    charges_generate(month="2012-07", by=None)
+    charges_generate(month="2012-07", by=User.objects.system())
     line = Charge.objects.first()
     line.amount = 0
     with pytest.raises(ValueError):
@@ -223,27 +233,29 @@ def test_charge_lines_are_append_only(billed):
 
 
 def test_an_exported_month_is_locked(billed, landlord_user):
-    charges_generate(month="2012-08", by=None)
+    charges_generate(month="2012-08", by=User.objects.system())
     charge_month_export(month="2012-08", landlord=billed.nbh.landlord, by=landlord_user)
     f.DwellingFactory(neighbourhood=billed.nbh)
     with pytest.raises(ChargeError, match="verrouillé"):
-        charges_generate(month="2012-08", by=None)
+        charges_generate(month="2012-08", by=User.objects.system())
     assert Charge.objects.filter(month=D(2012, 8, 1)).count() == 3
     lm = LandlordMonth.objects.get(charge_month__month=D(2012, 8, 1))
     assert lm.exported_by == landlord_user
     # Exporting again changes nothing.
-    again = charge_month_export(month="2012-08", landlord=billed.nbh.landlord, by=None)
+    again = charge_month_export(
+        month="2012-08", landlord=billed.nbh.landlord, by=User.objects.system()
+    )
     assert (again.landlord_month.exported_by, again.created_by) == (landlord_user, landlord_user)
     assert again.number == 1 and lm.exports.count() == 1
 
 
 def test_one_landlords_export_leaves_the_month_open_for_the_others(billed, landlord_user):
     launch(billed.other_nbh, D(2012, 4, 1))
-    charges_generate(month="2012-08", by=None)
+    charges_generate(month="2012-08", by=User.objects.system())
     charge_month_export(month="2012-08", landlord=billed.nbh.landlord, by=landlord_user)
     new_locked = f.DwellingFactory(neighbourhood=billed.nbh)
     new_open = f.DwellingFactory(neighbourhood=billed.other_nbh)
-    run = charges_generate(month="2012-08", by=None)
+    run = charges_generate(month="2012-08", by=User.objects.system())
     assert run.lines_added == 1
     assert [lm.landlord for lm in run.locked] == [billed.nbh.landlord]
     billed_now = set(Charge.objects.filter(month=D(2012, 8, 1)).values_list("dwelling", flat=True))
@@ -262,28 +274,28 @@ def test_one_landlords_export_leaves_the_month_open_for_the_others(billed, landl
 
 def test_a_landlords_run_bills_only_its_own_dwellings(billed):
     launch(billed.other_nbh, D(2012, 4, 1))
-    run = charges_generate(month="2012-08", by=None, landlord=billed.nbh.landlord)
+    run = charges_generate(month="2012-08", by=User.objects.system(), landlord=billed.nbh.landlord)
     assert run.lines_added == 3
     assert set(Charge.objects.values_list("neighbourhood", flat=True)) == {billed.nbh.pk}
-    assert charges_generate(month="2012-08", by=None).lines_added == 1
+    assert charges_generate(month="2012-08", by=User.objects.system()).lines_added == 1
 
 
 def test_database_refuses_two_states_for_a_landlord_and_month(billed):
-    charges_generate(month="2012-08", by=None)
+    charges_generate(month="2012-08", by=User.objects.system())
     lm = LandlordMonth.objects.get()
     with pytest.raises(IntegrityError):
         LandlordMonth.objects.create(charge_month=lm.charge_month, landlord=lm.landlord)
 
 
 def test_database_refuses_an_exported_month_without_date(billed):
-    charges_generate(month="2012-08", by=None)
+    charges_generate(month="2012-08", by=User.objects.system())
     with pytest.raises(IntegrityError):
         LandlordMonth.objects.update(status=LandlordMonth.Status.EXPORTED)
 
 
 def test_exporting_a_month_never_generated_is_refused(billed):
     with pytest.raises(ChargeError, match="pas encore été généré"):
-        charge_month_export(month="2012-08", landlord=billed.nbh.landlord, by=None)
+        charge_month_export(month="2012-08", landlord=billed.nbh.landlord, by=User.objects.system())
 
 
 @pytest.mark.parametrize(
@@ -299,7 +311,7 @@ def test_exporting_a_month_never_generated_is_refused(billed):
 )
 def test_bad_months_are_refused_and_change_nothing(billed, month, message):
     with pytest.raises(ChargeError, match=message):
-        charges_generate(month=month, by=None)
+        charges_generate(month=month, by=User.objects.system())
     assert not Charge.objects.exists()
     assert not ChargeMonth.objects.exists()
     assert not LandlordMonth.objects.exists()
@@ -307,12 +319,14 @@ def test_bad_months_are_refused_and_change_nothing(billed, month, message):
 
 def test_the_current_month_can_be_billed(billed):
     today = datetime.date.today()
-    assert charges_generate(month=today.strftime("%Y-%m"), by=None).lines_added == 3
+    assert (
+        charges_generate(month=today.strftime("%Y-%m"), by=User.objects.system()).lines_added == 3
+    )
 
 
 def test_adjustments_correct_a_locked_month(billed, landlord_user):
-    charges_generate(month="2012-08", by=None)
-    charge_month_export(month="2012-08", landlord=billed.nbh.landlord, by=None)
+    charges_generate(month="2012-08", by=User.objects.system())
+    charge_month_export(month="2012-08", landlord=billed.nbh.landlord, by=User.objects.system())
     credit = adjustment_create(
         month="2012-08",
         dwelling=billed.dwelling,
@@ -340,14 +354,14 @@ def test_adjustments_correct_a_locked_month(billed, landlord_user):
     ],
 )
 def test_bad_adjustments_are_refused(billed, kwargs, message):
-    charges_generate(month="2012-08", by=None)
+    charges_generate(month="2012-08", by=User.objects.system())
     params = {
         "month": "2012-08",
         "dwelling": billed.dwelling,
         "kind": "debit",
         "amount": "1",
         "reason": "Oubli",
-        "by": None,
+        "by": User.objects.system(),
     }
     params.update(kwargs)
     with pytest.raises(ChargeError, match=message):
@@ -356,9 +370,9 @@ def test_bad_adjustments_are_refused(billed, kwargs, message):
 
 
 def test_a_rerun_of_a_fully_billed_month_writes_no_line(billed):
-    charges_generate(month="2012-07", by=None)
+    charges_generate(month="2012-07", by=User.objects.system())
     with CaptureQueriesContext(connection) as ctx:
-        assert charges_generate(month="2012-07", by=None).lines_added == 0
+        assert charges_generate(month="2012-07", by=User.objects.system()).lines_added == 0
     into = f'INSERT INTO "{Charge._meta.db_table}" '
     assert not [q for q in ctx.captured_queries if q["sql"].startswith(into)]
 
@@ -369,7 +383,7 @@ def test_a_rerun_of_a_fully_billed_month_writes_no_line(billed):
 def test_a_run_that_adds_lines_refreshes_the_planners_statistics(billed):
     # Otherwise the planner believes the new month empty, and a re-run's probe could rescan the
     # whole month for every dwelling (seen at 1 000 000 dwellings).
-    charges_generate(month="2012-07", by=None)
+    charges_generate(month="2012-07", by=User.objects.system())
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [Charge._meta.db_table]
@@ -379,10 +393,10 @@ def test_a_run_that_adds_lines_refreshes_the_planners_statistics(billed):
 
 def test_a_dwelling_moved_away_does_not_hide_a_new_one_from_the_rerun(billed):
     # Same number of dwellings as lines, yet one dwelling lacks its line: counts would miss it.
-    charges_generate(month="2012-07", by=None)
+    charges_generate(month="2012-07", by=User.objects.system())
     Dwelling.objects.filter(pk=billed.dwellings[2].pk).update(neighbourhood=billed.other_nbh)
     new = f.DwellingFactory(neighbourhood=billed.nbh)
-    assert charges_generate(month="2012-07", by=None).lines_added == 1
+    assert charges_generate(month="2012-07", by=User.objects.system()).lines_added == 1
     assert Charge.objects.filter(dwelling=new, month=D(2012, 7, 1)).exists()
 
 
@@ -393,7 +407,7 @@ def test_overlapping_occupancies_bill_the_latest_household_once(billed):
     Occupancy.objects.filter(dwelling=billed.dwelling).update(moved_out=D(2012, 12, 31))
     later = f.HouseholdFactory(name="Famille Arrivée")
     f.OccupancyFactory(household=later, dwelling=billed.dwelling, moved_in=D(2012, 5, 1))
-    charges_generate(month="2012-07", by=None)
+    charges_generate(month="2012-07", by=User.objects.system())
     line = Charge.objects.get(dwelling=billed.dwelling, month=D(2012, 7, 1))
     assert (line.payer, line.household) == (Payer.TENANT, later)
 
@@ -402,14 +416,16 @@ def test_a_household_that_moved_out_before_the_first_leaves_the_line_to_the_land
     from neighborhoods.models import Occupancy
 
     Occupancy.objects.filter(dwelling=billed.dwelling).update(moved_out=D(2012, 7, 1))
-    charges_generate(month="2012-07", by=None)
+    charges_generate(month="2012-07", by=User.objects.system())
     line = Charge.objects.get(dwelling=billed.dwelling, month=D(2012, 7, 1))
     assert (line.payer, line.household) == (Payer.LANDLORD, None)
 
 
 def test_an_adjustment_needs_its_landlords_month(billed):
     launch(billed.other_nbh, D(2012, 9, 1))
-    charges_generate(month="2012-08", by=None)  # other_nbh not running yet: not billed
+    charges_generate(
+        month="2012-08", by=User.objects.system()
+    )  # other_nbh not running yet: not billed
     with pytest.raises(ChargeError, match="pas été facturé pour ce logement"):
         adjustment_create(
             month="2012-08",
@@ -417,7 +433,7 @@ def test_an_adjustment_needs_its_landlords_month(billed):
             kind="debit",
             amount="1",
             reason="Oubli",
-            by=None,
+            by=User.objects.system(),
         )
 
 
@@ -427,7 +443,7 @@ def test_export_command_exports_one_landlords_month(billed, tmp_path):
     from django.core.management import CommandError, call_command
 
     launch(billed.other_nbh, D(2012, 4, 1))
-    charges_generate(month="2012-08", by=None)
+    charges_generate(month="2012-08", by=User.objects.system())
     target = tmp_path / "charges.csv"
     args = ["export_charges", "--month", "2012-08", "--output", str(target)]
     with pytest.raises(CommandError, match="Indiquez --landlord"):

@@ -157,3 +157,65 @@ def test_full_demo_command_bills_march_2014(db):
     assert sum(lines.values_list("amount", flat=True)) == Decimal("2043.00")
     call_command("generate_charges", "--month", "2014-03", stdout=io.StringIO())
     assert lines.count() == 2043
+
+
+def test_active_subscriptions_on_a_demo_day_have_one_definition(loaded):
+    """On 28 February 2014 (the demo's day): Kerourien keeps its 69 of 31 January and Keredern
+    its 132 (the demo's last activations and cancellations fall before the end of January);
+    Valy-Hir has the 9 activated after its first launch half-day (5 February, plus 10 to 20
+    days), none yet on the 14th. The QuerySet, the Q builder in an aggregate over the
+    dwellings and the stats read the same definition, so they give the same numbers."""
+    from django.db.models import Count
+
+    from subscriptions.models import active_on_q
+    from subscriptions.stats import active_counts_on
+
+    day = D(2014, 2, 28)
+    expected = {"Kerourien": 69, "Keredern": 132, "Valy-Hir": 9}
+    by_queryset = {
+        name: Subscription.objects.active_on(day).filter(dwelling__neighbourhood__name=name).count()
+        for name in expected
+    }
+    assert by_queryset == expected
+    by_aggregate = dict(
+        Neighbourhood.objects.filter(name__in=expected)
+        .annotate(
+            n=Count(
+                "dwellings__subscriptions", filter=active_on_q(day, "dwellings__subscriptions__")
+            )
+        )
+        .values_list("name", "n")
+    )
+    assert by_aggregate == expected
+    nbhs = list(Neighbourhood.objects.filter(name__in=expected))
+    counts = active_counts_on(nbhs, [day, D(2014, 2, 14)])
+    assert {n.name: counts[(n.pk, 0)] for n in nbhs} == expected
+    assert {n.name: counts.get((n.pk, 1), 0) for n in nbhs} == {**expected, "Valy-Hir": 0}
+    assert Subscription.objects.active_on(day).count() == 69 + 132 + 9
+
+
+def test_billed_per_subscriber_of_demo_months(loaded):
+    """Every dwelling pays its €1 (no adjustment in the demo): in January and February 2014
+    Kerourien bills 596 € for 69 subscribers (8,64 € each, 8,6377 rounded half up) and Keredern
+    1 052 € for 132 (7,97 €); Valy-Hir, launched on 1 February, bills nothing in January and
+    395 € for its 9 subscribers in February (43,89 €). The month's page reads the same."""
+    from subscriptions.stats import billed_per_subscriber, month_figures, month_summary
+
+    names = ["Kerourien", "Keredern", "Valy-Hir"]
+    nbhs = sorted(Neighbourhood.objects.filter(name__in=names), key=lambda n: names.index(n.name))
+    rows = billed_per_subscriber(nbhs, D(2014, 1, 1), D(2014, 2, 28))
+    got = [(f.neighbourhood.name, f.month, f.billed, f.subscribers, f.per_subscriber) for f in rows]
+    assert got == [
+        ("Kerourien", D(2014, 1, 1), Decimal("596.00"), 69, Decimal("8.64")),
+        ("Kerourien", D(2014, 2, 1), Decimal("596.00"), 69, Decimal("8.64")),
+        ("Keredern", D(2014, 1, 1), Decimal("1052.00"), 132, Decimal("7.97")),
+        ("Keredern", D(2014, 2, 1), Decimal("1052.00"), 132, Decimal("7.97")),
+        ("Valy-Hir", D(2014, 1, 1), Decimal("0.00"), 0, None),
+        ("Valy-Hir", D(2014, 2, 1), Decimal("395.00"), 9, Decimal("43.89")),
+    ]
+    february = month_figures(D(2014, 2, 1), month_summary(D(2014, 2, 1), nbhs))
+    assert {(f.neighbourhood.name, f.billed, f.per_subscriber) for f in february} == {
+        ("Kerourien", Decimal("596.00"), Decimal("8.64")),
+        ("Keredern", Decimal("1052.00"), Decimal("7.97")),
+        ("Valy-Hir", Decimal("395.00"), Decimal("43.89")),
+    }

@@ -5,6 +5,7 @@ from types import SimpleNamespace
 
 from brest_internet.jobs.models import Job
 from brest_internet.programme import demo
+from neighborhoods.models import User
 from subscriptions.models import Charge
 from subscriptions.services import charges_generate
 
@@ -13,7 +14,7 @@ def test_the_demo_runs_the_last_month_again_as_a_job_that_adds_nothing(
     settings, running, tariff, coordinator, job_queue
 ):
     settings.JOBS_INLINE = True  # as on a laptop (make run): the job runs at once
-    charges_generate(month=datetime.date(2013, 2, 1), by=None)
+    charges_generate(month=datetime.date(2013, 2, 1), by=User.objects.system())
     billed = Charge.objects.count()
     messages = []
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from neighborhoods.models import Neighbourhood
+from neighborhoods.models import Neighbourhood, User
 from subscriptions.models import Adjustment, LandlordMonth
 from subscriptions.services import adjustment_create, charges_generate
 from tests import factories as f
@@ -31,7 +31,7 @@ def billed(running, tariff):
     Neighbourhood.objects.filter(pk=running.other_nbh.pk).update(
         stage=Neighbourhood.Stage.RUNNING, launched_on=datetime.date(2012, 4, 1)
     )
-    charges_generate(month=MONTH, by=None)
+    charges_generate(month=MONTH, by=User.objects.system())
     return running
 
 
@@ -138,7 +138,7 @@ def test_a_month_not_billed_for_the_landlord_has_nothing_to_confirm(
     Neighbourhood.objects.filter(pk=running.other_nbh.pk).update(
         stage=Neighbourhood.Stage.RUNNING, launched_on=datetime.date(2012, 4, 1)
     )
-    charges_generate(month=MONTH, by=None)
+    charges_generate(month=MONTH, by=User.objects.system())
     assert client_for(landlord_user).get(CONFIRM).status_code == 404
 
 
@@ -156,7 +156,7 @@ def test_the_confirmation_page_makes_as_many_queries_with_more_lines(
             launched_on=datetime.date(2012, 4, 1),
         )
         f.DwellingFactory.create_batch(5, neighbourhood=nbh)
-    charges_generate(month=MONTH, by=None)
+    charges_generate(month=MONTH, by=User.objects.system())
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(CONFIRM)
     assert response.context["totals"]["lines"] == 3 + 15

@@ -3,11 +3,9 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from tests.migrations import create_neighbourhood, migrate
+from tests.migrations import create_neighbourhood, migrate, migrate_to_latest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -78,8 +76,7 @@ def test_each_landlord_of_an_exported_month_gets_it_locked_and_back():
         assert ChargeMonth.objects.get(month=datetime.date(2013, 3, 1)).status == "open"
         assert not apps.get_model("subscriptions", "LandlordMonth").objects.exists()
     finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
+        migrate_to_latest()
 
 
 def test_month_totals_are_filled_from_the_lines_billed_before():
@@ -130,8 +127,7 @@ def test_month_totals_are_filled_from_the_lines_billed_before():
         apps = migrate(before)
         assert not apps.get_model("subscriptions", "MonthTotal").objects.exists()
     finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
+        migrate_to_latest()
 
 
 def test_an_adjustment_out_of_the_new_bounds_stops_the_migration_with_its_id():
@@ -167,5 +163,114 @@ def test_an_adjustment_out_of_the_new_bounds_stops_the_migration_with_its_id():
         apps.get_model("subscriptions", "Adjustment").objects.all().delete()
         migrate(after)
     finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
+        migrate_to_latest()
+
+
+def test_cancelled_subscriptions_get_who_and_when_from_their_history_or_their_day():
+    before = [("subscriptions", "0012_bound_offer_speed")]
+    after = [("subscriptions", "0015_subscription_cancellation_checks")]
+    recorded_at = timezone.now() - datetime.timedelta(days=3)
+    try:
+        apps = migrate(before)
+        Organisation = apps.get_model("neighborhoods", "Organisation")
+        Dwelling = apps.get_model("neighborhoods", "Dwelling")
+        Household = apps.get_model("neighborhoods", "Household")
+        User = apps.get_model("neighborhoods", "User")
+        Subscription = apps.get_model("subscriptions", "Subscription")
+        History = apps.get_model("subscriptions", "HistoricalSubscription")
+        nbh = create_neighbourhood(
+            apps,
+            name="Q",
+            slug="q",
+            landlord=Organisation.objects.create(name="Bmh", kind="landlord"),
+        )
+        clerk = User.objects.create(username="guichet")
+
+        def subscription(i, **fields):
+            return Subscription.objects.create(
+                dwelling=Dwelling.objects.create(neighbourhood=nbh, reference=f"R{i}", address="r"),
+                household=Household.objects.create(name=f"Foyer {i}"),
+                channel="centre",
+                requested_on=datetime.date(2013, 1, 10),
+                **fields,
+            )
+
+        cancelled = {"status": "cancelled", "cancel_reason": "Déménagement"}
+        with_history = subscription(1, cancelled_on=datetime.date(2013, 2, 1), **cancelled)
+        for at, status, user in [
+            (recorded_at - datetime.timedelta(days=20), "requested", None),
+            (recorded_at, "cancelled", clerk),
+            (recorded_at + datetime.timedelta(days=1), "cancelled", None),  # a later edit
+        ]:
+            History.objects.create(
+                id=with_history.pk,
+                dwelling_id=with_history.dwelling_id,
+                household_id=with_history.household_id,
+                channel="centre",
+                requested_on=with_history.requested_on,
+                created_at=with_history.created_at,
+                status=status,
+                cancelled_on=with_history.cancelled_on if status == "cancelled" else None,
+                cancel_reason="Déménagement" if status == "cancelled" else "",
+                history_date=at,
+                history_type="~",
+                history_user=user,
+            )
+        without_history = subscription(2, cancelled_on=datetime.date(2013, 3, 4), **cancelled)
+        open_one = subscription(3)
+
+        apps = migrate(after)
+        Subscription = apps.get_model("subscriptions", "Subscription")
+        History = apps.get_model("subscriptions", "HistoricalSubscription")
+        row = Subscription.objects.get(pk=with_history.pk)
+        assert (row.cancelled_at, row.cancelled_by_id, row.cancel_reason) == (
+            recorded_at,
+            clerk.pk,
+            "Déménagement",
+        )
+        assert [(h.status, h.cancelled_at) for h in History.objects.order_by("history_date")] == [
+            ("requested", None),
+            ("cancelled", recorded_at),
+            ("cancelled", recorded_at),
+        ]
+        row = Subscription.objects.get(pk=without_history.pk)
+        assert timezone.localtime(row.cancelled_at) == timezone.make_aware(
+            datetime.datetime(2013, 3, 4)
+        )
+        assert row.cancelled_by_id is None
+        row = Subscription.objects.get(pk=open_one.pk)
+        assert (row.cancelled_at, row.cancelled_by_id) == (None, None)
+        # Back: the columns go, the subscriptions stay as they were.
+        apps = migrate(before)
+        assert apps.get_model("subscriptions", "Subscription").objects.count() == 3
+    finally:
+        migrate_to_latest()
+
+
+def test_an_open_subscription_with_a_reason_stops_the_migration_with_its_id():
+    before = [("subscriptions", "0012_bound_offer_speed")]
+    try:
+        apps = migrate(before)
+        Organisation = apps.get_model("neighborhoods", "Organisation")
+        nbh = create_neighbourhood(
+            apps,
+            name="Q",
+            slug="q",
+            landlord=Organisation.objects.create(name="B", kind="landlord"),
+        )
+        odd = apps.get_model("subscriptions", "Subscription").objects.create(
+            dwelling=apps.get_model("neighborhoods", "Dwelling").objects.create(
+                neighbourhood=nbh, reference="R1", address="r"
+            ),
+            household=apps.get_model("neighborhoods", "Household").objects.create(name="F"),
+            channel="centre",
+            requested_on=datetime.date(2013, 1, 10),
+            cancel_reason="Saisi sans résiliation",
+        )
+        with pytest.raises(RuntimeError, match=rf"motif de résiliation : {odd.pk}\."):
+            migrate([("subscriptions", "0013_subscription_cancellation_who_and_when")])
+        assert apps.get_model("subscriptions", "Subscription").objects.get().cancel_reason
+    finally:
+        apps = migrate(before)
+        apps.get_model("subscriptions", "Subscription").objects.all().delete()
+        migrate_to_latest()

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from neighborhoods.models import Occupancy
+from neighborhoods.models import Occupancy, User
 from neighborhoods.moves import MoveError, household_move_out
 from subscriptions.models import Subscription
 from subscriptions.services import subscription_activate, subscription_request
@@ -19,11 +19,14 @@ def subscribed(running, landlord_user):
         dwelling=running.dwelling,
         household=running.household,
         channel="phone",
-        by=None,
+        by=User.objects.system(),
         requested_on=D(2013, 2, 1),
     )
     subscription_activate(
-        subscription=sub, by=None, activated_on=D(2013, 3, 1), modem_serial="NS-0001"
+        subscription=sub,
+        by=User.objects.system(),
+        activated_on=D(2013, 3, 1),
+        modem_serial="NS-0001",
     )
     return running
 
@@ -44,7 +47,10 @@ def test_a_move_out_cancels_the_households_subscription_on_that_day(subscribed, 
 
 def test_a_subscription_still_requested_is_cancelled_too(running, landlord_user):
     subscription_request(
-        dwelling=running.dwelling, household=running.household, channel="phone", by=None
+        dwelling=running.dwelling,
+        household=running.household,
+        channel="phone",
+        by=User.objects.system(),
     )
     household_move_out(
         occupancy=occupancy_of(running), moved_out=datetime.date.today(), by=landlord_user
@@ -57,7 +63,11 @@ def test_other_households_keep_their_subscription(subscribed, landlord_user):
     neighbour = subscribed.dwellings[1]
     f.OccupancyFactory(household=other, dwelling=neighbour)
     theirs = subscription_request(
-        dwelling=neighbour, household=other, channel="phone", by=None, requested_on=D(2013, 2, 1)
+        dwelling=neighbour,
+        household=other,
+        channel="phone",
+        by=User.objects.system(),
+        requested_on=D(2013, 2, 1),
     )
     household_move_out(
         occupancy=occupancy_of(subscribed), moved_out=D(2014, 1, 15), by=landlord_user

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from neighborhoods.models import Dwelling, Household, Neighbourhood
+from neighborhoods.models import Dwelling, Household, Neighbourhood, User
 from subscriptions.models import Subscription
 from subscriptions.services import charges_generate
 
@@ -58,7 +58,7 @@ def test_operator_file_shows_a_formula_typed_in_a_name_as_text(hostile, landlord
 def test_charges_export_neutralises_names_and_keeps_a_credit_a_number(
     hostile, tariff, landlord_user, client_for
 ):
-    charges_generate(month="2013-02", by=None)
+    charges_generate(month="2013-02", by=User.objects.system())
     client = client_for(landlord_user)
     response = client.post(
         reverse("subscriptions:adjustment_create", args=["2013-02"]),

@@ -14,7 +14,7 @@ import pytest
 from django.db import IntegrityError
 from django.urls import reverse
 
-from neighborhoods.models import Dwelling, Household, Neighbourhood
+from neighborhoods.models import Dwelling, Household, Neighbourhood, User
 from subscriptions import stats
 from subscriptions.models import (
     Adjustment,
@@ -48,7 +48,7 @@ def billed(running, tariff):
     Neighbourhood.objects.filter(pk=running.other_nbh.pk).update(
         stage=Neighbourhood.Stage.RUNNING, launched_on=datetime.date(2012, 4, 1)
     )
-    charges_generate(month=MONTH, by=None)
+    charges_generate(month=MONTH, by=User.objects.system())
     return running
 
 
@@ -68,7 +68,7 @@ def adjust(world, reason, amount="0.50", kind=Adjustment.Kind.CREDIT, dwelling=N
         kind=kind,
         amount=amount,
         reason=reason,
-        by=None,
+        by=User.objects.system(),
     )
 
 
@@ -173,13 +173,17 @@ def test_an_open_month_has_no_batch_of_adjustments(billed, landlord_user, client
 
 def test_an_adjustment_is_carried_by_one_file_only(billed):
     adjust(billed, "Avant l'export")
-    stored = charge_month_export(month=MONTH, landlord=billed.nbh.landlord, by=None)
+    stored = charge_month_export(
+        month=MONTH, landlord=billed.nbh.landlord, by=User.objects.system()
+    )
     with pytest.raises(IntegrityError):
         ExportedAdjustment.objects.create(export=stored, adjustment=Adjustment.objects.get())
 
 
 def test_a_month_has_one_file_per_lot_number(billed):
-    stored = charge_month_export(month=MONTH, landlord=billed.nbh.landlord, by=None)
+    stored = charge_month_export(
+        month=MONTH, landlord=billed.nbh.landlord, by=User.objects.system()
+    )
     with pytest.raises(IntegrityError):
         ChargeExport.objects.create(
             landlord_month=stored.landlord_month,
@@ -194,7 +198,9 @@ def test_a_month_has_one_file_per_lot_number(billed):
 
 
 def test_the_first_lot_is_the_month_and_the_others_adjustments(billed):
-    stored = charge_month_export(month=MONTH, landlord=billed.nbh.landlord, by=None)
+    stored = charge_month_export(
+        month=MONTH, landlord=billed.nbh.landlord, by=User.objects.system()
+    )
     with pytest.raises(IntegrityError):
         ChargeExport.objects.create(
             landlord_month=stored.landlord_month,
@@ -253,7 +259,7 @@ def test_every_total_shown_agrees_with_the_exported_lines_to_the_cent(
         launched_on=datetime.date(2012, 4, 1),
     )
     f.DwellingFactory.create_batch(2, neighbourhood=second)
-    charges_generate(month=MONTH, by=None)
+    charges_generate(month=MONTH, by=User.objects.system())
     adjust(billed, "Logement muré", amount="0.35")
     adjust(billed, "Oubli", kind=Adjustment.Kind.DEBIT, amount="1.20")
     client = client_for(landlord_user)
@@ -346,7 +352,10 @@ def test_a_sent_batch_is_the_same_file_whatever_changes_afterwards(
     Household.objects.filter(pk=running.household.pk).update(name="Famille Renommée", phone="06")
     Dwelling.objects.filter(pk=running.dwelling.pk).update(address="1 rue Nouvelle")
     subscription_cancel(
-        subscription=requests[1], by=None, cancelled_on=datetime.date(2013, 2, 1), reason="Parti"
+        subscription=requests[1],
+        by=User.objects.system(),
+        cancelled_on=datetime.date(2013, 2, 1),
+        reason="Parti",
     )
     assert body(client.get(url)) == sent
     # A request already sent is in no later batch.

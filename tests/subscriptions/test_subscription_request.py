@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.db import IntegrityError
 
-from neighborhoods.models import Meeting, Neighbourhood
+from neighborhoods.models import Meeting, Neighbourhood, User
 from subscriptions.models import Subscription
 from subscriptions.services import SubscriptionError, subscription_request
 from tests import factories as f
@@ -48,14 +48,20 @@ def test_database_refuses_a_second_open_subscription(running):
 def test_dwelling_outside_a_running_neighbourhood_is_refused(world):
     with pytest.raises(SubscriptionError, match="n'a pas \\(ou plus\\) l'offre"):
         subscription_request(
-            dwelling=world.dwelling, household=world.household, channel="phone", by=None
+            dwelling=world.dwelling,
+            household=world.household,
+            channel="phone",
+            by=User.objects.system(),
         )
 
 
 def test_launching_neighbourhood_accepts_requests(world):
     Neighbourhood.objects.filter(pk=world.nbh.pk).update(stage=Neighbourhood.Stage.LAUNCH)
     sub = subscription_request(
-        dwelling=world.dwelling, household=world.household, channel="centre", by=None
+        dwelling=world.dwelling,
+        household=world.household,
+        channel="centre",
+        by=User.objects.system(),
     )
     assert sub.pk
 
@@ -63,7 +69,10 @@ def test_launching_neighbourhood_accepts_requests(world):
 def test_household_must_live_in_the_dwelling(running):
     with pytest.raises(SubscriptionError, match="n'occupe pas"):
         subscription_request(
-            dwelling=running.dwellings[1], household=running.household, channel="phone", by=None
+            dwelling=running.dwellings[1],
+            household=running.household,
+            channel="phone",
+            by=User.objects.system(),
         )
 
 
@@ -86,13 +95,17 @@ def test_half_day_of_another_neighbourhood_or_kind_is_refused(running):
                 dwelling=running.dwelling,
                 household=running.household,
                 channel="half_day",
-                by=None,
+                by=User.objects.system(),
                 half_day=meeting,
             )
 
 
 def test_unknown_channel_and_future_date_are_refused(running):
-    kwargs = {"dwelling": running.dwelling, "household": running.household, "by": None}
+    kwargs = {
+        "dwelling": running.dwelling,
+        "household": running.household,
+        "by": User.objects.system(),
+    }
     with pytest.raises(SubscriptionError, match="Canal"):
         subscription_request(channel="mail", **kwargs)
     with pytest.raises(SubscriptionError, match="futur"):
@@ -103,7 +116,11 @@ def test_unknown_channel_and_future_date_are_refused(running):
 
 
 def test_error_message_is_french_text(running):
-    kwargs = {"dwelling": running.dwelling, "household": running.household, "by": None}
+    kwargs = {
+        "dwelling": running.dwelling,
+        "household": running.household,
+        "by": User.objects.system(),
+    }
     subscription_request(channel="phone", **kwargs)
     with pytest.raises(SubscriptionError) as info:
         subscription_request(channel="phone", **kwargs)

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from neighborhoods.models import User
 from subscriptions import services
 from subscriptions.models import Charge, Tariff
 from subscriptions.services import charges_generate
@@ -81,7 +82,7 @@ def test_a_tariff_already_planned_is_not_overlapped(client_for, coordinator, tar
 def test_a_month_already_billed_keeps_its_tariff(
     client_for, coordinator, running, tariff, settings
 ):
-    charges_generate(month="2013-02", by=None)
+    charges_generate(month="2013-02", by=User.objects.system())
     billed = list(Charge.objects.values_list("pk", "amount", "tariff_id"))
     settings.DEMO_TODAY = D(2013, 1, 20)  # the clock before the month that was billed
     response = _schedule(client_for(coordinator), tariff.offer, "3", "2013-02-01")
@@ -113,7 +114,7 @@ def test_the_offer_page_keeps_its_queries_constant(
     with django_assert_max_num_queries(30) as few:
         client.get(URL)
     for month in ("2012-10", "2012-11", "2012-12"):
-        charges_generate(month=month, by=None)
+        charges_generate(month=month, by=User.objects.system())
     services.tariff_schedule(
         by=coordinator, offer=tariff.offer, amount=Decimal("1.1"), starts_on=D(2013, 2, 1)
     )

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from neighborhoods.models import Organisation
+from neighborhoods.models import Organisation, User
 from subscriptions.exports import thaw
 from subscriptions.models import LandlordMonth
 from subscriptions.services import (
@@ -80,7 +80,7 @@ class Command(BaseCommand):
         try:
             month = parse_month(month)
             landlord = self.landlord(month, landlord)
-            stored = export(month=month, landlord=landlord, by=None)
+            stored = export(month=month, landlord=landlord, by=User.objects.system())
         except ChargeError as exc:
             raise CommandError(str(exc)) from exc
         out = sys.stdout.buffer if output == "-" else open(output, "wb")  # noqa: SIM115

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from neighborhoods.models import User
 from subscriptions.exports import money
 from subscriptions.models import Charge
 from subscriptions.services import ChargeError, charges_generate
@@ -20,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, month, **options):
         try:
-            run = charges_generate(month=month, by=None)
+            run = charges_generate(month=month, by=User.objects.system())
         except ChargeError as exc:
             raise CommandError(str(exc)) from exc
         total = Charge.objects.filter(month=run.charge_month.month).count()
