@@ -259,7 +259,7 @@ def forget_current_month() -> datetime.date:
     from brest_internet.bench.measure import _forget_month
 
     month = Plan(1, 0).current_month
-    _forget_month(month)
+    _forget_month(month, vacuum=False)
     return month
 
 
