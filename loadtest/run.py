@@ -1,14 +1,29 @@
-"""`make loadtest`: gunicorn (2 workers, 127.0.0.1 only) on the bench data, driven by Locust.
+"""`make loadtest`: two app servers and two job workers on one PostgreSQL, driven by Locust.
 
-Steps: check the bench data is there, open one session per role,
-resolve the pages of each role (each checked once with Django's test client), start gunicorn on
-a free port of 127.0.0.1, run Locust headless (50 users, 60 s), print the figures, stop
-gunicorn. Exits 1 when a request failed.
+On the bench database (DATABASE_URL=postgres://…, filled by `manage.py bench`; any other data
+is refused, since the test bills every neighbourhood):
+
+1. one logged-in session per role (second factor passed), the pages of each role;
+2. two gunicorn servers (2 processes each) on two free ports of 127.0.0.1 and two
+   Procrastinate workers (`manage.py procrastinate worker`);
+3. Locust, headless, LOADTEST_USERS (50) users spread over both servers for LOADTEST_TIME
+   (60 s): first on a quiet programme, then while the charge run of the current month for the
+   whole programme runs as a background job, queued through the app's job runner
+   (subscriptions.tasks.charges_generate_defer) and picked up by one of the workers;
+4. the figures: errors (target 0), each page's p95 without and during the run, their ratio
+   (target ≤ 2), and when the job ran.
+
+Every process it started is stopped at the end, whatever happens (an error, Ctrl-C, SIGTERM).
+Exits 1 when a request failed or a ratio is beyond its target.
 """
 
+from __future__ import annotations
+
 import csv
+import datetime
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -21,6 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 USERS = int(os.environ.get("LOADTEST_USERS", "50"))
 DURATION = os.environ.get("LOADTEST_TIME", "60s")
+RATIO = 2.0
+SERVERS = 2
+WORKERS = 2
 
 
 def free_port() -> int:
@@ -29,120 +47,254 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def prepare(config_path: Path) -> None:
-    """Sessions and URLs per role, from the bench database (Django loaded in this process)."""
+def django_setup() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "brest_internet.settings")
     import django
 
     django.setup()
+
+
+def prepare(config_path: Path) -> None:
+    """Sessions and URLs per role, from the bench database (Django loaded in this process)."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
-    from django.test import Client
+    from django.db import connection
     from django.test.utils import override_settings
     from django.utils import timezone
 
-    from brest_internet.bench.generate import PREFIX, ROLES
-    from brest_internet.bench.measure import PAGES, _subjects, _url
+    from brest_internet.bench.generate import PREFIX, ROLES, foreign_rows
+    from brest_internet.bench.pages import (
+        HEALTH,
+        PAGES,
+        SETTINGS,
+        logged_in_client,
+        subjects,
+        url_of,
+    )
+    from brest_internet.bench.pages import verify as verify_second_factor
     from brest_internet.middleware import STARTED_KEY
     from neighborhoods.models import User
 
+    if connection.vendor != "postgresql":
+        raise SystemExit("The load test needs PostgreSQL (DATABASE_URL=postgres://…/h_bench).")
+    foreign = foreign_rows()
+    if foreign:
+        raise SystemExit(
+            "This database holds data the benchmark did not write ("
+            + ", ".join(foreign)
+            + "): the load test bills every neighbourhood, run it on the bench database only."
+        )
     users = {u.role: u for u in User.objects.filter(username__startswith=f"{PREFIX}-")}
     if set(users) != set(ROLES):
         raise SystemExit("No bench data in this database: run `make bench` first.")
-    subjects = _subjects()
-    # The first bench neighbourhood is in the scope of every persona; use its objects.
+    found = subjects()
     extra = [
         ("votes (résultats)", [("votes:results", None)]),
         ("ateliers", [("support:session_list", None)]),
         ("foyers", [("support:household_list", None)]),
-        ("conseil juridique", [("support:advice_list", None)]),
         ("accueil", [("home", None)]),
     ]
-    urls = [(label, _url(c, subjects)) for label, c in PAGES + extra]
+    urls = [(label, url_of(c, found)) for label, c in PAGES + extra if label != HEALTH]
     urls = [(label, url) for label, url in urls if url]
     roles = {}
-    static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-    storages = {**settings.STORAGES, "staticfiles": static}
-    with override_settings(
-        ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False, STORAGES=storages
-    ):
+    with override_settings(**SETTINGS):
         for role in ROLES:
             user = users[role]
-            client = Client()
-            client.force_login(user)
-            pages = []
-            for label, url in urls:
-                status = client.get(url).status_code
-                if status == 200:
-                    pages.append((label, url))
+            client = logged_in_client(user)
+            pages = [(label, url) for label, url in urls if client.get(url).status_code == 200]
             session = SessionStore()
             session[SESSION_KEY] = str(user.pk)
             session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
             session[HASH_SESSION_KEY] = user.get_session_auth_hash()
             session[STARTED_KEY] = timezone.now().timestamp()
+            verify_second_factor(session, user)
             session.set_expiry(4 * 3600)
             session.create()
             roles[role] = {"session": session.session_key, "pages": pages}
             print(f"{role}: {len(pages)} pages — " + ", ".join(label for label, _ in pages))
     config = {"cookie_name": settings.SESSION_COOKIE_NAME, "roles": roles}
-    config_path.write_text(json.dumps(config, ensure_ascii=False))
+    config_path.write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")
+
+
+class Processes:
+    """Children started in their own process groups, stopped together (gunicorn's workers too)."""
+
+    def __init__(self):
+        self.started: list[tuple[str, subprocess.Popen]] = []
+
+    def start(self, name: str, command: list[str], env: dict, log: Path) -> subprocess.Popen:
+        out = log.open("w", encoding="utf-8")
+        proc = subprocess.Popen(  # noqa: S603 — our own executables, arguments built here
+            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        self.started.append((name, proc))
+        return proc
+
+    def stop_all(self) -> None:
+        for _name, proc in self.started:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 30
+        for name, proc in self.started:
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                print(f"{name} ne s'arrête pas : SIGKILL")
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        self.started.clear()
 
 
 def wait_up(base: str, proc) -> None:
-    for _ in range(100):
+    for _ in range(300):
         if proc.poll() is not None:
-            raise SystemExit("gunicorn stopped at start-up")
+            raise SystemExit(f"gunicorn on {base} stopped at start-up")
         try:
             with urllib.request.urlopen(base + "/sante/", timeout=2) as r:  # noqa: S310
                 if r.status == 200:
                     return
         except OSError:
             time.sleep(0.2)
-    raise SystemExit("gunicorn did not answer")
+    raise SystemExit(f"gunicorn on {base} did not answer")
 
 
-def figures(stats_csv: Path) -> int:
-    rows = list(csv.DictReader(stats_csv.open(encoding="utf-8")))
-    app = [r for r in rows if r["Name"] not in ("health", "Aggregated")]
-    health = next((r for r in rows if r["Name"] == "health"), None)
-    total = next(r for r in rows if r["Name"] == "Aggregated")
-    requests = sum(int(r["Request Count"]) for r in app)
-    failures = sum(int(r["Failure Count"]) for r in app)
-    rps = sum(float(r["Requests/s"]) for r in app)
-
-    def weighted(col):
-        return sum(float(r[col]) * int(r["Request Count"]) for r in app) / max(requests, 1)
-
-    print()
-    print(f"{'page':<42} {'req':>6} {'err':>4} {'médiane':>8} {'p95':>6}")
-    for r in sorted(app, key=lambda r: r["Name"]):
-        print(
-            f"{r['Name'][:42]:<42} {r['Request Count']:>6} {r['Failure Count']:>4} "
-            f"{r['50%']:>6}ms {r['95%']:>4}ms"
-        )
-    print()
-    print(f"Pages : {requests} requêtes, {rps:.1f} req/s, erreurs {failures}")
-    print(
-        f"  latence médiane (moyenne pondérée des pages) {weighted('50%'):.0f} ms, "
-        f"p95 {weighted('95%'):.0f} ms ; toutes requêtes : médiane {total['50%']} ms, "
-        f"p95 {total['95%']} ms, {float(total['Requests/s']):.1f} req/s"
+def locust(work: Path, hosts: list[str], env: dict, prefix: str) -> Path:
+    subprocess.run(  # noqa: S603
+        [
+            str(BIN / "locust"),
+            "-f",
+            str(ROOT / "loadtest" / "locustfile.py"),
+            "--headless",
+            "-u",
+            str(USERS),
+            "-r",
+            "10",
+            "-t",
+            DURATION,
+            "--host",
+            hosts[0],
+            "--csv",
+            str(work / prefix),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+            "--exit-code-on-error",
+            "0",
+        ],
+        cwd=ROOT,
+        env={**env, "LOADTEST_HOSTS": ",".join(hosts)},
+        check=True,
+        timeout=900,
     )
-    if health:
-        h50, h95 = float(health["50%"]), float(health["95%"])
+    return work / f"{prefix}_stats.csv"
+
+
+def read_stats(path: Path) -> dict[str, dict]:
+    return {r["Name"]: r for r in csv.DictReader(path.open(encoding="utf-8"))}
+
+
+def compare(quiet: dict[str, dict], busy: dict[str, dict], ratio_target: float = RATIO):
+    """Per page: (name, requests, errors, p95 quiet, p95 busy, ratio, ok), and the totals.
+
+    Locust's p95 is in milliseconds; a page not requested in one phase gets no ratio (None).
+    """
+    lines = []
+    errors = 0
+    for name in sorted(set(quiet) | set(busy)):
+        if name == "Aggregated":
+            continue
+        a, b = quiet.get(name), busy.get(name)
+        count = sum(int(r["Request Count"]) for r in (a, b) if r)
+        failed = sum(int(r["Failure Count"]) for r in (a, b) if r)
+        errors += failed
+        before = float(a["95%"]) if a and int(a["Request Count"]) else None
+        during = float(b["95%"]) if b and int(b["Request Count"]) else None
+        ratio = during / before if before and during is not None else None
+        ok = None if ratio is None else ratio <= ratio_target
+        lines.append((name, count, failed, before, during, ratio, ok))
+    return lines, errors
+
+
+def report(lines, errors: int, job: dict, quiet: dict, busy: dict) -> bool:
+    def ms(value):
+        return "—" if value is None else f"{value:.0f}"
+
+    width = max([len(n) for n, *_ in lines] + [20])
+    print()
+    print(
+        f"{'page':<{width}} {'req':>6} {'err':>4} {'p95 sans':>9} {'p95 pendant':>12} "
+        f"{'rapport':>8}"
+    )
+    missed = 0
+    for name, count, failed, before, during, ratio, ok in lines:
+        verdict = "" if ok is None else ("ok" if ok else "MISSED")
+        missed += ok is False
+        shown = "—" if ratio is None else f"{ratio:.2f}"
         print(
-            f"/sante/ : {health['Request Count']} requêtes, erreurs {health['Failure Count']}, "
-            f"médiane {h50:.0f} ms, p95 {h95:.0f} ms"
+            f"{name:<{width}} {count:>6} {failed:>4} {ms(before):>7}ms {ms(during):>10}ms "
+            f"{shown:>8} {verdict}"
         )
-        ratio = float(total["50%"]) / h50 if h50 else float("inf")
-        print(f"Rapport médiane (toutes requêtes) / médiane /sante/ : {ratio:.1f}")
-        failures += int(health["Failure Count"])
-    print(f"Erreurs : {failures} (cible : 0)")
-    return failures
+    for label, stats in (("sans facturation", quiet), ("pendant la facturation", busy)):
+        total = stats.get("Aggregated")
+        if total:
+            print(
+                f"Toutes requêtes, {label} : {total['Request Count']} requêtes, "
+                f"{float(total['Requests/s']):.1f} req/s, médiane {total['50%']} ms, "
+                f"p95 {total['95%']} ms, erreurs {total['Failure Count']}"
+            )
+    a, b = quiet.get("Aggregated"), busy.get("Aggregated")
+    if a and b and float(a["95%"]):
+        print(f"Rapport des p95, toutes requêtes : {float(b['95%']) / float(a['95%']):.2f}")
+    print(job["summary"])
+    print(f"Erreurs : {errors} (cible : 0)")
+    print(f"Pages au-delà de {RATIO:g}× leur p95 sans facturation : {missed} (cible : 0)")
+    return errors == 0 and missed == 0
+
+
+def forget_current_month() -> datetime.date:
+    """Un-bill the current month (bench database only) so that the job has it all to write."""
+    from brest_internet.bench.generate import Plan
+    from brest_internet.bench.measure import _forget_month
+
+    month = Plan(1, 0).current_month
+    _forget_month(month, vacuum=False)
+    return month
+
+
+def queue_charge_run(month) -> int:
+    from brest_internet.bench.measure import coordinator
+    from subscriptions.tasks import charges_generate_defer
+
+    job = charges_generate_defer(month=month, by=coordinator(), landlord=None, inline=False)
+    return job.pk
+
+
+def job_state(job_id: int):
+    from django.db import close_old_connections
+
+    from brest_internet.jobs.models import Job
+
+    close_old_connections()
+    return Job.objects.get(pk=job_id)
+
+
+def wait_job(job_id: int, states: set[str], timeout: float):
+    deadline = time.monotonic() + timeout
+    while True:
+        job = job_state(job_id)
+        if job.state in states or time.monotonic() > deadline:
+            return job
+        time.sleep(1)
 
 
 def main() -> int:
+    django_setup()
+    from django.conf import settings
+
+    from brest_internet.jobs.models import Job
+
     work = Path(tempfile.mkdtemp(prefix="loadtest-"))
     env = {
         **os.environ,
@@ -154,65 +306,70 @@ def main() -> int:
         "SECURE_HSTS_SECONDS": "0",
         "STATIC_ROOT": str(work / "static"),
         "LOADTEST_CONFIG": str(work / "config.json"),
+        # Pages only: static files are not requested, so the plain storage (no manifest, no
+        # collectstatic) is enough; TESTING=1 selects it.
+        "TESTING": "1",
     }
-    os.environ.update({k: env[k] for k in ("STATIC_ROOT", "LOADTEST_CONFIG")})
-    # Pages only: static files are not requested, so the plain storage (no manifest, no
-    # collectstatic) is enough; TESTING=1 selects it.
-    env["TESTING"] = "1"
+    database = settings.DATABASES["default"]["NAME"]
     prepare(work / "config.json")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    gunicorn = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "brest_internet.wsgi",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    processes = Processes()
+
+    def on_signal(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
     try:
-        wait_up(base, gunicorn)
-        print(f"gunicorn (2 workers) sur {base} ; Locust : {USERS} utilisateurs, {DURATION}")
-        subprocess.run(
-            [
-                str(BIN / "locust"),
-                "-f",
-                str(ROOT / "loadtest" / "locustfile.py"),
-                "--headless",
-                "-u",
-                str(USERS),
-                "-r",
-                "10",
-                "-t",
-                DURATION,
-                "--host",
-                base,
-                "--csv",
-                str(work / "stats"),
-                "--only-summary",
-                "--loglevel",
-                "WARNING",
-                "--exit-code-on-error",
-                "0",
-            ],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            timeout=600,
+        hosts = []
+        for i in range(SERVERS):
+            port = free_port()
+            base = f"http://127.0.0.1:{port}"
+            command = [str(BIN / "gunicorn"), "brest_internet.wsgi", "--workers", "2"]
+            command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
+            proc = processes.start(f"gunicorn {i + 1}", command, env, work / f"gunicorn{i + 1}.log")
+            wait_up(base, proc)
+            hosts.append(base)
+        for i in range(WORKERS):
+            command = [sys.executable, str(ROOT / "manage.py"), "procrastinate", "worker"]
+            command += ["--name", f"loadtest-{i + 1}"]
+            processes.start(f"worker {i + 1}", command, env, work / f"worker{i + 1}.log")
+        print(
+            f"{SERVERS} serveurs gunicorn (2 processus chacun) sur {', '.join(hosts)}, "
+            f"{WORKERS} workers Procrastinate, base {database} ; Locust : {USERS} utilisateurs, "
+            f"{DURATION} par phase"
         )
+        print("Phase 1 : sans facturation…", flush=True)
+        quiet = read_stats(locust(work, hosts, env, "quiet"))
+
+        print("Phase 2 : facturation du mois pour tout le programme, en tâche de fond…", flush=True)
+        started = time.monotonic()
+        month = forget_current_month()
+        print(f"  mois {month:%Y-%m} défacturé en {time.monotonic() - started:.0f} s")
+        job_id = queue_charge_run(month)
+        job = wait_job(job_id, {Job.State.RUNNING, Job.State.SUCCEEDED, Job.State.FAILED}, 300)
+        if job.state != Job.State.RUNNING:
+            raise SystemExit(f"The charge run's job is {job.state}, not running: {job.error}")
+        locust_from = time.time()
+        busy = read_stats(locust(work, hosts, env, "busy"))
+        locust_to = time.time()
+        job = wait_job(job_id, {Job.State.SUCCEEDED, Job.State.FAILED}, 1800)
     finally:
-        gunicorn.terminate()
-        try:
-            gunicorn.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            gunicorn.kill()
-    return 1 if figures(work / "stats_stats.csv") else 0
+        processes.stop_all()
+        print(f"Processus arrêtés ; journaux dans {work}")
+    if job.finished_at:
+        ran_to = job.finished_at.timestamp()
+        overlap = max(0.0, min(ran_to, locust_to) - max(job.started_at.timestamp(), locust_from))
+        length = (job.finished_at - job.started_at).total_seconds()
+        summary = (
+            f"Tâche de facturation n° {job.pk} : {job.state}, {job.lines_done:n} lignes en "
+            f"{length:.0f} s, dont {overlap:.0f} s sur les {locust_to - locust_from:.0f} s de "
+            f"Locust ; {job.result or job.error}"
+        )
+    else:
+        summary = f"Tâche de facturation n° {job.pk} : {job.state} (non terminée)"
+    lines, errors = compare(quiet, busy)
+    ok = report(lines, errors, {"summary": summary}, quiet, busy)
+    return 0 if ok and job.state == Job.State.SUCCEEDED else 1
 
 
 if __name__ == "__main__":

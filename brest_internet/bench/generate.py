@@ -109,9 +109,23 @@ def is_empty() -> bool:
     return not (Neighbourhood.objects.exists() or Organisation.objects.exists())
 
 
+def kept_tables() -> set[str]:
+    """What the migrations wrote and the app needs: content types, permissions, the role groups."""
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    models = (ContentType, Permission, Group, Group.permissions.through)
+    return {model._meta.db_table for model in models}
+
+
 def wipe(progress) -> None:
-    """Empty every table of the (bench-only) database: TRUNCATE on PostgreSQL, DELETE on SQLite."""
-    tables = list(connection.introspection.django_table_names(only_existing=True))
+    """Empty every table of the (bench-only) database but `kept_tables` (without the role groups
+    the data migrations made, the admin would refuse the bench's coordinator): TRUNCATE on
+    PostgreSQL, DELETE on SQLite."""
+    kept = kept_tables()
+    tables = [
+        t for t in connection.introspection.django_table_names(only_existing=True) if t not in kept
+    ]
     started = time.monotonic()
     if sql.is_postgres():
         quoted = ", ".join(sql.qn(t) for t in tables)

@@ -1,27 +1,22 @@
 # ruff: noqa: S608 — SQL text is built from the models' _meta identifiers only; values are parameters.
-"""The measurements: charge run vs a bare INSERT … SELECT, re-run, export, pages, import."""
+"""The measurements: charge run vs a bare INSERT … SELECT, re-run, export, import.
+
+The pages are measured in `pages`."""
 
 from __future__ import annotations
 
-import json
-import statistics
 import time
 import tracemalloc
-from pathlib import Path
 
 from django.db import connection, transaction
-from django.test import Client
-from django.test.utils import CaptureQueriesContext, override_settings
-from django.urls import NoReverseMatch, reverse
 
-from neighborhoods.models import Dwelling, Household, Neighbourhood, RegisterImport, User
+from neighborhoods.models import Dwelling, Neighbourhood, RegisterImport, User
 
 from . import sql
 from .generate import PREFIX, Plan, add_months
 from .table import Row
 
 BASELINE = "bench_charge_baseline"
-PAGE_P95_MS = 150.0
 RUN_RATIO = 1.25
 RERUN_RATIO = 0.10
 EXPORT_MB = 50.0
@@ -40,8 +35,11 @@ def coordinator() -> User:
 # 1–2. The charge run --------------------------------------------------------------------------
 
 
-def _forget_month(month) -> None:
-    """Remove an earlier measurement of `month` (bench database only: charges are append-only)."""
+def _forget_month(month, *, vacuum: bool = True) -> None:
+    """Remove an earlier measurement of `month` (bench database only: charges are append-only).
+
+    `vacuum`: then VACUUM ANALYZE the charge table (PostgreSQL), as the timed runs need; the
+    load test skips it (minutes at 25 million rows), its run being measured by the pages."""
     from subscriptions.models import Charge, ChargeMonth, ChargeRun
 
     with transaction.atomic():
@@ -84,7 +82,7 @@ def _forget_month(month) -> None:
             f"DELETE FROM {sql.table(ChargeMonth)} WHERE {sql.col(ChargeMonth, 'month')} >= %s",
             [month],
         )
-    if sql.is_postgres():
+    if vacuum and sql.is_postgres():
         sql.execute(f"VACUUM ANALYZE {sql.table(Charge)}")
 
 
@@ -273,117 +271,6 @@ def export(plan: Plan, progress) -> list[Row]:
             peak < EXPORT_MB,
         ),
     ]
-
-
-# 4. The pages -----------------------------------------------------------------------------------
-
-
-def _subjects():
-    """The objects the pages show: the biggest bench neighbourhood and what hangs off it."""
-    nbh = Neighbourhood.objects.with_dwelling_counts().order_by("-dwelling_count", "pk").first()
-    subjects = {"nbh": nbh, "month": add_months(Plan(1, 0).current_month, -1).strftime("%Y-%m")}
-    try:
-        from votes.models import Vote
-
-        subjects["vote"] = Vote.objects.filter(neighbourhood=nbh).first()
-    except ImportError:
-        pass
-    try:
-        from support.models import WorkshopSession
-
-        subjects["session"] = (
-            WorkshopSession.objects.filter(neighbourhood=nbh).order_by("-pk").first()
-        )
-    except ImportError:
-        pass
-    subjects["household"] = (
-        Household.objects.filter(
-            occupancies__dwelling__neighbourhood=nbh, subscriptions__isnull=False
-        )
-        .order_by("pk")
-        .first()
-    )
-    return subjects
-
-
-def _pk(name):
-    return lambda s: {"pk": s[name].pk} if s.get(name) else None
-
-
-PAGES = [
-    ("tableau de bord", [("dashboard:index", None), ("dashboard:home", None), ("dashboard", None)]),
-    ("quartiers (liste)", [("neighborhoods:list", None)]),
-    ("quartier (page)", [("neighborhoods:detail", lambda s: {"slug": s["nbh"].slug})]),
-    ("résultats d'un vote", [("votes:result", _pk("vote"))]),
-    ("séance d'atelier", [("support:session_detail", _pk("session"))]),
-    ("abonnements", [("subscriptions:list", None)]),
-    ("charges d'un mois", [("subscriptions:charges_month", lambda s: {"month": s["month"]})]),
-    ("historique d'un foyer", [("support:household_detail", _pk("household"))]),
-    ("admin : logements", [("admin:neighborhoods_dwelling_changelist", None)]),
-    ("admin : charges", [("admin:subscriptions_charge_changelist", None)]),
-]
-
-
-def _url(candidates, subjects):
-    for name, kwargs in candidates:
-        args = kwargs(subjects) if kwargs else {}
-        if kwargs and args is None:
-            continue
-        try:
-            return reverse(name, kwargs=args)
-        except NoReverseMatch:
-            continue
-    return None
-
-
-def pages(plan: Plan, progress, *, repeat: int, counts_file: str | None) -> list[Row]:
-    progress(f"Mesure : pages ({repeat} requêtes chacune)…")
-    rows = []
-    subjects = _subjects()
-    known = {}
-    if counts_file and Path(counts_file).exists():
-        known = json.loads(Path(counts_file).read_text())
-    counts = {}
-    settings = {
-        "ALLOWED_HOSTS": ["testserver"],
-        "SECURE_SSL_REDIRECT": False,
-        "STORAGES": {
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        },
-    }
-    with override_settings(**settings):
-        client = Client()
-        client.force_login(coordinator())
-        for label, candidates in PAGES:
-            url = _url(candidates, subjects)
-            if url is None:
-                rows.append(Row("4", label, "n/a", "page absente"))
-                continue
-            response = client.get(url)
-            if response.status_code != 200:
-                rows.append(Row("4", label, f"HTTP {response.status_code}", url, "200", False))
-                continue
-            with CaptureQueriesContext(connection) as queries:
-                client.get(url)
-            n = len(queries)  # now: the next request empties the log
-            times = []
-            for _ in range(repeat):
-                seconds, _response = _timed(lambda url=url: client.get(url))
-                times.append(seconds * 1000)
-            times.sort()
-            median = statistics.median(times)
-            p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-            counts[label] = n
-            detail = f"médiane {median:.0f} ms, {n} requêtes SQL"
-            ok = p95 <= PAGE_P95_MS
-            if label in known and known[label] != n:
-                detail += f" (était {known[label]})"
-                ok = False
-            rows.append(Row("4", label, f"p95 {p95:.0f} ms", detail, f"≤ {PAGE_P95_MS:.0f} ms", ok))
-    if counts_file and not known:
-        Path(counts_file).write_text(json.dumps(counts, indent=1, ensure_ascii=False))
-    return rows
 
 
 # 5. The register import -------------------------------------------------------------------------

@@ -3,16 +3,21 @@
 Timings are never asserted here; the benchmark's targets are checked by `make bench`.
 """
 
+import sqlite3
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from brest_internet.bench import baseline, pages
 from brest_internet.bench.generate import Plan
+from brest_internet.bench.pages import HEALTH, PageTiming
 from neighborhoods.models import Dwelling, Neighbourhood
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the pages need the role groups the data migrations made, which the
+# flush after another transactional test removes.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def run_bench(**options):
@@ -23,8 +28,14 @@ def run_bench(**options):
 
 def test_bench_builds_the_programme_and_prints_its_table(tmp_path):
     counts = tmp_path / "counts.json"
+    small = tmp_path / "small.sqlite3"
     options = {"dwellings": 900, "months": 2, "repeat": 2, "import_rows": 40}
-    output = run_bench(counts=str(counts), **options)
+    output = run_bench(
+        counts=str(counts),
+        baseline_dwellings=300,
+        baseline_database=f"sqlite:///{small}",
+        **options,
+    )
 
     assert Dwelling.objects.count() == 900
     assert Neighbourhood.objects.filter(slug__startswith="bench-").exists()
@@ -37,9 +48,23 @@ def test_bench_builds_the_programme_and_prints_its_table(tmp_path):
         assert section in output
     assert "import du registre (40 lignes)" in output
     assert counts.exists()
+    # The reference programme was built in its own database and its pages measured in this
+    # run: every page but /sante/ has its two ratios, with a figure and a verdict.
+    with sqlite3.connect(small) as db:
+        assert db.execute("SELECT count(*) FROM neighborhoods_dwelling").fetchone() == (300,)
+    assert "    [300] " in output  # the reference run's own lines, indented
+    lines = [line for line in output.splitlines() if not line.startswith("    [300] ")]
+    by_size = [line for line in lines if "÷ p95 à 300 logements" in line]
+    by_health = [line for line in lines if "÷ p95 de /sante/" in line]
+    assert len(by_size) == len(pages.PAGES)  # /sante/'s own, for information
+    assert len(by_health) == len(pages.PAGES) - 1
+    for line in by_size[1:] + by_health:
+        assert "n/a" not in line
+        assert line.rstrip().endswith(("ok", "MISSED"))
+    assert Dwelling.objects.count() == 900  # the reference never wrote here
 
     # A second run reuses the data, measures again and compares the query counts.
-    again = run_bench(counts=str(counts), **options)
+    again = run_bench(counts=str(counts), baseline_dwellings=0, **options)
     assert "réutilisées" in again
     assert "était" not in again  # the same number of queries per page
     assert Dwelling.objects.count() == 900
@@ -64,3 +89,107 @@ def test_estimated_count_paginator_counts_small_tables_exactly():
     f.NeighbourhoodFactory.create_batch(3)
     assert EstimatedCountPaginator(Neighbourhood.objects.order_by("pk"), 2).count == 3
     assert EstimatedCountPaginator(Neighbourhood.objects.filter(pk__lt=0), 2).count == 0
+
+
+def timing(label, p95_ms, queries=5):
+    return PageTiming(label, f"/{label}/", 200, p95_ms, p95_ms, queries)
+
+
+def row(rows, page, what):
+    """The row `what` ("" for the page's own) under page `page`."""
+    start = next(i for i, r in enumerate(rows) if r.what == page)
+    if not what:
+        return rows[start]
+    return next(r for r in rows[start + 1 :] if r.what.strip().startswith(what))
+
+
+def test_page_ratios_to_the_reference_size_and_to_the_health_check():
+    measured = [timing(HEALTH, 4.0), timing("tableau de bord", 90.0), timing("charges", 60.0)]
+    measured.append(timing("admin : charges", 30.0))
+    reference = {t.label: t for t in [timing(HEALTH, 2.0), timing("tableau de bord", 30.0)]}
+    reference["charges"] = timing("charges", 50.0)
+    rows = pages.rows(measured, baseline=reference, baseline_dwellings=10_000)
+
+    dashboard = row(rows, "tableau de bord", "÷ p95 à")
+    assert (dashboard.value, dashboard.ok) == ("3.00", False)  # 90 / 30 > 1.5
+    assert "90 ms / 30 ms" in dashboard.detail
+    assert "10 000 logements" in dashboard.what
+    assert row(rows, "tableau de bord", "÷ p95 de /sante/").value == "22.5"  # 90 / 4
+    assert row(rows, "tableau de bord", "÷ p95 de /sante/").ok is False
+    assert row(rows, "tableau de bord", "").ok is True  # 90 ms ≤ 150 ms
+    charges = row(rows, "charges", "÷ p95 à")
+    assert (charges.value, charges.ok) == ("1.20", True)
+    assert row(rows, "charges", "÷ p95 de /sante/").ok is False  # 15 > 10
+    # Not measured at the reference size: shown, without a verdict.
+    absent = row(rows, "admin : charges", "÷ p95 à")
+    assert (absent.value, absent.ok) == ("n/a", None)
+    assert row(rows, "admin : charges", "÷ p95 de /sante/").value == "7.5"
+    assert row(rows, "admin : charges", "÷ p95 de /sante/").ok is True
+    # /sante/ is not divided by itself; its growth is shown for information only.
+    health = rows[: rows.index(row(rows, "tableau de bord", ""))]
+    assert [r.ok for r in health] == [True, None]
+    assert health[1].value == "2.00"
+
+
+def test_page_rows_without_a_reference_or_with_a_changed_query_count():
+    measured = [timing(HEALTH, 2.0), timing("abonnements", 10.0, queries=9)]
+    rows = pages.rows(
+        measured, baseline=None, baseline_dwellings=10_000, known_counts={"abonnements": 8}
+    )
+    own = row(rows, "abonnements", "")
+    assert own.ok is False
+    assert "(était 8)" in own.detail
+    assert row(rows, "abonnements", "÷ p95 à").value == "n/a"
+    assert row(rows, "abonnements", "÷ p95 à").ok is None
+    assert row(rows, "abonnements", "÷ p95 de /sante/").ok is True
+    # The reference's own run (--baseline-dwellings 0) prints no ratio to itself.
+    alone = pages.rows(measured, baseline=None, baseline_dwellings=0)
+    assert not [r for r in alone if "÷ p95 à" in r.what]
+
+
+def test_p95_is_the_nearest_rank():
+    assert pages.p95([float(n) for n in range(1, 21)]) == 19.0
+    assert pages.p95([5.0]) == 5.0
+    assert pages.p95([3.0, 1.0, 2.0]) == 3.0
+
+
+@pytest.mark.parametrize("page_ms, exits", [(1.0, False), (50.0, True)])
+def test_check_exits_1_when_a_page_is_beyond_ten_times_the_health_check(
+    monkeypatch, page_ms, exits
+):
+    # The clock is the only thing replaced: every page is really requested (and must answer
+    # 200), /sante/ "takes" 1 ms and every other page `page_ms`.
+    monkeypatch.setattr(
+        pages, "time_request", lambda client, url: 1.0 if url == "/sante/" else page_ms
+    )
+    options = {"dwellings": 600, "months": 1, "repeat": 2, "pages_only": True}
+    options["baseline_dwellings"] = 0
+    if exits:
+        with pytest.raises(SystemExit) as exited:
+            run_bench(check=True, **options)
+        assert exited.value.code == 1
+        output = run_bench(**options)  # without --check: the same table, no exit
+        assert "MISSED" in output
+        assert f"Cibles manquées : {len(pages.PAGES) - 1}." in output
+    else:
+        output = run_bench(check=True, **options)
+        assert "MISSED" not in output, output
+        assert "Cibles manquées" not in output
+
+
+def test_reference_database_is_the_measured_ones_sibling():
+    postgres = {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": "h_bench",
+        "USER": "postgres",
+        "PASSWORD": "",
+        "HOST": "127.0.0.1",
+        "PORT": 5432,
+    }
+    assert baseline.derive_url(postgres) == "postgres://postgres@127.0.0.1:5432/h_bench_small"
+    secret = {**postgres, "PASSWORD": "a/b"}
+    assert baseline.derive_url(secret) == "postgres://postgres:a%2Fb@127.0.0.1:5432/h_bench_small"
+    sqlite = {"ENGINE": "django.db.backends.sqlite3", "NAME": "/tmp/bench.sqlite3"}
+    assert baseline.derive_url(sqlite) == "sqlite:////tmp/bench_small.sqlite3"
+    memory = {"ENGINE": "django.db.backends.sqlite3", "NAME": "file:memorydb_default?mode=memory"}
+    assert baseline.derive_url(memory) is None
