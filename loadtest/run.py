@@ -74,7 +74,7 @@ def prepare(config_path: Path) -> None:
         url_of,
     )
     from brest_internet.bench.pages import verify as verify_second_factor
-    from brest_internet.middleware import STARTED_KEY
+    from brest_internet.common.sessions import STARTED_KEY
     from neighborhoods.models import User
 
     if connection.vendor != "postgresql":
