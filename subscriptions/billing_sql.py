@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db import connection
 
+from brest_internet.common.sql import col, qn, table
 from neighborhoods.models import Dwelling, Occupancy
 
 from .models import Charge, MonthTotal, Payer
@@ -28,18 +29,6 @@ CHARGE_FIELDS = (
     "run",
     "created_at",
 )
-
-
-def qn(name: str) -> str:
-    return connection.ops.quote_name(name)
-
-
-def col(model, field: str) -> str:
-    return qn(model._meta.get_field(field).column)
-
-
-def table(model) -> str:
-    return qn(model._meta.db_table)
 
 
 def _subquery(queryset) -> tuple[str, tuple]:

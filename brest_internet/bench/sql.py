@@ -6,21 +6,7 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import NOT_PROVIDED
 
-
-def qn(name: str) -> str:
-    return connection.ops.quote_name(name)
-
-
-def table(model) -> str:
-    return qn(model._meta.db_table)
-
-
-def col(model, field: str) -> str:
-    return qn(model._meta.get_field(field).column)
-
-
-def is_postgres() -> bool:
-    return connection.vendor == "postgresql"
+from brest_internet.common.sql import col, is_postgres, qn, table  # noqa: F401 (the bench's names)
 
 
 def series_cte(name: str = "s") -> str:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from brest_internet.common import clock, formats
+from brest_internet.common import sql as sql_names
 from neighborhoods.models import Dwelling, Occupancy, User
 
 from ..models import RollEntry, Vote
@@ -23,6 +24,8 @@ from .base import (
     _lock,
     _refusal,
 )
+
+ROLL_COLUMNS = ("vote", "dwelling", "reference", "address")
 
 
 def _check_editable(vote: Vote) -> None:
@@ -153,12 +156,8 @@ def _insert_roll(vote: Vote) -> None:
         .values_list(Value(vote.pk, output_field=BigIntegerField()), "pk", "reference", "address")
     )
     select_sql, params = select.query.sql_with_params()
-    qn = connection.ops.quote_name
-    columns = ", ".join(
-        qn(RollEntry._meta.get_field(name).column)
-        for name in ("vote", "dwelling", "reference", "address")
-    )
+    columns = ", ".join(sql_names.col(RollEntry, name) for name in ROLL_COLUMNS)
     # Only identifiers from the models' metadata and the ORM's own SELECT are formatted in.
-    sql = f"INSERT INTO {qn(RollEntry._meta.db_table)} ({columns}) {select_sql}"  # noqa: S608
+    sql = f"INSERT INTO {sql_names.table(RollEntry)} ({columns}) {select_sql}"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
