@@ -16,9 +16,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from brest_internet.common import clock
+from brest_internet.common import clock, formats
 from brest_internet.common.errors import Refusal
 
+from . import rules
 from .models import DateCorrection, Meeting, Neighbourhood, StageChange, User
 
 Stage = Neighbourhood.Stage
@@ -72,6 +73,12 @@ def _today():
     return clock.today()
 
 
+def _check_may(by: User, refusal) -> None:
+    """Refuse `by` unless the rule lets it move the pipeline (the coordination, the system)."""
+    if not rules.can_manage_pipeline(by):
+        raise TransitionError(refusal)
+
+
 def _lock(
     neighbourhood: Neighbourhood, expected_stage: str | None, to_stage: str | None = None
 ) -> Neighbourhood:
@@ -98,7 +105,7 @@ def _record(
     nbh: Neighbourhood,
     *,
     to_stage: str,
-    by: User | None,
+    by: User,
     on: datetime.date,
     note: str,
     fields: tuple[str, ...] = (),
@@ -116,8 +123,7 @@ def _record(
     )
 
 
-def _d(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
+_d = formats.day
 
 
 def _not_in_future(on: datetime.date) -> None:
@@ -142,7 +148,7 @@ def _check_date(on: datetime.date, nbh: Neighbourhood) -> None:
     if last and on < last:
         raise TransitionError(
             _("La date (%(on)s) précède la dernière étape du quartier (%(last)s).")
-            % {"on": on.strftime("%d/%m/%Y"), "last": last.strftime("%d/%m/%Y")}
+            % {"on": _d(on), "last": _d(last)}
         )
 
 
@@ -175,12 +181,13 @@ def advance(
     neighbourhood: Neighbourhood,
     *,
     to_stage: str,
-    by: User | None,
+    by: User,
     on: datetime.date | None = None,
     note: str = "",
     expected_stage: str | None = None,
 ) -> Neighbourhood:
     """Take one forward step of the pipeline (see FORWARD); refuse it when a precondition fails."""
+    _check_may(by, _("Seule la coordination fait avancer le processus."))
     on = on or _today()
     with transaction.atomic():
         nbh = _lock(neighbourhood, expected_stage, to_stage)
@@ -211,7 +218,7 @@ def record_vote_outcome(
     neighbourhood: Neighbourhood,
     *,
     vote,
-    by: User | None,
+    by: User,
     on: datetime.date | None = None,
 ) -> Neighbourhood:
     """Move the pipeline after a certified vote: adopted → launch, rejected → stop.
@@ -244,7 +251,7 @@ def stop(
     neighbourhood: Neighbourhood,
     *,
     to_stage: str,
-    by: User | None,
+    by: User,
     reason: str,
     on: datetime.date | None = None,
     expected_stage: str | None = None,
@@ -253,6 +260,7 @@ def stop(
 
     Rejection by the vote goes through `record_vote_outcome`, with the vote as its reason.
     """
+    _check_may(by, _("Seule la coordination arrête le processus d'un quartier."))
     on = on or _today()
     reason = (reason or "").strip()
     if not reason:
@@ -294,8 +302,7 @@ def reopen(
     """
     on = on or _today()
     reason = (reason or "").strip()
-    if not by.is_coordinator:
-        raise TransitionError(_("Seule la coordination peut rouvrir un quartier."))
+    _check_may(by, _("Seule la coordination peut rouvrir un quartier."))
     if not reason:
         raise TransitionError(_("Une réouverture doit être motivée."))
     with transaction.atomic():
@@ -338,11 +345,10 @@ def next_step(nbh: Neighbourhood, on: datetime.date | None = None) -> NextStep |
             missing_for(nbh, Stage.LAUNCH, on),
         )
     if nbh.stage == Stage.RUNNING:
-        due = review_due_on(nbh)
+        due = nbh.review_due_on()  # the one rule of "review due" (Neighbourhood's)
         if due and due <= (on or _today()):
             return NextStep(
-                _("Bilan à faire (attendu depuis le %(date)s)")
-                % {"date": due.strftime("%d/%m/%Y")},
+                _("Bilan à faire (attendu depuis le %(date)s)") % {"date": formats.day(due)},
                 None,
                 [_("une réunion de bilan")],
             )
@@ -350,34 +356,16 @@ def next_step(nbh: Neighbourhood, on: datetime.date | None = None) -> NextStep |
     return None
 
 
-def review_due_on(nbh: Neighbourhood) -> datetime.date | None:
-    """When the next review of a running service is due: REVIEW_DUE_MONTHS after the last
-    review (or after the launch when none was held yet)."""
-    from django.conf import settings
-    from django.db.models import Max
-
-    last = nbh.meetings.filter(kind=Meeting.Kind.REVIEW).aggregate(last=Max("held_on"))["last"]
-    start = last or nbh.launched_on
-    if start is None:
-        return None
-    months = start.month - 1 + settings.REVIEW_DUE_MONTHS
-    year, month = start.year + months // 12, months % 12 + 1
-    return start.replace(year=year, month=month, day=min(start.day, 28))
-
-
-def create_candidate(
-    *, by: User | None, on: datetime.date | None = None, **fields
-) -> Neighbourhood:
+def create_candidate(*, by: User, on: datetime.date | None = None, **fields) -> Neighbourhood:
     """Create a neighbourhood as a candidate, with the first row of its history."""
+    _check_may(by, _("Seule la coordination propose un quartier candidat."))
     with transaction.atomic():
         nbh = Neighbourhood.objects.create(stage=Stage.CANDIDATE, **fields)
         start_history(nbh, by=by, on=on)
         return nbh
 
 
-def start_history(
-    nbh: Neighbourhood, *, by: User | None, on: datetime.date | None = None
-) -> StageChange:
+def start_history(nbh: Neighbourhood, *, by: User, on: datetime.date | None = None) -> StageChange:
     """Write the first history row of a neighbourhood just created as a candidate."""
     if on is not None:
         _not_in_future(on)
@@ -520,8 +508,7 @@ def stage_date_correct(
     Returns whether anything changed (the same date again is a no-op).
     """
     reason = _reason(reason)
-    if not by.is_coordinator:
-        raise TransitionError(_("Seule la coordination corrige les dates du processus."))
+    _check_may(by, _("Seule la coordination corrige les dates du processus."))
     _not_in_future(on)
     with transaction.atomic():
         # The neighbourhood's row serialises every change of its pipeline (see _lock).
@@ -601,8 +588,7 @@ def meeting_date_correct(*, meeting: Meeting, on: datetime.date, reason: str, by
     anything changed (the same date again is a no-op).
     """
     reason = _reason(reason)
-    if not by.is_coordinator:
-        raise TransitionError(_("Seule la coordination corrige les dates du processus."))
+    _check_may(by, _("Seule la coordination corrige les dates du processus."))
     if on.year < 2000 or on.year > 2100:
         raise TransitionError(_("Indiquez une date entre 2000 et 2100."))
     with transaction.atomic():

@@ -38,7 +38,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from brest_internet.common.errors import Refusal
 from brest_internet.common.files import neutralise_row
 
-from .models import Dwelling, Neighbourhood, RegisterImport, Sector, User
+from . import rules
+from .models import Dwelling, RegisterImport, Sector, User
 
 Status = Dwelling.Status
 
@@ -383,7 +384,7 @@ def plan_rows(rows: list[list], *, user: User) -> Plan:
     columns = map_headers(rows[0], plan.ignored_columns)
 
     # The neighbourhoods the user may import into, by folded name and slug.
-    allowed = list(Neighbourhood.objects.visible_to(user).filter(_import_scope(user)))
+    allowed = list(rules.register_neighbourhoods(user))
     by_name = {}
     for nbh in allowed:
         by_name[_fold(nbh.name)] = nbh
@@ -489,17 +490,6 @@ def plan_rows(rows: list[list], *, user: User) -> Plan:
     if plan.rows == 0 and not plan.errors:
         raise RegisterFileError(_("Le fichier ne contient aucune ligne de logement."))
     return plan
-
-
-def _import_scope(user):
-    """Landlord staff import into their own landlord's neighbourhoods; coordinators anywhere."""
-    from django.db.models import Q
-
-    if user.is_coordinator:
-        return Q()
-    if user.has_role(User.Role.LANDLORD):
-        return Q(landlord_id=user.organisation_id)
-    return Q(pk__in=[])
 
 
 def _existing(references) -> dict[str, Dwelling]:

@@ -18,7 +18,7 @@ from django.views.generic import DetailView, ListView
 from brest_internet.common import formats
 from brest_internet.jobs.runner import JobAlreadyQueued
 
-from . import pipeline, register, services, tasks
+from . import pipeline, register, rules, services, tasks
 from .access import ALL_ROLES, COORDINATOR, LANDLORD, RoleRequiredMixin, role_required
 from .forms import (
     AdvanceForm,
@@ -48,7 +48,7 @@ Stage = Neighbourhood.Stage
 
 def get_neighbourhood_for_user(user, slug):
     """The neighbourhood `slug` if it is in `user`'s scope; 404 otherwise."""
-    return get_object_or_404(Neighbourhood.objects.visible_to(user), slug=slug)
+    return get_object_or_404(rules.neighbourhoods_visible_to(user), slug=slug)
 
 
 def next_step_label(stage):
@@ -140,18 +140,17 @@ def neighbourhood_context(nbh, user, **forms):
         dwelling__neighbourhood=nbh, moved_out__isnull=True
     ).count()
     step = pipeline.next_step(nbh)
+    manages = rules.can_manage_pipeline(user)
     context = {
         "timeline": timeline,
         "status_rows": status_rows,
         "dwelling_total": sum(by_status.values()),
         "households": households,
         "next_step": step,
-        "is_coordinator": user.is_coordinator,
-        "can_use_register": user.is_coordinator
-        or nbh.landlord_id == user.organisation_id
-        and user.has_role(LANDLORD),
+        "is_coordinator": manages,
+        "can_use_register": rules.can_keep_register(user, nbh),
     }
-    if user.is_coordinator:
+    if manages:
         context["sector_form"] = forms.get("sector_form") or SectorForm(auto_id="secteur_%s")
         if step and step.to_stage and not step.missing:
             context["advance_form"] = forms.get("advance_form") or AdvanceForm(
@@ -569,9 +568,7 @@ def register_import_cancel(request, pk):
 @require_GET
 def register_export(request):
     """The register of the user's neighbourhoods (or of one: ?quartier=<slug>), CSV or XLSX."""
-    scope = Neighbourhood.objects.visible_to(request.user)
-    if not request.user.is_coordinator:
-        scope = scope.filter(landlord_id=request.user.organisation_id)
+    scope = rules.register_neighbourhoods(request.user)
     dwellings = Dwelling.objects.filter(neighbourhood__in=scope)
     name = "registre"
     if request.GET.get("quartier"):

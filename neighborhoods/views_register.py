@@ -25,20 +25,12 @@ from .forms import (
     MoveOutForm,
     OccupancyCorrectForm,
 )
-from .models import Dwelling, Neighbourhood, Occupancy
+from .models import Dwelling, Occupancy
+from .rules import register_neighbourhoods
 
 REGISTER_ROLES = (COORDINATOR, LANDLORD)
 Status = Dwelling.Status
 JOURNAL_ROWS = 200  # per kind of record; a dwelling changes a few times a year
-
-
-def register_neighbourhoods(user):
-    """The neighbourhoods whose register `user` keeps: all for coordinators, their landlord's
-    for landlord staff (the same scope as the register import)."""
-    scope = Neighbourhood.objects.visible_to(user)
-    if not user.is_coordinator:
-        scope = scope.filter(landlord_id=user.organisation_id)
-    return scope
 
 
 def get_dwelling_for_user(user, slug, pk):

@@ -119,7 +119,9 @@ def load(ctx):
             vote = run_vote(nbh, dates, clerk=clerk, coordinator=coordinator)
         nbh.refresh_from_db()
         if nbh.stage == Stage.LAUNCH and dates["launch"] <= ctx.today:
-            pipeline.advance(nbh, to_stage=Stage.RUNNING, on=dates["launch"], by=None)
+            pipeline.advance(
+                nbh, to_stage=Stage.RUNNING, on=dates["launch"], by=User.objects.system()
+            )
         result = vote.result
         ctx.progress(
             _(

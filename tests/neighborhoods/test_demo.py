@@ -150,8 +150,10 @@ def test_the_votes_demo_can_take_them_to_running(loaded):
     for name, dates in demo.TIMELINE.items():
         nbh = Neighbourhood.objects.get(name=name)
         vote = SimpleNamespace(is_certified=True, adopted=True, neighbourhood_id=nbh.pk)
-        pipeline.record_vote_outcome(nbh, vote=vote, by=None, on=dates["certified"])
-        pipeline.advance(nbh, to_stage=Stage.RUNNING, by=None, on=dates["launch"])
+        pipeline.record_vote_outcome(
+            nbh, vote=vote, by=User.objects.system(), on=dates["certified"]
+        )
+        pipeline.advance(nbh, to_stage=Stage.RUNNING, by=User.objects.system(), on=dates["launch"])
         nbh.refresh_from_db()
         assert (nbh.stage, nbh.launched_on) == (Stage.RUNNING, dates["launch"])
 

@@ -1,4 +1,4 @@
-"""The roles have one source, `User.Role`: the groups, the access aliases and the labels follow it."""
+"""The roles have one source, `User.Role`: the groups and the access aliases follow it."""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -29,7 +29,7 @@ def test_the_group_names_are_the_french_labels_of_the_roles_whatever_the_languag
 
 
 def test_the_access_names_are_the_roles_themselves():
-    assert access.ALL_ROLES == tuple(User.Role)
+    assert tuple(User.Role) == access.ALL_ROLES
     assert (access.COORDINATOR, access.LANDLORD, access.CENTRE, access.ASSOCIATION) == (
         User.Role.COORDINATOR,
         User.Role.LANDLORD,
