@@ -558,6 +558,16 @@ def register_import_receive(*, user: User, name: str, content: bytes) -> Registe
         )
 
 
+def _locked_import(*, user: User, pending_id: int) -> RegisterImport:
+    """The user's own import `pending_id`, locked for the transaction; refused otherwise."""
+    pending = (
+        RegisterImport.objects.select_for_update().filter(pk=pending_id, uploaded_by=user).first()
+    )
+    if pending is None:
+        raise RegisterFileError(_("Cet import n'existe pas ou n'est pas le vôtre."))
+    return pending
+
+
 def register_import_check(*, user: User, pending_id: int) -> tuple[Plan, RegisterImport]:
     """The dry run of a received file (in a background job): when clean it becomes a pending
     import with its register columns only, ready to confirm; otherwise it is abandoned and
@@ -565,13 +575,7 @@ def register_import_check(*, user: User, pending_id: int) -> tuple[Plan, Registe
     finds the file as received). RegisterFileError when the file cannot be read (emptied too).
     """
     with transaction.atomic():
-        pending = (
-            RegisterImport.objects.select_for_update()
-            .filter(pk=pending_id, uploaded_by=user)
-            .first()
-        )
-        if pending is None:
-            raise RegisterFileError(_("Cet import n'existe pas ou n'est pas le vôtre."))
+        pending = _locked_import(user=user, pending_id=pending_id)
         if pending.status != RegisterImport.Status.CHECKING:
             # Checked already (a retry), confirmed or abandoned since: nothing to do again.
             return Plan(), pending
@@ -609,13 +613,7 @@ def register_import_apply(*, user: User, pending_id: int) -> tuple[Plan, Registe
     content is emptied: the row only says who imported which file, with what result.
     """
     with transaction.atomic():
-        pending = (
-            RegisterImport.objects.select_for_update()
-            .filter(pk=pending_id, uploaded_by=user)
-            .first()
-        )
-        if pending is None:
-            raise RegisterFileError(_("Cet import n'existe pas ou n'est pas le vôtre."))
+        pending = _locked_import(user=user, pending_id=pending_id)
         if pending.status == RegisterImport.Status.APPLIED:
             raise RegisterFileError(_("Ce fichier a déjà été importé."))
         if pending.status == RegisterImport.Status.ABANDONED:
@@ -670,13 +668,7 @@ def _abandon(imports) -> int:
 def register_import_cancel(*, user: User, pending_id: int) -> RegisterImport:
     """Abandon a preview: its kept content is emptied at once. A no-op when already abandoned."""
     with transaction.atomic():
-        pending = (
-            RegisterImport.objects.select_for_update()
-            .filter(pk=pending_id, uploaded_by=user)
-            .first()
-        )
-        if pending is None:
-            raise RegisterFileError(_("Cet import n'existe pas ou n'est pas le vôtre."))
+        pending = _locked_import(user=user, pending_id=pending_id)
         if pending.status == RegisterImport.Status.APPLIED:
             raise RegisterFileError(_("Ce fichier a déjà été importé."))
         _abandon(RegisterImport.objects.filter(pk=pending.pk))

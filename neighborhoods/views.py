@@ -247,32 +247,38 @@ def _refused(request, nbh, error, **forms):
     return render(request, "neighborhoods/neighbourhood_detail.html", context, status=400)
 
 
-@role_required(COORDINATOR)
-@require_POST
-def advance(request, slug):
-    nbh = get_neighbourhood_for_user(request.user, slug)
-    form = AdvanceForm(request.POST)
+def _transition(request, nbh, form, *, apply, done, unmotivated=None, keep_form=None):
+    """The pipeline's buttons: check the form, run the transition `apply(data)` (the form's
+    fields are the transition's arguments), then show the neighbourhood's new stage with `done`,
+    or the page again with the refusal."""
     if not form.is_valid():
-        return _refused(request, nbh, _("Formulaire incomplet."), advance_form=form)
-    data = form.cleaned_data
+        if unmotivated and "reason" in form.errors:
+            error = unmotivated
+        else:
+            error = _("Formulaire incomplet.")
+        return _refused(request, nbh, error, **({keep_form: form} if keep_form else {}))
     try:
-        pipeline.advance(
-            nbh,
-            to_stage=data["to_stage"],
-            by=request.user,
-            on=data["on"],
-            note=data["note"],
-            expected_stage=data["expected_stage"],
-        )
+        apply(form.cleaned_data)
     except (pipeline.TransitionError, ValueError) as error:
         nbh.refresh_from_db()
         return _refused(request, nbh, error)
     nbh.refresh_from_db()
-    messages.success(
-        request,
-        _("%(name)s : étape « %(stage)s ».") % {"name": nbh, "stage": nbh.get_stage_display()},
-    )
+    messages.success(request, done % {"name": nbh, "stage": nbh.get_stage_display()})
     return redirect(nbh)
+
+
+@role_required(COORDINATOR)
+@require_POST
+def advance(request, slug):
+    nbh = get_neighbourhood_for_user(request.user, slug)
+    return _transition(
+        request,
+        nbh,
+        AdvanceForm(request.POST),
+        keep_form="advance_form",
+        apply=lambda data: pipeline.advance(nbh, by=request.user, **data),
+        done=_("%(name)s : étape « %(stage)s »."),
+    )
 
 
 @role_required(COORDINATOR)
@@ -280,64 +286,28 @@ def advance(request, slug):
 def stop(request, slug):
     nbh = get_neighbourhood_for_user(request.user, slug)
     choices = [(s, Stage(s).label) for s in pipeline.STOPS_FROM if s != Stage.REJECTED]
-    form = StopForm(request.POST, choices=choices)
-    if not form.is_valid():
-        if "reason" in form.errors:
-            error = _("Un arrêt doit être motivé.")
-        else:
-            error = _("Formulaire incomplet.")
-        return _refused(request, nbh, error)
-    data = form.cleaned_data
-    try:
-        pipeline.stop(
-            nbh,
-            to_stage=data["to_stage"],
-            by=request.user,
-            reason=data["reason"],
-            on=data["on"],
-            expected_stage=data["expected_stage"],
-        )
-    except pipeline.TransitionError as error:
-        nbh.refresh_from_db()
-        return _refused(request, nbh, error)
-    nbh.refresh_from_db()
-    messages.success(
+    return _transition(
         request,
-        _("%(name)s : étape « %(stage)s ».") % {"name": nbh, "stage": nbh.get_stage_display()},
+        nbh,
+        StopForm(request.POST, choices=choices),
+        unmotivated=_("Un arrêt doit être motivé."),
+        apply=lambda data: pipeline.stop(nbh, by=request.user, **data),
+        done=_("%(name)s : étape « %(stage)s »."),
     )
-    return redirect(nbh)
 
 
 @role_required(COORDINATOR)
 @require_POST
 def reopen(request, slug):
     nbh = get_neighbourhood_for_user(request.user, slug)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        if "reason" in form.errors:
-            error = _("Une réouverture doit être motivée.")
-        else:
-            error = _("Formulaire incomplet.")
-        return _refused(request, nbh, error)
-    data = form.cleaned_data
-    try:
-        pipeline.reopen(
-            nbh,
-            by=request.user,
-            reason=data["reason"],
-            on=data["on"],
-            expected_stage=data["expected_stage"],
-        )
-    except pipeline.TransitionError as error:
-        nbh.refresh_from_db()
-        return _refused(request, nbh, error)
-    nbh.refresh_from_db()
-    messages.success(
+    return _transition(
         request,
-        _("%(name)s rouvert : étape « %(stage)s ».")
-        % {"name": nbh, "stage": nbh.get_stage_display()},
+        nbh,
+        ReasonForm(request.POST),
+        unmotivated=_("Une réouverture doit être motivée."),
+        apply=lambda data: pipeline.reopen(nbh, by=request.user, **data),
+        done=_("%(name)s rouvert : étape « %(stage)s »."),
     )
-    return redirect(nbh)
 
 
 @role_required(COORDINATOR)
