@@ -353,9 +353,13 @@ def sector_create(request, slug):
     )
 
 
-def _date_correction(request, nbh, *, subject, current, what, correct):
+def _date_correction(request, nbh, *, refusal, subject, current, what, correct):
     """The page that corrects the date of a stage or a meeting: the date, the reason, then the
-    service; a refusal is shown on the page, with everything typed kept."""
+    service; a refusal is shown on the page, with everything typed kept. A date that cannot be
+    corrected at all (`refusal`) sends back to the neighbourhood's page with the reason."""
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(nbh)
     form = DateCorrectionForm(request.POST or None, initial={"on": current})
     status = 200
     if request.method == "POST":
@@ -394,13 +398,10 @@ def stage_date_correct(request, slug, pk):
     """Correct the date of a step of the pipeline, with a reason kept in the history."""
     nbh = get_neighbourhood_for_user(request.user, slug)
     change = get_object_or_404(StageChange, pk=pk, neighbourhood=nbh)
-    refusal = pipeline.stage_date_correction_refusal(change)
-    if refusal:
-        messages.error(request, refusal)
-        return redirect(nbh)
     return _date_correction(
         request,
         nbh,
+        refusal=pipeline.stage_date_correction_refusal(change),
         subject=change,
         current=change.happened_on,
         what=_("étape « %(stage)s »") % {"stage": change.get_to_stage_display()},
@@ -414,13 +415,10 @@ def meeting_date_correct(request, slug, pk):
     """Correct the date of a meeting, with a reason kept in the history."""
     nbh = get_neighbourhood_for_user(request.user, slug)
     meeting = get_object_or_404(Meeting, pk=pk, neighbourhood=nbh)
-    refusal = pipeline.meeting_date_correction_refusal(meeting)
-    if refusal:
-        messages.error(request, refusal)
-        return redirect(nbh)
     return _date_correction(
         request,
         nbh,
+        refusal=pipeline.meeting_date_correction_refusal(meeting),
         subject=meeting,
         current=meeting.held_on,
         what=meeting.get_kind_display(),

@@ -235,7 +235,9 @@ def create_candidate(*, by: User, on: datetime.date | None = None, **fields) -> 
 
 
 def start_history(nbh: Neighbourhood, *, by: User, on: datetime.date | None = None) -> StageChange:
-    """Write the first history row of a neighbourhood just created as a candidate."""
+    """Write the first history row of a neighbourhood just created as a candidate (here or in
+    the admin)."""
+    _check_may(by, _("Seule la coordination propose un quartier candidat."))
     if on is not None:
         _not_in_future(on)
     return StageChange.objects.create(
