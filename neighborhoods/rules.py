@@ -40,13 +40,6 @@ def register_neighbourhoods(user):
 # Verbs -------------------------------------------------------------------------------------
 
 
-def can_see_neighbourhoods(user, obj=None) -> bool:
-    """Every role sees the neighbourhoods of its scope (the list, a neighbourhood's page)."""
-    if obj is not None:
-        return neighbourhoods_visible_to(user).filter(pk=obj.pk).exists()
-    return user.is_authenticated and user.has_role(*User.Role)
-
-
 def can_manage_pipeline(user, obj=None) -> bool:
     """Create a candidate, move the pipeline forward, stop it, reopen it, record meetings and
     sectors, correct a date: the coordination only (and the system actor for the demo)."""
