@@ -1,6 +1,6 @@
 """Views of the neighborhoods app: the coordinators' pipeline pages, meetings, the register.
 
-Every page applies the user's scope (`Neighbourhood.objects.visible_to`); the actions are for
+Every page applies the user's scope (`rules.neighbourhoods_visible_to`); the actions are for
 coordinators and go through the transition functions of `neighborhoods.pipeline`.
 """
 
@@ -70,7 +70,7 @@ class NeighbourhoodListView(RoleRequiredMixin, ListView):
 
     def get_queryset(self):
         qs = (
-            Neighbourhood.objects.visible_to(self.request.user)
+            rules.neighbourhoods_visible_to(self.request.user)
             .with_dwelling_counts()
             .select_related("landlord", "centre")
             .order_by("name")
@@ -93,7 +93,7 @@ class NeighbourhoodDetailView(RoleRequiredMixin, DetailView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(
-            Neighbourhood.objects.visible_to(self.request.user)
+            rules.neighbourhoods_visible_to(self.request.user)
             .select_related("landlord", "centre")
             .prefetch_related("partners", "associations", "sectors"),
             slug=self.kwargs["slug"],
