@@ -2,6 +2,9 @@
 
 Anonymous visitors are sent to the login page; a logged-in user without the role gets a 403,
 and the refusal is logged (who, which page), as the security review asks.
+
+The roles are `User.Role`'s: `COORDINATOR`, `LANDLORD`, `CENTRE`, `ASSOCIATION` and `ALL_ROLES`
+below are only aliases of its members, kept for the views that name them in `role_required`.
 """
 
 import logging
@@ -11,13 +14,16 @@ from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
+from .models import User
+
 security_log = logging.getLogger("brest_internet.security")
 
-COORDINATOR = "coordinator"
-LANDLORD = "landlord"
-CENTRE = "centre"
-ASSOCIATION = "association"
-ALL_ROLES = (COORDINATOR, LANDLORD, CENTRE, ASSOCIATION)
+# Aliases of `User.Role`'s members (the one source of the roles), for `role_required(...)`.
+COORDINATOR = User.Role.COORDINATOR
+LANDLORD = User.Role.LANDLORD
+CENTRE = User.Role.CENTRE
+ASSOCIATION = User.Role.ASSOCIATION
+ALL_ROLES = tuple(User.Role)
 
 
 def refuse(request, reason="role"):

@@ -340,21 +340,13 @@ class RegisterImportAdmin(ReadOnlyAdmin):
     exclude = ["content"]
 
 
-class OccupancyInline(admin.TabularInline):
+class OccupancyInline(ReadOnlyTabularInline):
     """Shown, not written: moves go through `neighborhoods.moves` (the register's pages), which
     check the dates under the dwelling's lock and end what the household had there."""
 
     model = Occupancy
-    extra = 0
     fields = ["household", "dwelling", "moved_in", "moved_out"]
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Dwelling)
@@ -394,7 +386,7 @@ class HouseholdAdmin(NoRevertMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Occupancy)
-class OccupancyAdmin(NoRevertMixin, SimpleHistoryAdmin):
+class OccupancyAdmin(NoRevertMixin, ReadOnlyAdmin, SimpleHistoryAdmin):
     """Read-only: a move-in, a move-out or a correction is made on the register's pages
     (`neighborhoods.moves`), with their checks and their reason in the history."""
 
@@ -402,17 +394,7 @@ class OccupancyAdmin(NoRevertMixin, SimpleHistoryAdmin):
     list_select_related = ["household", "dwelling"]
     raw_id_fields = ["household", "dwelling"]
     search_fields = ["household__name", "dwelling__reference"]
-    show_full_result_count = False
     paginator = EstimatedCountPaginator
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(DateCorrection)

@@ -169,7 +169,7 @@ def load(ctx):
             from .pipeline import create_candidate
 
             nbh = create_candidate(
-                by=None,
+                by=User.objects.system(),
                 on=_candidate_on(ctx, name, year),
                 name=name,
                 slug=slugify(name),
@@ -550,7 +550,7 @@ def load_stages(nbh):
     ]
     for stage, on in steps:
         if ORDER.index(nbh.stage) < ORDER.index(stage):
-            nbh = pipeline.advance(nbh, to_stage=stage, by=None, on=on)
+            nbh = pipeline.advance(nbh, to_stage=stage, by=User.objects.system(), on=on)
 
 
 def load_programme(ctx, orgs):

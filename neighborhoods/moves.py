@@ -80,10 +80,9 @@ def _check_free(dwelling: Dwelling, moved_in, moved_out=None, *, exclude=None) -
         raise MoveError(overlap_message(other))
 
 
-def _save(obj, *, by: User | None, reason: str, update_fields=None) -> None:
-    """Save with the history's author and reason (the request's user when `by` is None)."""
-    if by is not None:
-        obj._history_user = by
+def _save(obj, *, by: User, reason: str, update_fields=None) -> None:
+    """Save with the history's author (the acting user, or the system actor) and reason."""
+    obj._history_user = by
     obj._change_reason = reason[:100]
     if update_fields is None:
         obj.save()
@@ -91,7 +90,7 @@ def _save(obj, *, by: User | None, reason: str, update_fields=None) -> None:
         obj.save(update_fields=update_fields)
 
 
-def _set_status(dwelling: Dwelling, status: str, *, by: User | None, reason: str) -> bool:
+def _set_status(dwelling: Dwelling, status: str, *, by: User, reason: str) -> bool:
     if dwelling.status == status:
         return False
     dwelling.status = status
@@ -109,7 +108,7 @@ def household_move_in(
     dwelling: Dwelling,
     name: str,
     moved_in: datetime.date,
-    by: User | None,
+    by: User,
     phone: str = "",
     email: str = "",
 ) -> tuple[Occupancy, bool]:
@@ -159,7 +158,7 @@ def household_move_out(
     *,
     occupancy: Occupancy,
     moved_out: datetime.date,
-    by: User | None,
+    by: User,
     vacate: bool = True,
 ) -> tuple[Occupancy, bool]:
     """The household of `occupancy` moves out on `moved_out`; with `vacate`, the dwelling
@@ -199,7 +198,7 @@ def dwelling_status_change(
     *,
     dwelling: Dwelling,
     status: str,
-    by: User | None,
+    by: User,
     reason: str = "",
     expected_status: str | None = None,
 ) -> bool:
@@ -241,7 +240,7 @@ def occupancy_correct(
     moved_in: datetime.date,
     moved_out: datetime.date | None,
     reason: str,
-    by: User | None,
+    by: User,
 ) -> bool:
     """Correct the dates of an occupancy recorded wrongly, with the reason kept in its history.
 

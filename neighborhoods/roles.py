@@ -6,12 +6,20 @@ the historical ``apps`` registry, so that each app adds the permissions of its o
 without importing another app's migrations.
 """
 
-GROUP_NAMES = {
-    "coordinator": "Coordination du programme",
-    "landlord": "Bailleur",
-    "centre": "Centre social",
-    "association": "Association de locataires",
-}
+from django.utils import translation
+
+from .models import User
+
+
+def _group_names() -> dict[str, str]:
+    """Each role's group: named after the role's label in French, the source language, whatever
+    language is active (the groups are rows that migrations and data find by these names)."""
+    with translation.override(None):
+        return {role.value: str(role.label) for role in User.Role}
+
+
+# Derived from `User.Role`, the one list of roles: "coordinator" → "Coordination du programme".
+GROUP_NAMES = _group_names()
 
 
 def grant(apps, app_label, permissions_by_role):

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from . import rules
 from .models import Neighbourhood, Sector, User
 
 
@@ -24,7 +25,7 @@ def sector_create(
     Refused: a blank name, a name the neighbourhood already has (whatever its case or spaces).
     The sector's history row names who created it.
     """
-    if not by.is_coordinator:
+    if not rules.can_manage_pipeline(by):
         raise PermissionDenied
     name = " ".join((name or "").split())
     if not name:

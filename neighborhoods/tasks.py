@@ -104,17 +104,29 @@ def _refusal(plan) -> str:
     return text
 
 
-def register_import_check_defer(*, user: User, pending: RegisterImport):
+def _defer(task, *, user: User, pending: RegisterImport, lock: str, already_queued, **extra):
+    """Queue `task` on the user's import `pending`, once at a time (`lock`)."""
     return runner.defer(
-        register_import_check,
+        task,
         by=user,
         organisation=user.organisation,
         scope=pending.filename,
         target=str(pending.pk),
-        queueing_lock=f"register-check:{pending.pk}",
-        already_queued=_("La vérification de ce fichier est déjà en attente ou en cours."),
+        queueing_lock=f"{lock}:{pending.pk}",
+        already_queued=already_queued,
         pending_id=pending.pk,
         user_id=user.pk,
+        **extra,
+    )
+
+
+def register_import_check_defer(*, user: User, pending: RegisterImport):
+    return _defer(
+        register_import_check,
+        user=user,
+        pending=pending,
+        lock="register-check",
+        already_queued=_("La vérification de ce fichier est déjà en attente ou en cours."),
     )
 
 
@@ -131,15 +143,11 @@ def runs_in_background(rows: int) -> bool:
 
 
 def register_import_apply_defer(*, user: User, pending: RegisterImport):
-    return runner.defer(
+    return _defer(
         register_import_apply,
-        by=user,
-        organisation=user.organisation,
-        scope=pending.filename,
-        target=str(pending.pk),
-        lines_todo=pending.rows,
-        queueing_lock=f"register-import:{pending.pk}",
+        user=user,
+        pending=pending,
+        lock="register-import",
         already_queued=_("L'import de ce fichier est déjà en attente ou en cours."),
-        pending_id=pending.pk,
-        user_id=user.pk,
+        lines_todo=pending.rows,
     )

@@ -1,6 +1,6 @@
 """Views of the neighborhoods app: the coordinators' pipeline pages, meetings, the register.
 
-Every page applies the user's scope (`Neighbourhood.objects.visible_to`); the actions are for
+Every page applies the user's scope (`rules.neighbourhoods_visible_to`); the actions are for
 coordinators and go through the transition functions of `neighborhoods.pipeline`.
 """
 
@@ -18,7 +18,7 @@ from django.views.generic import DetailView, ListView
 from brest_internet.common import formats
 from brest_internet.jobs.runner import JobAlreadyQueued
 
-from . import pipeline, register, services, tasks
+from . import pipeline, register, rules, services, tasks
 from .access import ALL_ROLES, COORDINATOR, LANDLORD, RoleRequiredMixin, role_required
 from .forms import (
     AdvanceForm,
@@ -48,7 +48,7 @@ Stage = Neighbourhood.Stage
 
 def get_neighbourhood_for_user(user, slug):
     """The neighbourhood `slug` if it is in `user`'s scope; 404 otherwise."""
-    return get_object_or_404(Neighbourhood.objects.visible_to(user), slug=slug)
+    return get_object_or_404(rules.neighbourhoods_visible_to(user), slug=slug)
 
 
 def next_step_label(stage):
@@ -70,7 +70,7 @@ class NeighbourhoodListView(RoleRequiredMixin, ListView):
 
     def get_queryset(self):
         qs = (
-            Neighbourhood.objects.visible_to(self.request.user)
+            rules.neighbourhoods_visible_to(self.request.user)
             .with_dwelling_counts()
             .select_related("landlord", "centre")
             .order_by("name")
@@ -93,7 +93,7 @@ class NeighbourhoodDetailView(RoleRequiredMixin, DetailView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(
-            Neighbourhood.objects.visible_to(self.request.user)
+            rules.neighbourhoods_visible_to(self.request.user)
             .select_related("landlord", "centre")
             .prefetch_related("partners", "associations", "sectors"),
             slug=self.kwargs["slug"],
@@ -140,18 +140,17 @@ def neighbourhood_context(nbh, user, **forms):
         dwelling__neighbourhood=nbh, moved_out__isnull=True
     ).count()
     step = pipeline.next_step(nbh)
+    manages = rules.can_manage_pipeline(user)
     context = {
         "timeline": timeline,
         "status_rows": status_rows,
         "dwelling_total": sum(by_status.values()),
         "households": households,
         "next_step": step,
-        "is_coordinator": user.is_coordinator,
-        "can_use_register": user.is_coordinator
-        or nbh.landlord_id == user.organisation_id
-        and user.has_role(LANDLORD),
+        "is_coordinator": manages,
+        "can_use_register": rules.can_keep_register(user, nbh),
     }
-    if user.is_coordinator:
+    if manages:
         context["sector_form"] = forms.get("sector_form") or SectorForm(auto_id="secteur_%s")
         if step and step.to_stage and not step.missing:
             context["advance_form"] = forms.get("advance_form") or AdvanceForm(
@@ -248,32 +247,38 @@ def _refused(request, nbh, error, **forms):
     return render(request, "neighborhoods/neighbourhood_detail.html", context, status=400)
 
 
-@role_required(COORDINATOR)
-@require_POST
-def advance(request, slug):
-    nbh = get_neighbourhood_for_user(request.user, slug)
-    form = AdvanceForm(request.POST)
+def _transition(request, nbh, form, *, apply, done, unmotivated=None, keep_form=None):
+    """The pipeline's buttons: check the form, run the transition `apply(data)` (the form's
+    fields are the transition's arguments), then show the neighbourhood's new stage with `done`,
+    or the page again with the refusal."""
     if not form.is_valid():
-        return _refused(request, nbh, _("Formulaire incomplet."), advance_form=form)
-    data = form.cleaned_data
+        if unmotivated and "reason" in form.errors:
+            error = unmotivated
+        else:
+            error = _("Formulaire incomplet.")
+        return _refused(request, nbh, error, **({keep_form: form} if keep_form else {}))
     try:
-        pipeline.advance(
-            nbh,
-            to_stage=data["to_stage"],
-            by=request.user,
-            on=data["on"],
-            note=data["note"],
-            expected_stage=data["expected_stage"],
-        )
+        apply(form.cleaned_data)
     except (pipeline.TransitionError, ValueError) as error:
         nbh.refresh_from_db()
         return _refused(request, nbh, error)
     nbh.refresh_from_db()
-    messages.success(
-        request,
-        _("%(name)s : étape « %(stage)s ».") % {"name": nbh, "stage": nbh.get_stage_display()},
-    )
+    messages.success(request, done % {"name": nbh, "stage": nbh.get_stage_display()})
     return redirect(nbh)
+
+
+@role_required(COORDINATOR)
+@require_POST
+def advance(request, slug):
+    nbh = get_neighbourhood_for_user(request.user, slug)
+    return _transition(
+        request,
+        nbh,
+        AdvanceForm(request.POST),
+        keep_form="advance_form",
+        apply=lambda data: pipeline.advance(nbh, by=request.user, **data),
+        done=_("%(name)s : étape « %(stage)s »."),
+    )
 
 
 @role_required(COORDINATOR)
@@ -281,64 +286,28 @@ def advance(request, slug):
 def stop(request, slug):
     nbh = get_neighbourhood_for_user(request.user, slug)
     choices = [(s, Stage(s).label) for s in pipeline.STOPS_FROM if s != Stage.REJECTED]
-    form = StopForm(request.POST, choices=choices)
-    if not form.is_valid():
-        if "reason" in form.errors:
-            error = _("Un arrêt doit être motivé.")
-        else:
-            error = _("Formulaire incomplet.")
-        return _refused(request, nbh, error)
-    data = form.cleaned_data
-    try:
-        pipeline.stop(
-            nbh,
-            to_stage=data["to_stage"],
-            by=request.user,
-            reason=data["reason"],
-            on=data["on"],
-            expected_stage=data["expected_stage"],
-        )
-    except pipeline.TransitionError as error:
-        nbh.refresh_from_db()
-        return _refused(request, nbh, error)
-    nbh.refresh_from_db()
-    messages.success(
+    return _transition(
         request,
-        _("%(name)s : étape « %(stage)s ».") % {"name": nbh, "stage": nbh.get_stage_display()},
+        nbh,
+        StopForm(request.POST, choices=choices),
+        unmotivated=_("Un arrêt doit être motivé."),
+        apply=lambda data: pipeline.stop(nbh, by=request.user, **data),
+        done=_("%(name)s : étape « %(stage)s »."),
     )
-    return redirect(nbh)
 
 
 @role_required(COORDINATOR)
 @require_POST
 def reopen(request, slug):
     nbh = get_neighbourhood_for_user(request.user, slug)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        if "reason" in form.errors:
-            error = _("Une réouverture doit être motivée.")
-        else:
-            error = _("Formulaire incomplet.")
-        return _refused(request, nbh, error)
-    data = form.cleaned_data
-    try:
-        pipeline.reopen(
-            nbh,
-            by=request.user,
-            reason=data["reason"],
-            on=data["on"],
-            expected_stage=data["expected_stage"],
-        )
-    except pipeline.TransitionError as error:
-        nbh.refresh_from_db()
-        return _refused(request, nbh, error)
-    nbh.refresh_from_db()
-    messages.success(
+    return _transition(
         request,
-        _("%(name)s rouvert : étape « %(stage)s ».")
-        % {"name": nbh, "stage": nbh.get_stage_display()},
+        nbh,
+        ReasonForm(request.POST),
+        unmotivated=_("Une réouverture doit être motivée."),
+        apply=lambda data: pipeline.reopen(nbh, by=request.user, **data),
+        done=_("%(name)s rouvert : étape « %(stage)s »."),
     )
-    return redirect(nbh)
 
 
 @role_required(COORDINATOR)
@@ -384,9 +353,13 @@ def sector_create(request, slug):
     )
 
 
-def _date_correction(request, nbh, *, subject, current, what, correct):
+def _date_correction(request, nbh, *, refusal, subject, current, what, correct):
     """The page that corrects the date of a stage or a meeting: the date, the reason, then the
-    service; a refusal is shown on the page, with everything typed kept."""
+    service; a refusal is shown on the page, with everything typed kept. A date that cannot be
+    corrected at all (`refusal`) sends back to the neighbourhood's page with the reason."""
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(nbh)
     form = DateCorrectionForm(request.POST or None, initial={"on": current})
     status = 200
     if request.method == "POST":
@@ -425,13 +398,10 @@ def stage_date_correct(request, slug, pk):
     """Correct the date of a step of the pipeline, with a reason kept in the history."""
     nbh = get_neighbourhood_for_user(request.user, slug)
     change = get_object_or_404(StageChange, pk=pk, neighbourhood=nbh)
-    refusal = pipeline.stage_date_correction_refusal(change)
-    if refusal:
-        messages.error(request, refusal)
-        return redirect(nbh)
     return _date_correction(
         request,
         nbh,
+        refusal=pipeline.stage_date_correction_refusal(change),
         subject=change,
         current=change.happened_on,
         what=_("étape « %(stage)s »") % {"stage": change.get_to_stage_display()},
@@ -445,13 +415,10 @@ def meeting_date_correct(request, slug, pk):
     """Correct the date of a meeting, with a reason kept in the history."""
     nbh = get_neighbourhood_for_user(request.user, slug)
     meeting = get_object_or_404(Meeting, pk=pk, neighbourhood=nbh)
-    refusal = pipeline.meeting_date_correction_refusal(meeting)
-    if refusal:
-        messages.error(request, refusal)
-        return redirect(nbh)
     return _date_correction(
         request,
         nbh,
+        refusal=pipeline.meeting_date_correction_refusal(meeting),
         subject=meeting,
         current=meeting.held_on,
         what=meeting.get_kind_display(),
@@ -569,9 +536,7 @@ def register_import_cancel(request, pk):
 @require_GET
 def register_export(request):
     """The register of the user's neighbourhoods (or of one: ?quartier=<slug>), CSV or XLSX."""
-    scope = Neighbourhood.objects.visible_to(request.user)
-    if not request.user.is_coordinator:
-        scope = scope.filter(landlord_id=request.user.organisation_id)
+    scope = rules.register_neighbourhoods(request.user)
     dwellings = Dwelling.objects.filter(neighbourhood__in=scope)
     name = "registre"
     if request.GET.get("quartier"):

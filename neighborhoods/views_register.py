@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import ListView
 
-from brest_internet.common import formats
+from brest_internet.common import formats, history
 
 from . import moves
 from .access import COORDINATOR, LANDLORD, RoleRequiredMixin, role_required
@@ -25,20 +25,12 @@ from .forms import (
     MoveOutForm,
     OccupancyCorrectForm,
 )
-from .models import Dwelling, Neighbourhood, Occupancy
+from .models import Dwelling, Occupancy
+from .rules import register_neighbourhoods
 
 REGISTER_ROLES = (COORDINATOR, LANDLORD)
 Status = Dwelling.Status
 JOURNAL_ROWS = 200  # per kind of record; a dwelling changes a few times a year
-
-
-def register_neighbourhoods(user):
-    """The neighbourhoods whose register `user` keeps: all for coordinators, their landlord's
-    for landlord staff (the same scope as the register import)."""
-    scope = Neighbourhood.objects.visible_to(user)
-    if not user.is_coordinator:
-        scope = scope.filter(landlord_id=user.organisation_id)
-    return scope
 
 
 def get_dwelling_for_user(user, slug, pk):
@@ -102,68 +94,63 @@ class RegisterView(RoleRequiredMixin, ListView):
         return context
 
 
-def _changes(record, previous, fields):
-    """(label, before, after) for each of `fields` that differs between two history rows."""
-    changes = []
-    for name, label, show in fields:
-        after = show(getattr(record, name))
-        before = show(getattr(previous, name)) if previous is not None else None
-        if previous is None and after in ("", "—"):
-            continue  # a new row: its empty fields say nothing
-        if previous is None or before != after:
-            changes.append((label, before, after))
-    return changes
+DWELLING_SHOWN = [
+    history.Shown("status", _("statut")),
+    history.Shown("address", _("adresse")),
+    history.Shown("building", _("bâtiment")),
+    history.Shown("entrance", _("entrée")),
+    history.Shown("reference", _("référence")),
+]
+OCCUPANCY_SHOWN = [
+    history.Shown("moved_in", _("entrée dans les lieux")),
+    history.Shown("moved_out", _("sortie")),
+]
 
 
-def _status_label(value):
-    try:
-        return str(Status(value).label)
-    except ValueError:
-        return value or "—"
+def _first_values(record, shown):
+    """What a record's first row in the journal says: each of its fields that holds a value."""
+    values = []
+    for field in shown:
+        value = history.readable(
+            getattr(record, field.name), record.instance_type._meta.get_field(field.name)
+        )
+        if value != history.NOTHING:
+            values.append((field.label, None, value))
+    return values
 
 
 def dwelling_journal(dwelling, occupancies):
     """Every recorded change of the dwelling and of its occupancies, newest first: when, who,
-    what changed and why (from simple-history; two queries)."""
+    what changed and why (`brest_internet.common.history`; two queries)."""
     households = {o.pk: o.household for o in occupancies}
-    dwelling_fields = [
-        ("status", _("statut"), _status_label),
-        ("address", _("adresse"), str),
-        ("building", _("bâtiment"), str),
-        ("entrance", _("entrée"), str),
-        ("reference", _("référence"), str),
-    ]
-    occupancy_fields = [
-        ("moved_in", _("entrée dans les lieux"), _d),
-        ("moved_out", _("sortie"), _d),
-    ]
     entries = []
     sources = (
-        (dwelling.history.filter(id=dwelling.pk), dwelling_fields, "dwelling"),
-        (Occupancy.history.filter(dwelling_id=dwelling.pk), occupancy_fields, "occupancy"),
+        (dwelling.history.filter(id=dwelling.pk), DWELLING_SHOWN, "dwelling"),
+        (Occupancy.history.filter(dwelling_id=dwelling.pk), OCCUPANCY_SHOWN, "occupancy"),
     )
-    for records, fields, kind in sources:
-        rows = list(
-            records.select_related("history_user").order_by("-history_date", "-history_id")[
-                :JOURNAL_ROWS
-            ]
-        )
-        previous_of = {}
-        for record in reversed(rows):  # oldest first, to compare each row with the one before
-            previous = previous_of.get(record.id)
-            previous_of[record.id] = record
+    for records, shown, kind in sources:
+        newest = records.select_related("history_user").order_by("-history_date", "-history_id")
+        seen = set()
+        for line in history.lines(list(reversed(newest[:JOURNAL_ROWS])), shown):
+            record = line.record
+            first = record.id not in seen
+            seen.add(record.id)
+            if line.kind == "-":
+                changes = []
+            elif first:
+                changes = _first_values(record, shown)  # its first row: what it holds
+            else:
+                changes = [(c.label, c.old, c.new) for c in line.changes]
             entry = {
-                "at": record.history_date,
-                "user": record.history_user,
-                "reason": record.history_change_reason or "",
+                "at": line.at,
+                "user": line.by,
+                "reason": line.reason,
                 "kind": kind,
-                "type": record.history_type,
-                "changes": [] if record.history_type == "-" else _changes(record, previous, fields),
+                "type": line.kind,
+                "changes": changes,
             }
             if kind == "occupancy":
                 entry["household"] = households.get(record.id, "—")
-            if record.history_type == "~" and previous is not None and not entry["changes"]:
-                continue  # a save that changed none of the fields shown
             entries.append(entry)
     entries.sort(key=lambda e: e["at"], reverse=True)
     return entries
@@ -215,22 +202,24 @@ def _form_page(request, dwelling, form, *, title, submit, intro="", blocked="", 
     return render(request, "neighborhoods/dwelling_form.html", context, status=status)
 
 
-def _record(request, form, dwelling, action, *, unchanged):
-    """Run `action()`, a call of a `moves` service returning (written, message to show).
-
-    A refusal goes on the form and None is returned (show the form again); otherwise the
-    message (or `unchanged` when nothing was written) and the redirect to the dwelling's page.
-    """
-    try:
-        written, text = action()
-    except moves.MoveError as error:
-        error.add_to(form)
-        return None
-    if written:
-        messages.success(request, text)
-    else:
-        messages.info(request, unchanged)
-    return redirect(_dwelling_url(dwelling))
+def _dwelling_form(request, dwelling, form, act, *, unchanged, **page):
+    """A register form: on a valid POST, run `act(data)`, a call of a `moves` service returning
+    (written, message to show), then go back to the dwelling's page with the message, or with
+    `unchanged` (a text, or a function of the data) when nothing was written. A refusal goes on
+    the form, shown again with `page` (see `_form_page`)."""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            written, text = act(data)
+        except moves.MoveError as error:
+            error.add_to(form)
+        else:
+            if written:
+                messages.success(request, text)
+            else:
+                messages.info(request, unchanged(data) if callable(unchanged) else unchanged)
+            return redirect(_dwelling_url(dwelling))
+    return _form_page(request, dwelling, form, **page)
 
 
 @role_required(*REGISTER_ROLES)
@@ -250,37 +239,31 @@ def move_in(request, slug, pk):
             "Ce logement est hors service : personne ne peut y entrer. Changez d'abord son "
             "statut s'il est de nouveau habitable."
         )
-    form = MoveInForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
 
-        def move_in():
-            occupancy, written = moves.household_move_in(
-                dwelling=dwelling,
-                name=data["name"],
-                phone=data["phone"],
-                email=data["email"],
-                moved_in=data["moved_in"],
-                by=request.user,
-            )
-            return written, _(
-                "Entrée du foyer %(household)s le %(day)s enregistrée : le logement "
-                "%(dwelling)s est occupé."
-            ) % {
-                "household": occupancy.household,
-                "day": _d(occupancy.moved_in),
-                "dwelling": dwelling,
-            }
-
-        done = _record(
-            request, form, dwelling, move_in, unchanged=_("Cette entrée était déjà enregistrée.")
+    def move_in(data):
+        occupancy, written = moves.household_move_in(
+            dwelling=dwelling,
+            name=data["name"],
+            phone=data["phone"],
+            email=data["email"],
+            moved_in=data["moved_in"],
+            by=request.user,
         )
-        if done:
-            return done
-    return _form_page(
+        return written, _(
+            "Entrée du foyer %(household)s le %(day)s enregistrée : le logement "
+            "%(dwelling)s est occupé."
+        ) % {
+            "household": occupancy.household,
+            "day": _d(occupancy.moved_in),
+            "dwelling": dwelling,
+        }
+
+    return _dwelling_form(
         request,
         dwelling,
-        form,
+        MoveInForm(request.POST or None),
+        move_in,
+        unchanged=_("Cette entrée était déjà enregistrée."),
         title=_("Entrée d'un foyer"),
         submit=_("Enregistrer l'entrée"),
         intro=_(
@@ -298,51 +281,41 @@ def move_out(request, slug, pk):
     dwelling = get_dwelling_for_user(request.user, slug, pk)
     current = moves.current_occupancy(dwelling)
     form = MoveOutForm(request.POST or None, initial={"occupancy": current.pk if current else None})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def move_out(data):
         occupancy = (
             Occupancy.objects.filter(pk=data["occupancy"], dwelling=dwelling)
             .select_related("household")
             .first()
         )
         if occupancy is None:
-            form.add_error(None, _("Cette occupation n'est pas celle de ce logement."))
-        else:
+            raise moves.MoveError(_("Cette occupation n'est pas celle de ce logement."))
+        ended, written = moves.household_move_out(
+            occupancy=occupancy,
+            moved_out=data["moved_out"],
+            vacate=data["vacate"],
+            by=request.user,
+        )
+        text = _("Sortie du foyer %(household)s le %(day)s enregistrée.") % {
+            "household": ended.household,
+            "day": _d(ended.moved_out),
+        }
+        if data["vacate"]:
+            text += " " + _("Le logement est vacant.")
+        return written, text
 
-            def move_out():
-                ended, written = moves.household_move_out(
-                    occupancy=occupancy,
-                    moved_out=data["moved_out"],
-                    vacate=data["vacate"],
-                    by=request.user,
-                )
-                text = _("Sortie du foyer %(household)s le %(day)s enregistrée.") % {
-                    "household": ended.household,
-                    "day": _d(ended.moved_out),
-                }
-                if data["vacate"]:
-                    text += " " + _("Le logement est vacant.")
-                return written, text
-
-            done = _record(
-                request,
-                form,
-                dwelling,
-                move_out,
-                unchanged=_("Cette sortie était déjà enregistrée."),
-            )
-            if done:
-                return done
     blocked = ""
     if current is None and request.method == "GET":
         blocked = _("Aucun foyer n'est en place dans ce logement.")
     title = _("Sortie d'un foyer")
     if current is not None:
         title = _("Sortie du foyer %(household)s") % {"household": current.household}
-    return _form_page(
+    return _dwelling_form(
         request,
         dwelling,
         form,
+        move_out,
+        unchanged=_("Cette sortie était déjà enregistrée."),
         title=title,
         submit=_("Enregistrer la sortie"),
         intro=_(
@@ -362,29 +335,20 @@ def dwelling_status(request, slug, pk):
     form = DwellingStatusForm(
         request.POST or None, current=dwelling.status, initial={"expected_status": dwelling.status}
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        names = {"dwelling": dwelling, "status": Status(data["status"]).label}
 
-        def change():
-            written = moves.dwelling_status_change(
-                dwelling=dwelling,
-                status=data["status"],
-                reason=data["reason"],
-                expected_status=data["expected_status"],
-                by=request.user,
-            )
-            return written, _("Logement %(dwelling)s : statut « %(status)s ».") % names
+    def names(data):
+        return {"dwelling": dwelling, "status": Status(data["status"]).label}
 
-        done = _record(
-            request,
-            form,
-            dwelling,
-            change,
-            unchanged=_("Le logement %(dwelling)s était déjà « %(status)s ».") % names,
+    def change(data):
+        written = moves.dwelling_status_change(
+            dwelling=dwelling,
+            status=data["status"],
+            reason=data["reason"],
+            expected_status=data["expected_status"],
+            by=request.user,
         )
-        if done:
-            return done
+        return written, _("Logement %(dwelling)s : statut « %(status)s ».") % names(data)
+
     blocked = ""
     current = moves.current_occupancy(dwelling) if request.method == "GET" else None
     if current is not None:
@@ -392,10 +356,14 @@ def dwelling_status(request, slug, pk):
             "Le foyer %(household)s habite ce logement : il reste occupé jusqu'à ce que sa "
             "sortie soit enregistrée."
         ) % {"household": current.household}
-    return _form_page(
+    return _dwelling_form(
         request,
         dwelling,
         form,
+        change,
+        unchanged=lambda data: (
+            _("Le logement %(dwelling)s était déjà « %(status)s ».") % names(data)
+        ),
         title=_("Statut du logement"),
         submit=_("Changer le statut"),
         intro=_("Statut actuel : « %(status)s ».") % {"status": dwelling.get_status_display()},
@@ -415,30 +383,25 @@ def occupancy_correct(request, slug, pk, occupancy):
         request.POST or None,
         initial={"moved_in": occupancy.moved_in, "moved_out": occupancy.moved_out},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
 
-        def correct():
-            written = moves.occupancy_correct(
-                occupancy=occupancy,
-                moved_in=data["moved_in"],
-                moved_out=data["moved_out"],
-                reason=data["reason"],
-                by=request.user,
-            )
-            return written, _("Dates de l'occupation du foyer %(household)s corrigées.") % {
-                "household": occupancy.household
-            }
-
-        done = _record(
-            request, form, dwelling, correct, unchanged=_("Ces dates étaient déjà enregistrées.")
+    def correct(data):
+        written = moves.occupancy_correct(
+            occupancy=occupancy,
+            moved_in=data["moved_in"],
+            moved_out=data["moved_out"],
+            reason=data["reason"],
+            by=request.user,
         )
-        if done:
-            return done
-    return _form_page(
+        return written, _("Dates de l'occupation du foyer %(household)s corrigées.") % {
+            "household": occupancy.household
+        }
+
+    return _dwelling_form(
         request,
         dwelling,
         form,
+        correct,
+        unchanged=_("Ces dates étaient déjà enregistrées."),
         title=_("Corriger l'occupation du foyer %(household)s")
         % {"household": occupancy.household},
         submit=_("Enregistrer la correction"),

@@ -7,14 +7,14 @@ a user's role resets the flags. A superuser without a role (`createsuperuser`) s
 
 import pytest
 from django.contrib import admin
-from django.db import IntegrityError, connection, transaction
-from django.db.migrations.executor import MigrationExecutor
+from django.db import IntegrityError, transaction
 from django.test import RequestFactory
 from django.urls import reverse
 
 from neighborhoods.models import User
 
 from . import factories as f
+from .migrations import migrate, migrate_to_latest
 
 pytestmark = pytest.mark.django_db
 
@@ -97,19 +97,13 @@ def test_the_database_refuses_admin_flags_on_another_role(landlord_user):
 def test_the_migration_clears_flags_wrongly_held_before_the_constraint():
     before = [("neighborhoods", "0007_date_correction_permissions")]
     after = [("neighborhoods", "0008_user_admin_flags_only_for_coordinators")]
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    apps = MigrationExecutor(connection).loader.project_state(before).apps
+    apps = migrate(before)
     Organisation = apps.get_model("neighborhoods", "Organisation")
     OldUser = apps.get_model("neighborhoods", "User")
     org = Organisation.objects.create(name="Bailleur ancien", kind="landlord")
     OldUser.objects.create(username="ancien", organisation=org, role="landlord", is_staff=True)
     OldUser.objects.create(username="coord", organisation=org, role="coordinator", is_staff=True)
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(after)
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrate(after)
+    migrate_to_latest()
     flags = dict(User.objects.values_list("username", "is_staff"))
     assert flags == {"ancien": False, "coord": True}

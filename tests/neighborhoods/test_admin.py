@@ -192,7 +192,10 @@ def test_the_admin_does_not_revert_a_guarded_row_to_an_old_version(world, admin_
     from neighborhoods import moves
 
     moves.dwelling_status_change(
-        dwelling=world.dwellings[1], status="out_of_service", by=None, reason="Travaux"
+        dwelling=world.dwellings[1],
+        status="out_of_service",
+        by=User.objects.system(),
+        reason="Travaux",
     )
     dwelling = world.dwellings[1]
     old = dwelling.history.order_by("history_id").first()

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection, connections
 
 from neighborhoods import pipeline
-from neighborhoods.models import Neighbourhood, StageChange
+from neighborhoods.models import Neighbourhood, StageChange, User
 from tests import factories as f
 
 Stage = Neighbourhood.Stage
@@ -18,6 +18,7 @@ def test_two_coordinators_at_once_one_wins_the_other_gets_a_clear_message():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locks")
     nbh = f.NeighbourhoodFactory(stage=Stage.CANDIDATE)
+    system = User.objects.system()  # created before the threads race
     barrier = threading.Barrier(2)
     results = []
 
@@ -37,7 +38,7 @@ def test_two_coordinators_at_once_one_wins_the_other_gets_a_clear_message():
             target=act,
             args=(
                 lambda n: pipeline.advance(
-                    n, to_stage=Stage.PARTNERS, by=None, expected_stage=Stage.CANDIDATE
+                    n, to_stage=Stage.PARTNERS, by=system, expected_stage=Stage.CANDIDATE
                 ),
             ),
         ),
@@ -47,7 +48,7 @@ def test_two_coordinators_at_once_one_wins_the_other_gets_a_clear_message():
                 lambda n: pipeline.stop(
                     n,
                     to_stage=Stage.ABANDONED,
-                    by=None,
+                    by=system,
                     reason="Motif",
                     expected_stage=Stage.CANDIDATE,
                 ),
@@ -75,6 +76,7 @@ def test_two_move_ins_into_one_dwelling_at_once_one_wins_the_other_is_told_why()
     from neighborhoods.models import Dwelling, Occupancy
 
     dwelling = f.DwellingFactory(status=Dwelling.Status.VACANT)
+    system = User.objects.system()
     barrier = threading.Barrier(2)
     results = []
 
@@ -83,7 +85,7 @@ def test_two_move_ins_into_one_dwelling_at_once_one_wins_the_other_is_told_why()
             copy = Dwelling.objects.get(pk=dwelling.pk)  # each saw the page with nobody in it
             barrier.wait()
             moves.household_move_in(
-                dwelling=copy, name=name, moved_in=datetime.date(2014, 2, 10), by=None
+                dwelling=copy, name=name, moved_in=datetime.date(2014, 2, 10), by=system
             )
             results.append("ok")
         except moves.MoveError as error:

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from neighborhoods import pipeline
-from neighborhoods.models import DateCorrection, Meeting, Neighbourhood, StageChange
+from neighborhoods.models import DateCorrection, Meeting, Neighbourhood, StageChange, User
 from neighborhoods.pipeline import TransitionError
 from tests import factories as f
 
@@ -32,7 +32,7 @@ def tomorrow():
 
 def test_a_stage_dated_in_the_future_is_refused(nbh):
     with pytest.raises(TransitionError, match="est dans le futur"):
-        pipeline.advance(nbh, to_stage=Stage.PARTNERS, by=None, on=D(2031, 1, 1))
+        pipeline.advance(nbh, to_stage=Stage.PARTNERS, by=User.objects.system(), on=D(2031, 1, 1))
     nbh.refresh_from_db()
     assert nbh.stage == Stage.CANDIDATE
     assert nbh.stage_changes.count() == 1
@@ -40,15 +40,19 @@ def test_a_stage_dated_in_the_future_is_refused(nbh):
 
 def test_no_transition_takes_a_date_in_the_future(nbh, coordinator):
     with pytest.raises(TransitionError, match="est dans le futur"):
-        pipeline.stop(nbh, to_stage=Stage.ABANDONED, by=None, reason="Essai", on=tomorrow())
-    pipeline.stop(nbh, to_stage=Stage.ABANDONED, by=None, reason="Le bailleur renonce")
+        pipeline.stop(
+            nbh, to_stage=Stage.ABANDONED, by=User.objects.system(), reason="Essai", on=tomorrow()
+        )
+    pipeline.stop(
+        nbh, to_stage=Stage.ABANDONED, by=User.objects.system(), reason="Le bailleur renonce"
+    )
     with pytest.raises(TransitionError, match="est dans le futur"):
         pipeline.reopen(nbh, by=coordinator, reason="Nouvelle équipe", on=tomorrow())
     nbh = at(f.NeighbourhoodFactory(stage=Stage.CANDIDATE), Stage.VOTE)
     with pytest.raises(TransitionError, match="est dans le futur"):
-        pipeline.record_vote_outcome(nbh, vote=vote(), by=None, on=tomorrow())
+        pipeline.record_vote_outcome(nbh, vote=vote(), by=User.objects.system(), on=tomorrow())
     with pytest.raises(TransitionError, match="est dans le futur"):
-        pipeline.start_history(nbh, by=None, on=tomorrow())
+        pipeline.start_history(nbh, by=User.objects.system(), on=tomorrow())
 
 
 def test_the_page_refuses_a_stage_in_2031_with_a_message(world, coordinator, client_for):
@@ -74,7 +78,7 @@ def test_a_stage_recorded_in_the_future_is_corrected_and_the_vote_can_then_be_ce
     wrong = nbh.stage_changes.get(to_stage=Stage.VOTE)
     StageChange.objects.filter(pk=wrong.pk).update(happened_on=D(2031, 1, 1))
     with pytest.raises(TransitionError, match="précède la dernière étape"):
-        pipeline.record_vote_outcome(nbh, vote=vote(), by=None)
+        pipeline.record_vote_outcome(nbh, vote=vote(), by=User.objects.system())
 
     assert pipeline.stage_date_correct(
         stage_change=wrong, on=D(2013, 6, 1), reason="Faute de frappe sur l'année", by=coordinator
@@ -86,7 +90,7 @@ def test_a_stage_recorded_in_the_future_is_corrected_and_the_vote_can_then_be_ce
     assert correction.stage_change == wrong
     assert correction.reason == "Faute de frappe sur l'année"
     assert correction.recorded_by == coordinator
-    pipeline.record_vote_outcome(nbh, vote=vote(), by=None)
+    pipeline.record_vote_outcome(nbh, vote=vote(), by=User.objects.system())
     nbh.refresh_from_db()
     assert nbh.stage == Stage.LAUNCH
 

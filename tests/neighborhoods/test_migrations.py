@@ -2,20 +2,13 @@
 the normalised names before their unique constraint."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from tests.migrations import migrate, migrate_to_latest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 FILE = "Référence;Quartier;Téléphone;Statut\r\nKRR-1;Q;06 12 34 56 78;occupé\r\n".encode()
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return MigrationExecutor(connection).loader.project_state(targets).apps
 
 
 def test_applied_imports_lose_their_file_and_waiting_ones_keep_it():
@@ -53,8 +46,7 @@ def test_applied_imports_lose_their_file_and_waiting_ones_keep_it():
         assert bytes(RegisterImport.objects.get(pk=applied.pk).content) == b""
         assert RegisterImport.objects.count() == 2
     finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
+        migrate_to_latest()
 
 
 def test_existing_names_get_their_normalised_form_and_twins_go_through():
@@ -81,5 +73,4 @@ def test_existing_names_get_their_normalised_form_and_twins_go_through():
         apps = migrate([("neighborhoods", "0005_register_import_keeps_no_data")])  # reversible
         assert apps.get_model("neighborhoods", "Neighbourhood").objects.count() == 3
     finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
+        migrate_to_latest()

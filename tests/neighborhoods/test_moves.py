@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from neighborhoods import moves
-from neighborhoods.models import Dwelling, Household, Occupancy
+from neighborhoods.models import Dwelling, Household, Occupancy, User
 from tests import factories as f
 
 D = datetime.date
@@ -44,7 +44,9 @@ FEB_10 = D(2014, 2, 10)
 
 
 def move_in(dwelling, name="Famille Kerjean", on=FEB_10, **kwargs):
-    return moves.household_move_in(dwelling=dwelling, name=name, moved_in=on, by=None, **kwargs)
+    return moves.household_move_in(
+        dwelling=dwelling, name=name, moved_in=on, by=User.objects.system(), **kwargs
+    )
 
 
 # Move-in --------------------------------------------------------------------------------
@@ -154,7 +156,10 @@ def test_a_move_out_ends_the_occupancy_and_makes_the_dwelling_vacant(lived, worl
 
 def test_a_move_out_may_leave_the_dwelling_occupied(lived):
     moves.household_move_out(
-        occupancy=lived.occupancies.get(), moved_out=D(2014, 2, 15), by=None, vacate=False
+        occupancy=lived.occupancies.get(),
+        moved_out=D(2014, 2, 15),
+        by=User.objects.system(),
+        vacate=False,
     )
     lived.refresh_from_db()
     assert lived.status == Status.OCCUPIED
@@ -163,7 +168,9 @@ def test_a_move_out_may_leave_the_dwelling_occupied(lived):
 def test_a_move_out_from_a_dwelling_the_import_put_out_of_service_keeps_it_so(lived):
     # The register import writes statuses without looking at households.
     Dwelling.objects.filter(pk=lived.pk).update(status=Status.OUT_OF_SERVICE)
-    moves.household_move_out(occupancy=lived.occupancies.get(), moved_out=D(2014, 2, 15), by=None)
+    moves.household_move_out(
+        occupancy=lived.occupancies.get(), moved_out=D(2014, 2, 15), by=User.objects.system()
+    )
     lived.refresh_from_db()
     assert lived.status == Status.OUT_OF_SERVICE
 
@@ -172,20 +179,24 @@ def test_a_move_out_before_the_move_in_is_refused(lived):
     before = snapshot(lived)
     with pytest.raises(moves.MoveError, match="ne peut précéder l'entrée dans les lieux"):
         moves.household_move_out(
-            occupancy=lived.occupancies.get(), moved_out=D(2007, 12, 31), by=None
+            occupancy=lived.occupancies.get(), moved_out=D(2007, 12, 31), by=User.objects.system()
         )
     assert snapshot(lived) == before
 
 
 def test_the_same_move_out_sent_twice_is_a_no_op_and_another_date_is_refused(lived):
     occupancy = lived.occupancies.get()
-    moves.household_move_out(occupancy=occupancy, moved_out=D(2014, 2, 15), by=None)
+    moves.household_move_out(
+        occupancy=occupancy, moved_out=D(2014, 2, 15), by=User.objects.system()
+    )
     _occupancy, done = moves.household_move_out(
-        occupancy=occupancy, moved_out=D(2014, 2, 15), by=None
+        occupancy=occupancy, moved_out=D(2014, 2, 15), by=User.objects.system()
     )
     assert not done
     with pytest.raises(moves.MoveError, match="déjà sorti le 15/02/2014 : corrigez plutôt"):
-        moves.household_move_out(occupancy=occupancy, moved_out=D(2014, 2, 20), by=None)
+        moves.household_move_out(
+            occupancy=occupancy, moved_out=D(2014, 2, 20), by=User.objects.system()
+        )
 
 
 def test_a_move_out_in_the_future_is_refused(lived):
@@ -193,7 +204,7 @@ def test_a_move_out_in_the_future_is_refused(lived):
         moves.household_move_out(
             occupancy=lived.occupancies.get(),
             moved_out=datetime.date.today() + datetime.timedelta(days=3),
-            by=None,
+            by=User.objects.system(),
         )
 
 
@@ -209,12 +220,16 @@ def test_a_free_dwelling_goes_out_of_service_and_back_with_its_reason(vacant, co
     record = vacant.history.latest()
     assert record.history_change_reason == "Statut « Hors service » : Dégât des eaux"
     assert record.history_user == coordinator
-    assert moves.dwelling_status_change(dwelling=vacant, status=Status.VACANT, by=None)
+    assert moves.dwelling_status_change(
+        dwelling=vacant, status=Status.VACANT, by=User.objects.system()
+    )
 
 
 def test_the_same_status_again_is_a_no_op(vacant):
     history = vacant.history.count()
-    assert not moves.dwelling_status_change(dwelling=vacant, status=Status.VACANT, by=None)
+    assert not moves.dwelling_status_change(
+        dwelling=vacant, status=Status.VACANT, by=User.objects.system()
+    )
     assert vacant.history.count() == history
 
 
@@ -222,7 +237,7 @@ def test_the_same_status_again_is_a_no_op(vacant):
 def test_a_dwelling_with_its_household_in_place_stays_occupied(lived, status):
     before = snapshot(lived)
     with pytest.raises(moves.MoveError, match="enregistrez d'abord sa sortie"):
-        moves.dwelling_status_change(dwelling=lived, status=status, by=None)
+        moves.dwelling_status_change(dwelling=lived, status=status, by=User.objects.system())
     assert snapshot(lived) == before
 
 
@@ -230,7 +245,10 @@ def test_a_status_changed_meanwhile_gets_a_clear_message(vacant):
     Dwelling.objects.filter(pk=vacant.pk).update(status=Status.OUT_OF_SERVICE)
     with pytest.raises(moves.MoveError, match="entre-temps"):
         moves.dwelling_status_change(
-            dwelling=vacant, status=Status.OCCUPIED, expected_status=Status.VACANT, by=None
+            dwelling=vacant,
+            status=Status.OCCUPIED,
+            expected_status=Status.VACANT,
+            by=User.objects.system(),
         )
     vacant.refresh_from_db()
     assert vacant.status == Status.OUT_OF_SERVICE
@@ -238,7 +256,7 @@ def test_a_status_changed_meanwhile_gets_a_clear_message(vacant):
 
 def test_an_unknown_status_is_refused(vacant):
     with pytest.raises(moves.MoveError, match="Statut inconnu"):
-        moves.dwelling_status_change(dwelling=vacant, status="demolished", by=None)
+        moves.dwelling_status_change(dwelling=vacant, status="demolished", by=User.objects.system())
 
 
 # Corrections ----------------------------------------------------------------------------
@@ -268,7 +286,7 @@ def test_a_correction_needs_a_reason(lived):
             moved_in=D(2008, 3, 1),
             moved_out=None,
             reason=" ",
-            by=None,
+            by=User.objects.system(),
         )
 
 
@@ -282,7 +300,7 @@ def test_a_correction_that_overlaps_another_household_is_refused(vacant):
             moved_in=D(2001, 1, 1),
             moved_out=D(2006, 2, 1),
             reason="Sortie mal saisie",
-            by=None,
+            by=User.objects.system(),
         )
     assert snapshot(vacant) == before
     assert later.moved_in == D(2006, 1, 1)
@@ -295,19 +313,21 @@ def test_a_correction_may_not_end_the_household_in_place(lived):
             moved_in=D(2008, 1, 1),
             moved_out=D(2010, 1, 1),
             reason="Erreur",
-            by=None,
+            by=User.objects.system(),
         )
 
 
 def test_a_move_out_recorded_by_mistake_is_reopened_and_the_dwelling_occupied_again(lived):
     occupancy = lived.occupancies.get()
-    moves.household_move_out(occupancy=occupancy, moved_out=D(2014, 2, 15), by=None)
+    moves.household_move_out(
+        occupancy=occupancy, moved_out=D(2014, 2, 15), by=User.objects.system()
+    )
     assert moves.occupancy_correct(
         occupancy=occupancy,
         moved_in=D(2008, 1, 1),
         moved_out=None,
         reason="Sortie saisie sur le mauvais logement",
-        by=None,
+        by=User.objects.system(),
     )
     lived.refresh_from_db()
     assert lived.status == Status.OCCUPIED
@@ -316,34 +336,48 @@ def test_a_move_out_recorded_by_mistake_is_reopened_and_the_dwelling_occupied_ag
 
 def test_a_reopening_is_refused_once_another_household_moved_in(lived):
     occupancy = lived.occupancies.get()
-    moves.household_move_out(occupancy=occupancy, moved_out=D(2014, 2, 15), by=None)
+    moves.household_move_out(
+        occupancy=occupancy, moved_out=D(2014, 2, 15), by=User.objects.system()
+    )
     move_in(lived, name="Famille Suivante", on=D(2014, 2, 20))
     with pytest.raises(moves.MoveError, match="Famille Suivante, en place depuis le 20/02/2014"):
         moves.occupancy_correct(
-            occupancy=occupancy, moved_in=D(2008, 1, 1), moved_out=None, reason="x", by=None
+            occupancy=occupancy,
+            moved_in=D(2008, 1, 1),
+            moved_out=None,
+            reason="x",
+            by=User.objects.system(),
         )
 
 
 def test_a_reopening_into_a_dwelling_out_of_service_is_refused(lived):
     occupancy = lived.occupancies.get()
-    moves.household_move_out(occupancy=occupancy, moved_out=D(2014, 2, 15), by=None)
-    moves.dwelling_status_change(dwelling=lived, status=Status.OUT_OF_SERVICE, by=None)
+    moves.household_move_out(
+        occupancy=occupancy, moved_out=D(2014, 2, 15), by=User.objects.system()
+    )
+    moves.dwelling_status_change(
+        dwelling=lived, status=Status.OUT_OF_SERVICE, by=User.objects.system()
+    )
     with pytest.raises(moves.MoveError, match="hors service"):
         moves.occupancy_correct(
-            occupancy=occupancy, moved_in=D(2008, 1, 1), moved_out=None, reason="x", by=None
+            occupancy=occupancy,
+            moved_in=D(2008, 1, 1),
+            moved_out=None,
+            reason="x",
+            by=User.objects.system(),
         )
 
 
 def test_an_occupancy_entered_by_mistake_is_cancelled_not_deleted(vacant):
     """Same move-in and move-out day: it spans no day, frees the dwelling, and stays listed."""
     wrong, _done = move_in(vacant, name="Famille Erreur", on=D(2014, 2, 1))
-    moves.household_move_out(occupancy=wrong, moved_out=D(2014, 2, 3), by=None)
+    moves.household_move_out(occupancy=wrong, moved_out=D(2014, 2, 3), by=User.objects.system())
     moves.occupancy_correct(
         occupancy=wrong,
         moved_in=D(2014, 2, 1),
         moved_out=D(2014, 2, 1),
         reason="Saisi sur le mauvais logement",
-        by=None,
+        by=User.objects.system(),
     )
     right, done = move_in(vacant, name="Famille Juste", on=D(2014, 2, 1))
     assert done

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from neighborhoods import pipeline
-from neighborhoods.models import Meeting, Neighbourhood, StageChange
+from neighborhoods.models import Meeting, Neighbourhood, StageChange, User
 from neighborhoods.pipeline import TransitionError
 from tests import factories as f
 
@@ -49,9 +49,9 @@ def at(nbh, stage):
         if step == Stage.VOTE:
             f.MeetingFactory(neighbourhood=nbh, kind=Meeting.Kind.PUBLIC, held_on=D(2013, 5, 1))
         if step == Stage.LAUNCH:
-            pipeline.record_vote_outcome(nbh, vote=vote(), by=None, on=dates[step])
+            pipeline.record_vote_outcome(nbh, vote=vote(), by=User.objects.system(), on=dates[step])
         else:
-            pipeline.advance(nbh, to_stage=step, by=None, on=dates[step])
+            pipeline.advance(nbh, to_stage=step, by=User.objects.system(), on=dates[step])
         if step == stage:
             break
     nbh.refresh_from_db()
@@ -104,7 +104,7 @@ def test_advance_records_who_when_and_the_note(nbh, coordinator):
 
 def test_advancing_to_the_current_stage_is_a_no_op(nbh):
     at(nbh, Stage.PARTNERS)
-    pipeline.advance(nbh, to_stage=Stage.PARTNERS, by=None, on=D(2013, 3, 2))
+    pipeline.advance(nbh, to_stage=Stage.PARTNERS, by=User.objects.system(), on=D(2013, 3, 2))
     assert nbh.stage_changes.count() == 2
 
 
@@ -126,14 +126,14 @@ def test_illegal_forward_steps_are_refused(nbh, start, to_stage):
     at(nbh, start) if start != Stage.CANDIDATE else None
     before = stages(nbh)
     with pytest.raises(TransitionError, match="Impossible de passer"):
-        pipeline.advance(nbh, to_stage=to_stage, by=None, on=D(2014, 1, 1))
+        pipeline.advance(nbh, to_stage=to_stage, by=User.objects.system(), on=D(2014, 1, 1))
     nbh.refresh_from_db()
     assert nbh.stage == start
     assert stages(nbh) == before
 
 
 def test_information_needs_a_validating_partner_meeting(nbh):
-    pipeline.advance(nbh, to_stage=Stage.PARTNERS, by=None, on=D(2013, 3, 1))
+    pipeline.advance(nbh, to_stage=Stage.PARTNERS, by=User.objects.system(), on=D(2013, 3, 1))
     f.MeetingFactory(
         neighbourhood=nbh,
         kind=Meeting.Kind.PARTNERS,
@@ -141,12 +141,14 @@ def test_information_needs_a_validating_partner_meeting(nbh):
         held_on=D(2013, 3, 15),
     )
     with pytest.raises(TransitionError, match="rencontre des partenaires"):
-        pipeline.advance(nbh, to_stage=Stage.INFORMATION, by=None, on=D(2013, 4, 1))
+        pipeline.advance(
+            nbh, to_stage=Stage.INFORMATION, by=User.objects.system(), on=D(2013, 4, 1)
+        )
     assert pipeline.missing_for(nbh, Stage.INFORMATION, D(2013, 4, 1))
 
 
 def test_a_partner_meeting_after_the_step_date_does_not_count(nbh):
-    pipeline.advance(nbh, to_stage=Stage.PARTNERS, by=None, on=D(2013, 3, 1))
+    pipeline.advance(nbh, to_stage=Stage.PARTNERS, by=User.objects.system(), on=D(2013, 3, 1))
     f.MeetingFactory(
         neighbourhood=nbh,
         kind=Meeting.Kind.PARTNERS,
@@ -154,24 +156,28 @@ def test_a_partner_meeting_after_the_step_date_does_not_count(nbh):
         held_on=D(2013, 5, 1),
     )
     with pytest.raises(TransitionError):
-        pipeline.advance(nbh, to_stage=Stage.INFORMATION, by=None, on=D(2013, 4, 1))
-    pipeline.advance(nbh, to_stage=Stage.INFORMATION, by=None, on=D(2013, 5, 2))
+        pipeline.advance(
+            nbh, to_stage=Stage.INFORMATION, by=User.objects.system(), on=D(2013, 4, 1)
+        )
+    pipeline.advance(nbh, to_stage=Stage.INFORMATION, by=User.objects.system(), on=D(2013, 5, 2))
 
 
 def test_no_vote_before_the_public_meeting(nbh):
     at(nbh, Stage.INFORMATION)
     with pytest.raises(TransitionError, match="réunion publique"):
-        pipeline.advance(nbh, to_stage=Stage.VOTE, by=None, on=D(2013, 6, 1))
+        pipeline.advance(nbh, to_stage=Stage.VOTE, by=User.objects.system(), on=D(2013, 6, 1))
     f.MeetingFactory(neighbourhood=nbh, kind=Meeting.Kind.PUBLIC, held_on=D(2013, 7, 1))
     with pytest.raises(TransitionError, match="réunion publique"):
-        pipeline.advance(nbh, to_stage=Stage.VOTE, by=None, on=D(2013, 6, 1))
-    pipeline.advance(nbh, to_stage=Stage.VOTE, by=None, on=D(2013, 7, 2))
+        pipeline.advance(nbh, to_stage=Stage.VOTE, by=User.objects.system(), on=D(2013, 6, 1))
+    pipeline.advance(nbh, to_stage=Stage.VOTE, by=User.objects.system(), on=D(2013, 7, 2))
 
 
 def test_a_date_before_the_last_step_is_refused(nbh):
     at(nbh, Stage.PARTNERS)
     with pytest.raises(TransitionError, match="précède la dernière étape"):
-        pipeline.advance(nbh, to_stage=Stage.INFORMATION, by=None, on=D(2013, 2, 1))
+        pipeline.advance(
+            nbh, to_stage=Stage.INFORMATION, by=User.objects.system(), on=D(2013, 2, 1)
+        )
     nbh.refresh_from_db()
     assert nbh.stage == Stage.PARTNERS
 
@@ -179,7 +185,7 @@ def test_a_date_before_the_last_step_is_refused(nbh):
 def test_service_cannot_start_in_the_future(nbh):
     at(nbh, Stage.LAUNCH)
     with pytest.raises(TransitionError, match="dans le futur"):
-        pipeline.advance(nbh, to_stage=Stage.RUNNING, by=None, on=D(2999, 1, 1))
+        pipeline.advance(nbh, to_stage=Stage.RUNNING, by=User.objects.system(), on=D(2999, 1, 1))
 
 
 # The vote ----------------------------------------------------------------------------------
@@ -187,7 +193,9 @@ def test_service_cannot_start_in_the_future(nbh):
 
 def test_a_certified_adopted_vote_launches(nbh):
     at(nbh, Stage.VOTE)
-    pipeline.record_vote_outcome(nbh, vote=vote(nbh=nbh), by=None, on=D(2013, 7, 1))
+    pipeline.record_vote_outcome(
+        nbh, vote=vote(nbh=nbh), by=User.objects.system(), on=D(2013, 7, 1)
+    )
     nbh.refresh_from_db()
     assert nbh.stage == Stage.LAUNCH
     assert stages(nbh)[-1] == ("vote", "launch")
@@ -195,7 +203,9 @@ def test_a_certified_adopted_vote_launches(nbh):
 
 def test_a_certified_rejected_vote_stops(nbh):
     at(nbh, Stage.VOTE)
-    pipeline.record_vote_outcome(nbh, vote=vote(adopted=False), by=None, on=D(2013, 7, 1))
+    pipeline.record_vote_outcome(
+        nbh, vote=vote(adopted=False), by=User.objects.system(), on=D(2013, 7, 1)
+    )
     nbh.refresh_from_db()
     assert nbh.stage == Stage.REJECTED
 
@@ -203,9 +213,11 @@ def test_a_certified_rejected_vote_stops(nbh):
 def test_no_launch_without_a_certified_vote(nbh):
     at(nbh, Stage.VOTE)
     with pytest.raises(TransitionError, match="pas certifié"):
-        pipeline.record_vote_outcome(nbh, vote=vote(certified=False), by=None, on=D(2013, 7, 1))
+        pipeline.record_vote_outcome(
+            nbh, vote=vote(certified=False), by=User.objects.system(), on=D(2013, 7, 1)
+        )
     with pytest.raises(TransitionError, match="pas certifié"):
-        pipeline.record_vote_outcome(nbh, vote=object(), by=None, on=D(2013, 7, 1))
+        pipeline.record_vote_outcome(nbh, vote=object(), by=User.objects.system(), on=D(2013, 7, 1))
     nbh.refresh_from_db()
     assert nbh.stage == Stage.VOTE
 
@@ -214,25 +226,27 @@ def test_a_vote_of_another_neighbourhood_is_refused(nbh):
     at(nbh, Stage.VOTE)
     other = f.NeighbourhoodFactory()
     with pytest.raises(TransitionError, match="autre quartier"):
-        pipeline.record_vote_outcome(nbh, vote=vote(nbh=other), by=None, on=D(2013, 7, 1))
+        pipeline.record_vote_outcome(
+            nbh, vote=vote(nbh=other), by=User.objects.system(), on=D(2013, 7, 1)
+        )
 
 
 def test_a_vote_outcome_outside_the_vote_stage_is_refused(nbh):
     at(nbh, Stage.INFORMATION)
     with pytest.raises(TransitionError, match="pas à l'étape du vote"):
-        pipeline.record_vote_outcome(nbh, vote=vote(), by=None, on=D(2013, 7, 1))
+        pipeline.record_vote_outcome(nbh, vote=vote(), by=User.objects.system(), on=D(2013, 7, 1))
 
 
 def test_recording_the_same_outcome_twice_is_a_no_op(nbh):
     at(nbh, Stage.LAUNCH)
-    pipeline.record_vote_outcome(nbh, vote=vote(), by=None, on=D(2013, 7, 2))
+    pipeline.record_vote_outcome(nbh, vote=vote(), by=User.objects.system(), on=D(2013, 7, 2))
     assert stages(nbh).count(("vote", "launch")) == 1
 
 
 def test_a_vote_outcome_dated_before_the_vote_is_refused(nbh):
     at(nbh, Stage.VOTE)
     with pytest.raises(TransitionError, match="précède"):
-        pipeline.record_vote_outcome(nbh, vote=vote(), by=None, on=D(2013, 5, 1))
+        pipeline.record_vote_outcome(nbh, vote=vote(), by=User.objects.system(), on=D(2013, 5, 1))
 
 
 # Stops -------------------------------------------------------------------------------------
@@ -276,7 +290,9 @@ def test_stops_from_the_wrong_stage_are_refused(nbh, start, to_stage):
     if start != Stage.CANDIDATE:
         at(nbh, start)
     with pytest.raises(TransitionError, match="Impossible de passer"):
-        pipeline.stop(nbh, to_stage=to_stage, by=None, reason="Motif", on=D(2014, 1, 1))
+        pipeline.stop(
+            nbh, to_stage=to_stage, by=User.objects.system(), reason="Motif", on=D(2014, 1, 1)
+        )
     nbh.refresh_from_db()
     assert nbh.stage == start
 
@@ -284,7 +300,7 @@ def test_stops_from_the_wrong_stage_are_refused(nbh, start, to_stage):
 @pytest.mark.parametrize("reason", ["", "   ", None])
 def test_a_stop_without_reason_is_refused(nbh, reason):
     with pytest.raises(TransitionError, match="motivé"):
-        pipeline.stop(nbh, to_stage=Stage.ABANDONED, by=None, reason=reason)
+        pipeline.stop(nbh, to_stage=Stage.ABANDONED, by=User.objects.system(), reason=reason)
     nbh.refresh_from_db()
     assert nbh.stage == Stage.CANDIDATE
 
@@ -292,20 +308,30 @@ def test_a_stop_without_reason_is_refused(nbh, reason):
 def test_rejection_only_comes_from_the_vote(nbh):
     at(nbh, Stage.VOTE)
     with pytest.raises(TransitionError, match="n'existe pas"):
-        pipeline.stop(nbh, to_stage=Stage.REJECTED, by=None, reason="Non", on=D(2014, 1, 1))
+        pipeline.stop(
+            nbh, to_stage=Stage.REJECTED, by=User.objects.system(), reason="Non", on=D(2014, 1, 1)
+        )
     with pytest.raises(TransitionError, match="n'existe pas"):
-        pipeline.stop(nbh, to_stage=Stage.RUNNING, by=None, reason="Non", on=D(2014, 1, 1))
+        pipeline.stop(
+            nbh, to_stage=Stage.RUNNING, by=User.objects.system(), reason="Non", on=D(2014, 1, 1)
+        )
 
 
 def test_service_ends_only_after_its_launch(nbh):
     at(nbh, Stage.RUNNING)
     with pytest.raises(TransitionError):
-        pipeline.stop(nbh, to_stage=Stage.ENDED, by=None, reason="Fin", on=D(2013, 9, 1))
+        pipeline.stop(
+            nbh, to_stage=Stage.ENDED, by=User.objects.system(), reason="Fin", on=D(2013, 9, 1)
+        )
 
 
 def test_stopping_twice_is_a_no_op(nbh):
-    pipeline.stop(nbh, to_stage=Stage.ABANDONED, by=None, reason="Motif", on=D(2014, 1, 1))
-    pipeline.stop(nbh, to_stage=Stage.ABANDONED, by=None, reason="Motif", on=D(2014, 1, 2))
+    pipeline.stop(
+        nbh, to_stage=Stage.ABANDONED, by=User.objects.system(), reason="Motif", on=D(2014, 1, 1)
+    )
+    pipeline.stop(
+        nbh, to_stage=Stage.ABANDONED, by=User.objects.system(), reason="Motif", on=D(2014, 1, 2)
+    )
     assert stages(nbh).count(("candidate", "abandoned")) == 1
 
 
@@ -334,14 +360,18 @@ def test_reopen_goes_back_to_the_right_stage(nbh, coordinator, start, stop_to, b
 
 def test_reopen_after_a_rejected_vote_goes_back_to_information(nbh, coordinator):
     at(nbh, Stage.VOTE)
-    pipeline.record_vote_outcome(nbh, vote=vote(adopted=False), by=None, on=D(2013, 7, 1))
+    pipeline.record_vote_outcome(
+        nbh, vote=vote(adopted=False), by=User.objects.system(), on=D(2013, 7, 1)
+    )
     pipeline.reopen(nbh, by=coordinator, reason="Nouveau vote", on=D(2014, 1, 1))
     nbh.refresh_from_db()
     assert nbh.stage == Stage.INFORMATION
 
 
 def test_reopen_by_a_non_coordinator_is_refused(nbh, landlord_user):
-    pipeline.stop(nbh, to_stage=Stage.ABANDONED, by=None, reason="Motif", on=D(2014, 1, 1))
+    pipeline.stop(
+        nbh, to_stage=Stage.ABANDONED, by=User.objects.system(), reason="Motif", on=D(2014, 1, 1)
+    )
     with pytest.raises(TransitionError, match="Seule la coordination"):
         pipeline.reopen(nbh, by=landlord_user, reason="Je veux", on=D(2014, 2, 1))
     nbh.refresh_from_db()
@@ -349,7 +379,9 @@ def test_reopen_by_a_non_coordinator_is_refused(nbh, landlord_user):
 
 
 def test_reopen_without_reason_is_refused(nbh, coordinator):
-    pipeline.stop(nbh, to_stage=Stage.ABANDONED, by=None, reason="Motif", on=D(2014, 1, 1))
+    pipeline.stop(
+        nbh, to_stage=Stage.ABANDONED, by=User.objects.system(), reason="Motif", on=D(2014, 1, 1)
+    )
     with pytest.raises(TransitionError, match="motivée"):
         pipeline.reopen(nbh, by=coordinator, reason=" ", on=D(2014, 2, 1))
 
@@ -360,7 +392,9 @@ def test_reopen_a_running_neighbourhood_is_refused(nbh, coordinator):
 
 
 def test_reopen_dated_before_the_stop_is_refused(nbh, coordinator):
-    pipeline.stop(nbh, to_stage=Stage.ABANDONED, by=None, reason="Motif", on=D(2014, 1, 1))
+    pipeline.stop(
+        nbh, to_stage=Stage.ABANDONED, by=User.objects.system(), reason="Motif", on=D(2014, 1, 1)
+    )
     with pytest.raises(TransitionError, match="précède"):
         pipeline.reopen(nbh, by=coordinator, reason="Motif", on=D(2013, 12, 1))
 
@@ -420,7 +454,9 @@ def test_next_step_says_what_is_missing(nbh):
     at(nbh, Stage.VOTE)
     step = pipeline.next_step(nbh)
     assert step.to_stage is None and step.missing
-    pipeline.stop(nbh, to_stage=Stage.ABANDONED, by=None, reason="Motif", on=D(2014, 1, 1))
+    pipeline.stop(
+        nbh, to_stage=Stage.ABANDONED, by=User.objects.system(), reason="Motif", on=D(2014, 1, 1)
+    )
     nbh.refresh_from_db()
     assert pipeline.next_step(nbh) is None
 
@@ -428,10 +464,10 @@ def test_next_step_says_what_is_missing(nbh):
 def test_a_review_is_due_a_year_after_launch_then_after_the_last_review(nbh, settings):
     settings.REVIEW_DUE_MONTHS = 12
     at(nbh, Stage.RUNNING)  # launched on 2013-09-01
-    assert pipeline.review_due_on(nbh) == D(2014, 9, 1)
+    assert nbh.review_due_on() == D(2014, 9, 1)
     assert pipeline.next_step(nbh, D(2014, 1, 1)).missing == []
     step = pipeline.next_step(nbh, D(2014, 9, 2))
     assert step.label == "Bilan à faire (attendu depuis le 01/09/2014)"
     f.MeetingFactory(neighbourhood=nbh, kind=Meeting.Kind.REVIEW, held_on=D(2014, 9, 10))
-    assert pipeline.review_due_on(nbh) == D(2015, 9, 10)
+    assert nbh.review_due_on() == D(2015, 9, 10)
     assert pipeline.next_step(nbh, D(2014, 9, 11)).missing == []

@@ -92,19 +92,19 @@ def test_a_crash_while_applying_writes_nothing_and_the_retry_imports_it_whole(
     job_queue.run_all()
     pending = RegisterImport.objects.get()
     client.post(reverse("neighborhoods:register_import_confirm", args=[pending.pk]))
-    real_update = register.bulk_create_with_history
+    real_update = register.apply.bulk_create_with_history
 
     def create_then_crash(*args, **kwargs):
         real_update(*args, **kwargs)
         raise RuntimeError("worker killed")
 
-    monkeypatch.setattr(register, "bulk_create_with_history", create_then_crash)
+    monkeypatch.setattr(register.apply, "bulk_create_with_history", create_then_crash)
     with pytest.raises(RuntimeError):
         job_queue.run_all()
     assert not Dwelling.objects.filter(reference__startswith="GRAND-").exists()
     pending.refresh_from_db()
     assert pending.status == RegisterImport.Status.PENDING  # still there, to retry
-    monkeypatch.setattr(register, "bulk_create_with_history", real_update)
+    monkeypatch.setattr(register.apply, "bulk_create_with_history", real_update)
     # The worker retries it (here: queued again, as the crashed worker's upkeep does).
     job = Job.objects.get(kind="neighborhoods.register_import_apply")
     Job.objects.filter(pk=job.pk).update(state=Job.State.QUEUED)

@@ -71,7 +71,7 @@ def no_parsing(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("the workbook was parsed")
 
-    monkeypatch.setattr(register.openpyxl, "load_workbook", refuse)
+    monkeypatch.setattr(register.parse.openpyxl, "load_workbook", refuse)
 
 
 def test_a_tiny_workbook_expanding_to_500_000_rows_is_refused_unparsed(
@@ -139,7 +139,7 @@ def test_a_csv_over_the_row_limit_is_refused_before_parsing(
     def refuse(*args, **kwargs):
         raise AssertionError("the CSV was parsed")
 
-    monkeypatch.setattr(register.tablib.Dataset, "load", refuse)
+    monkeypatch.setattr(register.parse.tablib.Dataset, "load", refuse)
     message = refused(content, "registre.csv", coordinator)
     assert "plus de 20\u202f000 lignes de logements" in message
     assert not RegisterImport.objects.exists()

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from neighborhoods.models import Dwelling, Household, Neighbourhood, Occupancy, Organisation
+from neighborhoods.models import Dwelling, Household, Neighbourhood, Occupancy, Organisation, User
 from tests import factories as f
 
 D = datetime.date
@@ -455,7 +455,7 @@ def test_a_move_in_recorded_on_the_page_makes_the_tenant_pay_the_next_months_cha
     offer = Offer.objects.create(operator=operator, name="NUMERISUN")
     Tariff.objects.create(offer=offer, amount=Decimal("1.00"), starts_on=D(2010, 1, 1))
 
-    charges_generate(month=D(2014, 2, 1), by=None)
+    charges_generate(month=D(2014, 2, 1), by=User.objects.system())
     february = Charge.objects.get(dwelling=dwelling, month=D(2014, 2, 1))
     assert (february.payer, february.household) == (Payer.LANDLORD, None)
 
@@ -467,7 +467,7 @@ def test_a_move_in_recorded_on_the_page_makes_the_tenant_pay_the_next_months_cha
     assert response.status_code == 302
     household = Household.objects.get(name="Famille Arrivée")
 
-    charges_generate(month=D(2014, 3, 1), by=None)
+    charges_generate(month=D(2014, 3, 1), by=User.objects.system())
     march = Charge.objects.get(dwelling=dwelling, month=D(2014, 3, 1))
     assert (march.payer, march.household) == (Payer.TENANT, household)
 
@@ -480,6 +480,6 @@ def test_a_move_in_recorded_on_the_page_makes_the_tenant_pay_the_next_months_cha
             "vacate": "on",
         },
     )
-    charges_generate(month=D(2014, 4, 1), by=None)
+    charges_generate(month=D(2014, 4, 1), by=User.objects.system())
     april = Charge.objects.get(dwelling=dwelling, month=D(2014, 4, 1))
     assert (april.payer, april.household) == (Payer.LANDLORD, None)
