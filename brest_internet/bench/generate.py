@@ -495,7 +495,7 @@ def _charges(plan: Plan, progress) -> None:
     started = time.monotonic()
     for month in plan.billed_months:
         t0 = time.monotonic()
-        run = charges_generate(month=month, by=None)
+        run = charges_generate(month=month, by=User.objects.get(username=f"{PREFIX}-coordinator"))
         total += run.lines_added
         progress(
             f"Charges {month:%Y-%m} : {run.lines_added:n} lignes en {time.monotonic() - t0:.1f} s"
