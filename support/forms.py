@@ -1,15 +1,14 @@
 """Forms of the support app. Choices are always limited to the user's scope."""
 
 from django import forms
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from brest_internet.common import clock
-from neighborhoods.models import Dwelling, Occupancy, Organisation
+from neighborhoods.models import Dwelling, Organisation
 
-from .access import neighbourhoods_for
+from .households import with_dwelling_reference
 from .models import (
     MAX_SESSION_PLACES,
     AdviceRequest,
@@ -18,15 +17,7 @@ from .models import (
     WorkshopSession,
     WorkshopTopic,
 )
-
-
-def with_dwelling_reference(households):
-    """Annotate each household with the reference of the dwelling it lives in now."""
-    current = Occupancy.objects.filter(household=OuterRef("pk"), moved_out__isnull=True)
-    return households.annotate(
-        dwelling_reference=Subquery(current.values("dwelling__reference")[:1]),
-        neighbourhood_name=Subquery(current.values("dwelling__neighbourhood__name")[:1]),
-    )
+from .rules import neighbourhoods_for
 
 
 class HouseholdChoiceField(forms.ModelChoiceField):
@@ -100,10 +91,6 @@ class SessionForm(_SessionTimesForm):
         if starts and starts <= clock.now():
             self.add_error("starts_at", _("Une nouvelle séance se programme dans le futur."))
         return data
-
-    def save(self, commit=True):
-        self.instance.centre = self.cleaned_data["neighbourhood"].centre
-        return super().save(commit)
 
 
 class SessionEditForm(_SessionTimesForm):

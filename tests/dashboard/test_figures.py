@@ -11,7 +11,7 @@ import pytest
 
 from brest_internet.dashboard import stats
 from brest_internet.models import Review, months_before, with_review_status
-from neighborhoods.models import Neighbourhood
+from neighborhoods.models import Neighbourhood, User
 
 D = datetime.date
 TODAY = D(2014, 2, 28)
@@ -99,7 +99,10 @@ def test_a_cancelled_session_is_not_counted_as_held(everything):
 
     # Beta's 20 November 2013 session called off: its sign-up is cancelled with it.
     beta_session = WorkshopSession.objects.get(neighbourhood__name="Beta")
-    assert session_cancel(session=beta_session, reason="Animateur malade", by=None) == 1
+    assert (
+        session_cancel(session=beta_session, reason="Animateur malade", by=User.objects.system())
+        == 1
+    )
     beta = by_name(stats.neighbourhood_figures(everything, YEAR_2013))["Beta"]
     assert (beta.sessions, beta.registered) == (0, 0)
     november = stats.attendance_by_month(everything, YEAR_2013)[10]
