@@ -4,13 +4,19 @@ from brest_internet.common.cancellation import CancellableQuerySet
 from neighborhoods.models import User
 
 
+def of_centre(queryset, user, lookup: str):
+    """`queryset` as `user` sees it: all for a coordinator, for a centre's staff the rows whose
+    `lookup` (a path to a centre's id) is their centre, none for anyone else."""
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_coordinator:
+        return queryset
+    if user.has_role(User.Role.CENTRE):
+        return queryset.filter(**{lookup: user.organisation_id})
+    return queryset.none()
+
+
 class NeighbourhoodScoped(CancellableQuerySet):
     def visible_to(self, user):
         """Coordinators: all; a centre's staff: the records of the neighbourhoods it serves."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_coordinator:
-            return self
-        if user.has_role(User.Role.CENTRE):
-            return self.filter(neighbourhood__centre_id=user.organisation_id)
-        return self.none()
+        return of_centre(self, user, "neighbourhood__centre_id")

@@ -13,7 +13,9 @@ from simple_history.models import HistoricalRecords
 
 from brest_internet.common import clock, formats
 from brest_internet.common.cancellation import Cancellable, CancellableQuerySet
-from neighborhoods.models import Household, Meeting, Neighbourhood, Organisation, User
+from neighborhoods.models import Household, Meeting, Neighbourhood, Organisation
+
+from .scopes import of_centre
 
 # A workshop room of a social centre holds a few dozen people; the column holds 32 767, and a
 # larger figure would move the whole waiting list into the session.
@@ -44,13 +46,7 @@ class WorkshopTopic(models.Model):
 class WorkshopSessionQuerySet(CancellableQuerySet):
     def visible_to(self, user):
         """Coordinators see every session; a centre's staff the sessions of their centre."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_coordinator:
-            return self
-        if user.has_role(User.Role.CENTRE):
-            return self.filter(centre_id=user.organisation_id)
-        return self.none()
+        return of_centre(self, user, "centre_id")
 
     def not_cancelled(self):
         """Sessions that still take place (a cancelled session keeps its row, for the record):

@@ -12,9 +12,8 @@ from brest_internet.common import clock
 from neighborhoods.models import Household, Organisation, User
 
 from .. import rules
-from ..households import current_dwelling
 from ..models import AdviceRequest
-from .base import SupportError, check
+from .base import SupportError, check, dwelling_of
 from .notify import notify
 
 
@@ -30,12 +29,7 @@ def advice_create(
     """Record a household's question and assign it to `association`, one of those that
     represent the tenants of the household's neighbourhood."""
     check(rules.can_record_for(by, household))
-    dwelling = current_dwelling(household)
-    if dwelling is None:
-        raise SupportError(
-            _("Le foyer %(h)s n'a pas de logement connu dans un quartier du programme.")
-            % {"h": household}
-        )
+    dwelling = dwelling_of(household)
     neighbourhood = dwelling.neighbourhood
     if not neighbourhood.associations.filter(
         pk=association.pk, kind=Organisation.Kind.TENANTS_ASSOCIATION

@@ -4,6 +4,8 @@ from django.utils.translation import gettext as _
 
 from brest_internet.common.errors import Refusal
 
+from ..households import current_dwelling
+
 
 class SupportError(Refusal):
     """A refused support action (`field`: the form field it is about, when there is one)."""
@@ -14,3 +16,14 @@ def check(allowed: bool, message: str | None = None, **kwargs) -> None:
     allowed the action."""
     if not allowed:
         raise SupportError(message or _("Cette action ne relève pas de votre structure."), **kwargs)
+
+
+def dwelling_of(household):
+    """The dwelling `household` lives in now, or the refusal that it has none known."""
+    dwelling = current_dwelling(household)
+    if dwelling is None:
+        raise SupportError(
+            _("Le foyer %(h)s n'a pas de logement connu dans un quartier du programme.")
+            % {"h": household}
+        )
+    return dwelling

@@ -12,9 +12,8 @@ from brest_internet.common import clock, formats
 from neighborhoods.models import Household, Meeting, User
 
 from .. import rules
-from ..households import current_dwelling
 from ..models import ComputerModel, ComputerOrder
-from .base import SupportError, check
+from .base import SupportError, check, dwelling_of
 from .notify import notify
 
 
@@ -70,13 +69,7 @@ def computer_order_create(
                 field="extra_reason",
             )
         if neighbourhood is None:
-            dwelling = current_dwelling(household)
-            if dwelling is None:
-                raise SupportError(
-                    _("Le foyer %(h)s n'a pas de logement connu dans un quartier du programme.")
-                    % {"h": household}
-                )
-            neighbourhood = dwelling.neighbourhood
+            neighbourhood = dwelling_of(household).neighbourhood
         locked.stock -= 1  # safe: the row is locked
         locked._history_user = by
         locked.save(update_fields=["stock"])

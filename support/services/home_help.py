@@ -13,9 +13,8 @@ from brest_internet.common import clock, formats
 from neighborhoods.models import Household, User
 
 from .. import rules
-from ..households import current_dwelling
 from ..models import HomeHelpRequest
-from .base import SupportError, check
+from .base import SupportError, check, dwelling_of
 from .notify import notify
 
 
@@ -29,12 +28,7 @@ def home_help_create(
 ) -> HomeHelpRequest:
     """Record a household's request for help at home, in the dwelling it lives in now."""
     check(rules.can_record_for(by, household))
-    dwelling = current_dwelling(household)
-    if dwelling is None:
-        raise SupportError(
-            _("Le foyer %(h)s n'a pas de logement connu dans un quartier du programme.")
-            % {"h": household}
-        )
+    dwelling = dwelling_of(household)
     request = HomeHelpRequest(
         household=household,
         dwelling=dwelling,
