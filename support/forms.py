@@ -12,6 +12,7 @@ from .households import with_dwelling_reference
 from .models import (
     MAX_SESSION_PLACES,
     AdviceRequest,
+    CentreCalendar,
     ComputerModel,
     HomeHelpRequest,
     WorkshopSession,
@@ -325,3 +326,12 @@ class HalfDayCreateForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["neighbourhood"].queryset = neighbourhoods_for(user).order_by("name")
+
+
+class ContactForm(forms.Form):
+    contact = forms.CharField(
+        label=_("Contact pour les foyers"),
+        max_length=CentreCalendar._meta.get_field("contact").max_length,
+        required=False,
+        help_text=CentreCalendar._meta.get_field("contact").help_text,
+    )

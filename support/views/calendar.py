@@ -1,17 +1,16 @@
 """Calendar files of the workshops (see `support.calendar`): a session's `.ics`, a centre's
 feed for its staff's calendar app, and the page that shows and renews the feed's address."""
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import access, rules
 from .. import calendar as ics
+from ..forms import ContactForm
 from ..models import CentreCalendar
 from .base import allowed
 
@@ -55,15 +54,6 @@ def calendar_index(request):
         return redirect("support:calendar_detail", pk=request.user.organisation_id)
     centres = rules.centres_for(request.user).order_by("name")
     return render(request, "support/calendar_index.html", {"centres": centres})
-
-
-class ContactForm(forms.Form):
-    contact = forms.CharField(
-        label=gettext_lazy("Contact pour les foyers"),
-        max_length=CentreCalendar._meta.get_field("contact").max_length,
-        required=False,
-        help_text=CentreCalendar._meta.get_field("contact").help_text,
-    )
 
 
 @allowed(rules.can_run_support)
