@@ -8,6 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from brest_internet.common.admin import ReadOnlyAdmin as KitReadOnlyAdmin
 
+from . import rules
 from .models import (
     AdviceRequest,
     ComputerModel,
@@ -20,22 +21,52 @@ from .models import (
 )
 
 
+class CatalogueAdmin(SimpleHistoryAdmin):
+    """A catalogue the coordination manages (`rules.can_manage_catalogue`), with the model
+    permissions its group holds."""
+
+    def has_module_permission(self, request):
+        return rules.can_manage_catalogue(request.user) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return rules.can_manage_catalogue(request.user) and super().has_view_permission(
+            request, obj
+        )
+
+    def has_add_permission(self, request):
+        return rules.can_manage_catalogue(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return rules.can_manage_catalogue(request.user) and super().has_change_permission(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return rules.can_manage_catalogue(request.user) and super().has_delete_permission(
+            request, obj
+        )
+
+
 @admin.register(WorkshopTopic)
-class WorkshopTopicAdmin(SimpleHistoryAdmin):
+class WorkshopTopicAdmin(CatalogueAdmin):
     list_display = ["name", "position", "active"]
     list_editable = ["position", "active"]
     search_fields = ["name"]
 
 
 @admin.register(ComputerModel)
-class ComputerModelAdmin(SimpleHistoryAdmin):
+class ComputerModelAdmin(CatalogueAdmin):
     list_display = ["name", "price", "stock", "active"]
     search_fields = ["name"]
 
 
 class ReadOnlyAdmin(KitReadOnlyAdmin, SimpleHistoryAdmin):
     """Shown, searchable, never edited here: the services own these states (with their
-    history readable)."""
+    history readable). Shown to whom the support's pages are (`rules.can_run_support`) and
+    who holds the view permission."""
+
+    def has_view_permission(self, request, obj=None):
+        return rules.can_run_support(request.user) and super().has_view_permission(request, obj)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # The revert page would save the object back: never here (the list of versions,

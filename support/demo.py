@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
-from neighborhoods.models import Meeting, Neighbourhood, Occupancy, Organisation
+from neighborhoods.models import Meeting, Neighbourhood, Occupancy, Organisation, User
 
 from .models import (
     AdviceRequest,
@@ -160,6 +160,7 @@ def load(ctx):
 
 def load_workshops(ctx, rng, running, occupants, topics, timeline):
     """Two sessions a month at each running neighbourhood's centre, from its launch to March."""
+    system = User.objects.system()  # who cancelled, in the demo's story
     last = D(2014, 3, 31)  # the sessions of March are already open for sign-ups
     sessions = []
     for name, nbh in running.items():
@@ -214,6 +215,7 @@ def load_workshops(ctx, rng, running, occupants, topics, timeline):
             leaver = session_regs[rng.randrange(seated)]
             leaver.status = Registration.Status.CANCELLED
             leaver.cancelled_at = session.starts_at - datetime.timedelta(days=3)
+            leaver.cancelled_by = system
             waiting[0].status = Registration.Status.REGISTERED
             waiting[0].promoted_at = leaver.cancelled_at
         if held:
@@ -235,8 +237,6 @@ MOVED_FROM, MOVED_TO = D(2014, 3, 23), D(2014, 3, 26)
 
 def move_a_session(running):
     """The edit of a session as the centre's staff make it, through `support.services`."""
-    from neighborhoods.models import User
-
     from .services import session_update
 
     nbh = running.get("Kerourien")
@@ -247,7 +247,10 @@ def move_a_session(running):
     ).first()
     if session is None:
         return None
-    by = User.objects.filter(username="animateur", organisation=nbh.centre).first()
+    by = (
+        User.objects.filter(username="animateur", organisation=nbh.centre).first()
+        or User.objects.system()
+    )
     starts = _aware(MOVED_TO, 9, 30)
     return session_update(
         session=session,
@@ -362,6 +365,7 @@ def load_half_days(ctx, rng, nbh, pool, computers):
 
 def load_orders(rng, running, occupants, computers, timeline):
     """Computers sold in the running neighbourhoods since their launch (both prices)."""
+    system = User.objects.system()  # who cancelled, in the demo's story
     orders = []
     for name, nbh in running.items():
         if name == "Valy-Hir" or name not in occupants:
@@ -388,6 +392,10 @@ def load_orders(rng, running, occupants, computers, timeline):
                     paid_on=None if cancelled else ordered + datetime.timedelta(days=7),
                     handed_over_on=None if cancelled else ordered + datetime.timedelta(days=7),
                     cancelled_on=ordered + datetime.timedelta(days=5) if cancelled else None,
+                    cancelled_at=_aware(ordered + datetime.timedelta(days=5), 10)
+                    if cancelled
+                    else None,
+                    cancelled_by=system if cancelled else None,
                 )
             )
     bulk_create_with_history(orders, ComputerOrder)
@@ -396,6 +404,7 @@ def load_orders(rng, running, occupants, computers, timeline):
 
 def load_home_help(rng, running, occupants):
     """Few home-help requests (the source): installing the modem, the first connection."""
+    system = User.objects.system()  # who cancelled, in the demo's story
     K, S = HomeHelpRequest.Kind, HomeHelpRequest.Status
     plan = {
         "Kerourien": [
@@ -440,6 +449,10 @@ def load_home_help(rng, running, occupants):
                     ),
                     done_on=day + datetime.timedelta(days=6) if done else None,
                     outcome=outcomes[kind] if done else "",
+                    cancelled_at=_aware(day + datetime.timedelta(days=3), 10)
+                    if status == S.CANCELLED
+                    else None,
+                    cancelled_by=system if status == S.CANCELLED else None,
                 )
             )
     bulk_create_with_history(requests, HomeHelpRequest)

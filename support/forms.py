@@ -1,32 +1,24 @@
 """Forms of the support app. Choices are always limited to the user's scope."""
 
 from django import forms
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from brest_internet.common import clock
-from neighborhoods.models import Dwelling, Occupancy, Organisation
+from neighborhoods.models import Dwelling, Organisation
 
-from .access import neighbourhoods_for
+from .households import with_dwelling_reference
 from .models import (
     MAX_SESSION_PLACES,
     AdviceRequest,
+    CentreCalendar,
     ComputerModel,
     HomeHelpRequest,
     WorkshopSession,
     WorkshopTopic,
 )
-
-
-def with_dwelling_reference(households):
-    """Annotate each household with the reference of the dwelling it lives in now."""
-    current = Occupancy.objects.filter(household=OuterRef("pk"), moved_out__isnull=True)
-    return households.annotate(
-        dwelling_reference=Subquery(current.values("dwelling__reference")[:1]),
-        neighbourhood_name=Subquery(current.values("dwelling__neighbourhood__name")[:1]),
-    )
+from .rules import neighbourhoods_for
 
 
 class HouseholdChoiceField(forms.ModelChoiceField):
@@ -100,10 +92,6 @@ class SessionForm(_SessionTimesForm):
         if starts and starts <= clock.now():
             self.add_error("starts_at", _("Une nouvelle séance se programme dans le futur."))
         return data
-
-    def save(self, commit=True):
-        self.instance.centre = self.cleaned_data["neighbourhood"].centre
-        return super().save(commit)
 
 
 class SessionEditForm(_SessionTimesForm):
@@ -338,3 +326,12 @@ class HalfDayCreateForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["neighbourhood"].queryset = neighbourhoods_for(user).order_by("name")
+
+
+class ContactForm(forms.Form):
+    contact = forms.CharField(
+        label=_("Contact pour les foyers"),
+        max_length=CentreCalendar._meta.get_field("contact").max_length,
+        required=False,
+        help_text=CentreCalendar._meta.get_field("contact").help_text,
+    )

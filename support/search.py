@@ -1,5 +1,5 @@
 """Finding a household among hundreds: by name, dwelling reference or the last digits of its
-phone, within what the user may see (`support.access.households_for`). One query, at most
+phone, within what the user may see (`support.rules.households_for`). One query, at most
 `LIMIT` matches, each told apart from its namesakes by its dwelling and neighbourhood.
 
 The page works without script: a search field and its button, then the matches as radio
@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from django.db.models import Q, Value
 from django.db.models.functions import Replace
 
-from .access import households_for
-from .forms import with_dwelling_reference
+from .households import with_dwelling_reference
+from .rules import households_for
 
 LIMIT = 20
 # At least this many digits make a phone search ("5678", "06 12 34 56 78").

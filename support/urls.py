@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_calendar
+from . import views
 
 app_name = "support"
 
@@ -13,7 +13,7 @@ urlpatterns = [
     path("ateliers/<int:pk>/annuler/", views.session_cancel, name="session_cancel"),
     path("ateliers/<int:pk>/inscrire/", views.session_sign_up, name="session_sign_up"),
     path("ateliers/<int:pk>/presences/", views.session_attendance, name="session_attendance"),
-    path("ateliers/<int:pk>/agenda.ics", views_calendar.session_ics, name="session_ics"),
+    path("ateliers/<int:pk>/agenda.ics", views.session_ics, name="session_ics"),
     path("ateliers/<int:pk>/feuille/", views.session_sheet, name="session_sheet"),
     path("inscriptions/<int:pk>/annuler/", views.registration_cancel, name="registration_cancel"),
     # Launch half-days
@@ -48,12 +48,12 @@ urlpatterns = [
     path("ordinateurs/commandes/<int:pk>/remettre/", views.order_hand_over, name="order_hand_over"),
     path("ordinateurs/commandes/<int:pk>/annuler/", views.order_cancel, name="order_cancel"),
     # Calendar feeds of the centres (the feed answers without a session: see views_calendar)
-    path("agenda/", views_calendar.calendar_index, name="calendar_index"),
-    path("agenda/<int:pk>/", views_calendar.calendar_detail, name="calendar_detail"),
+    path("agenda/", views.calendar_index, name="calendar_index"),
+    path("agenda/<int:pk>/", views.calendar_detail, name="calendar_detail"),
     path(
         "agenda/<int:pk>/nouvelle-adresse/",
-        views_calendar.calendar_regenerate,
+        views.calendar_regenerate,
         name="calendar_regenerate",
     ),
-    path("agenda/flux/<str:token>.ics", views_calendar.calendar_feed, name="calendar_feed"),
+    path("agenda/flux/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

@@ -40,10 +40,13 @@ HIDDEN_IN_READABLE = {"history_id"}
 # that is neither listed here nor in NOT_PERSONAL.
 PERSONAL_TEXT = {
     "support.HalfDayVisit": ["notes"],
-    "support.HomeHelpRequest": ["details", "outcome"],
+    # Why a sign-up, a visit or an order was cancelled (the kit's cancel_reason) may say why
+    # for the household, as a subscription's does.
+    "support.Registration": ["cancel_reason"],
+    "support.HomeHelpRequest": ["details", "outcome", "cancel_reason"],
     "support.AdviceRequest": ["question", "answer"],
     # Why a household holds a second subsidised computer: often says who in the family.
-    "support.ComputerOrder": ["extra_reason"],
+    "support.ComputerOrder": ["extra_reason", "cancel_reason"],
     "subscriptions.Subscription": ["cancel_reason"],
     # The notices: the address or number a consent was given for, and what was sent (the
     # text names the household's session, visit or order; a provider's error may quote the

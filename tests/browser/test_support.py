@@ -7,7 +7,7 @@ import time
 import pytest
 from django.utils import timezone
 
-from neighborhoods.models import Meeting, Neighbourhood
+from neighborhoods.models import Meeting, Neighbourhood, User
 from subscriptions.models import Subscription
 from support.models import (
     AdviceRequest,
@@ -102,7 +102,7 @@ def test_half_day_desk_with_the_keyboard_alone_on_a_tablet(
     # The world's household already holds a computer: cancelled here, so that the desk sells
     # it one without asking why it needs a second.
     for order in ComputerOrder.objects.filter(household=support_world.household):
-        computer_order_cancel(order=order, by=None)
+        computer_order_cancel(order=order, by=User.objects.system())
     page = page_at(768, 1024)
     login(page, centre_user)
     half_day = support_world.support["half_day"]

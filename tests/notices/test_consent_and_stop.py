@@ -137,7 +137,9 @@ def test_a_stop_reply_withdraws_the_sms_consent(
     event = ConsentEvent.objects.filter(kind="withdrawn").get()
     assert (event.channel, event.source, event.by) == ("sms", "household", None)
     # What follows goes by e-mail only.
-    support.registration_create(session=make_session(), household=household, by=None)
+    support.registration_create(
+        session=make_session(), household=household, by=User.objects.system()
+    )
     notices_send_due(now=daytime())
     assert outbox.sms.received == []
     assert set(Delivery.objects.values_list("channel", flat=True)) == {"email"}
@@ -181,7 +183,9 @@ def test_the_webhook_answers_400_to_what_is_not_json(client, stop_secret, db):
 def test_every_sms_ends_with_the_way_to_stop_it(world, consent, make_session, outbox, settings):
     settings.SMS_STOP_NUMBER = "36111"
     household = consent(world.household, email=False, sms=True)
-    support.registration_create(session=make_session(), household=household, by=None)
+    support.registration_create(
+        session=make_session(), household=household, by=User.objects.system()
+    )
     notices_send_due(now=daytime())
     (sms,) = outbox.sms.received
     assert sms["json"]["content"].endswith("STOP au 36111")
@@ -194,10 +198,12 @@ def test_anonymisation_clears_the_contact_and_the_deliveries(world, consent, mak
     household = consent(world.household)
     email, _number = address_of(household)
     session = make_session()
-    support.registration_create(session=session, household=household, by=None)
+    support.registration_create(session=session, household=household, by=User.objects.system())
     notices_send_due(now=daytime())
     reg2 = make_session(starts=daytime(days=11, hour=14))
-    support.registration_create(session=reg2, household=household, by=None)  # still queued
+    support.registration_create(
+        session=reg2, household=household, by=User.objects.system()
+    )  # still queued
 
     gdpr.household_anonymise(household=household, by=User.objects.system())
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from brest_internet.notices.models import Delivery, Notice
 from brest_internet.notices.sending import notices_send_due
-from neighborhoods.models import Meeting, Neighbourhood
+from neighborhoods.models import Meeting, Neighbourhood, User
 from support import services as support
 from support.models import AdviceRequest, ComputerModel, HomeHelpRequest
 from tests.votes.factories import VoteFactory
@@ -23,13 +23,13 @@ K = Notice.Kind
 
 def sign_up(ctx, household):
     session = ctx.make_session()
-    support.registration_create(session=session, household=household, by=None)
+    support.registration_create(session=session, household=household, by=User.objects.system())
     return daytime(), "Votre inscription est confirmée"
 
 
 def reminder(ctx, household):
     session = ctx.make_session(starts=daytime(days=5, hour=14))
-    support.registration_create(session=session, household=household, by=None)
+    support.registration_create(session=session, household=household, by=User.objects.system())
     Delivery.objects.all().delete()  # the confirmation: this test reads the reminder alone
     Notice.objects.all().delete()
     return daytime(days=3, hour=15), "Rappel"
@@ -38,28 +38,28 @@ def reminder(ctx, household):
 def promotion(ctx, household):
     session = ctx.make_session(capacity=1)
     (first,) = ctx.households(1)
-    taken = support.registration_create(session=session, household=first, by=None)
-    support.registration_create(session=session, household=household, by=None)
-    support.registration_cancel(registration=taken, by=None)
+    taken = support.registration_create(session=session, household=first, by=User.objects.system())
+    support.registration_create(session=session, household=household, by=User.objects.system())
+    support.registration_cancel(registration=taken, by=User.objects.system())
     return daytime(), "Une place s'est libérée"
 
 
 def moved(ctx, household):
     session = ctx.make_session()
-    support.registration_create(session=session, household=household, by=None)
+    support.registration_create(session=session, household=household, by=User.objects.system())
     new = daytime(days=12, hour=9)
     support.session_update(
         session=session,
         changes={"starts_at": new, "ends_at": new + datetime.timedelta(hours=2)},
-        by=None,
+        by=User.objects.system(),
     )
     return daytime(), "Votre atelier change"
 
 
 def cancelled(ctx, household):
     session = ctx.make_session()
-    support.registration_create(session=session, household=household, by=None)
-    support.session_cancel(session=session, reason="Animateur malade", by=None)
+    support.registration_create(session=session, household=household, by=User.objects.system())
+    support.session_cancel(session=session, reason="Animateur malade", by=User.objects.system())
     return daytime(), "est annulé"
 
 
@@ -71,20 +71,20 @@ def _home_help(ctx, household):
 
 def visit_planned(ctx, household):
     req = _home_help(ctx, household)
-    support.home_help_schedule(request=req, on=daytime(days=6).date(), by=None)
+    support.home_help_schedule(request=req, on=daytime(days=6).date(), by=User.objects.system())
     return daytime(), "Aide à domicile prévue le"
 
 
 def visit_moved(ctx, household):
     req = _home_help(ctx, household)
-    support.home_help_schedule(request=req, on=daytime(days=6).date(), by=None)
-    support.home_help_schedule(request=req, on=daytime(days=8).date(), by=None)
+    support.home_help_schedule(request=req, on=daytime(days=6).date(), by=User.objects.system())
+    support.home_help_schedule(request=req, on=daytime(days=8).date(), by=User.objects.system())
     return daytime(), "est déplacée au"
 
 
 def visit_tomorrow(ctx, household):
     req = _home_help(ctx, household)
-    support.home_help_schedule(request=req, on=daytime(days=4).date(), by=None)
+    support.home_help_schedule(request=req, on=daytime(days=4).date(), by=User.objects.system())
     return daytime(days=3, hour=11), "aide à domicile demain"
 
 
@@ -96,14 +96,16 @@ def advice(ctx, household):
         topic=AdviceRequest.Topic.CANCELLATION,
         question="Comment résilier mon ancien abonnement ?",
     )
-    support.advice_answer(request=req, answer="Par lettre recommandée.", by=None)
+    support.advice_answer(request=req, answer="Par lettre recommandée.", by=User.objects.system())
     return daytime(), "CSF de test a répondu à votre question"
 
 
 def computer(ctx, household):
     model = ComputerModel.objects.create(name="Portable reconditionné", price=70, stock=2)
-    order = support.computer_order_create(household=household, computer=model, by=None)
-    support.computer_order_pay(order=order, by=None)
+    order = support.computer_order_create(
+        household=household, computer=model, by=User.objects.system()
+    )
+    support.computer_order_pay(order=order, by=User.objects.system())
     return daytime(), "est payé : vous pouvez le retirer"
 
 

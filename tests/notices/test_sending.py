@@ -11,6 +11,7 @@ from django.urls import reverse
 from brest_internet.notices import services
 from brest_internet.notices.models import Contact, Delivery, Notice
 from brest_internet.notices.sending import PARIS, notices_send_due, sms_allowed_from
+from neighborhoods.models import User
 from support import services as support
 
 from .conftest import address_of, daytime
@@ -36,7 +37,9 @@ def test_an_sms_due_at_night_waits_until_eight_while_the_email_goes(
 ):
     household = consent(world.household)
     email, number = address_of(household)
-    support.registration_create(session=make_session(), household=household, by=None)
+    support.registration_create(
+        session=make_session(), household=household, by=User.objects.system()
+    )
     night = daytime(days=1, hour=22)
 
     report = notices_send_due(now=night)
@@ -64,7 +67,7 @@ def test_a_reminder_that_would_arrive_after_the_session_is_dropped(
     household = consent(world.household, email=False, sms=True)
     # The session starts at 07:30: a reminder due the night before would wait for 08:00.
     session = make_session(starts=daytime(days=5, hour=7))
-    support.registration_create(session=session, household=household, by=None)
+    support.registration_create(session=session, household=household, by=User.objects.system())
     Delivery.objects.update(status=Delivery.Status.SENT, sent_at=daytime(days=0))
     notices_send_due(now=daytime(days=4, hour=21))
     reminder = Delivery.objects.get(notice__kind=Notice.Kind.WORKSHOP_REMINDER)
@@ -78,7 +81,7 @@ def test_no_reminder_for_a_household_that_signed_up_within_the_two_days(
 ):
     household = consent(world.household, email=True, sms=False)
     session = make_session(starts=daytime(days=1, hour=14))
-    support.registration_create(session=session, household=household, by=None)
+    support.registration_create(session=session, household=household, by=User.objects.system())
     notices_send_due(now=daytime(days=0, hour=23))
     kinds = set(Notice.objects.values_list("kind", flat=True))
     assert kinds == {Notice.Kind.SIGN_UP_CONFIRMED}
@@ -90,7 +93,9 @@ def test_a_provider_error_is_retried_with_growing_delays_then_fails(
     settings.NOTICES_RETRY_BASE_SECONDS = 60
     settings.NOTICES_MAX_ATTEMPTS = 3
     household = consent(world.household, email=False, sms=True)
-    support.registration_create(session=make_session(), household=household, by=None)
+    support.registration_create(
+        session=make_session(), household=household, by=User.objects.system()
+    )
     outbox.sms.fail_next(3, status=503)
     start = daytime()
 
@@ -128,7 +133,9 @@ def test_a_provider_error_is_retried_with_growing_delays_then_fails(
 def test_a_provider_error_then_success_sends_once(world, consent, make_session, outbox, settings):
     settings.NOTICES_RETRY_BASE_SECONDS = 60
     household = consent(world.household, email=False, sms=True)
-    support.registration_create(session=make_session(), household=household, by=None)
+    support.registration_create(
+        session=make_session(), household=household, by=User.objects.system()
+    )
     outbox.sms.fail_next(1, status=500)
     start = daytime()
     notices_send_due(now=start)
@@ -145,7 +152,9 @@ def test_an_unreachable_smtp_server_is_a_retry_not_a_crash(world, consent, make_
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
     household = consent(world.household, email=True, sms=False)
-    support.registration_create(session=make_session(), household=household, by=None)
+    support.registration_create(
+        session=make_session(), household=household, by=User.objects.system()
+    )
     report = notices_send_due(now=daytime())
     assert report.retried == 1
     delivery = Delivery.objects.get()
@@ -158,7 +167,7 @@ def test_running_the_command_twice_sends_each_notice_once(
     others = [consent(h) for h in households(3)]
     session = make_session()
     for household in [consent(world.household), *others]:
-        support.registration_create(session=session, household=household, by=None)
+        support.registration_create(session=session, household=household, by=User.objects.system())
     from unittest import mock
 
     with mock.patch("brest_internet.notices.sending.timezone.now", return_value=daytime()):
@@ -173,8 +182,8 @@ def test_english_for_a_household_that_chose_it(world, consent, make_session, out
     household = consent(world.household, email=True, sms=False, language="en")
     french = consent(world.other_household, email=True, sms=False, language="fr")
     session = make_session(starts=daytime(days=10, hour=14))
-    support.registration_create(session=session, household=household, by=None)
-    support.registration_create(session=session, household=french, by=None)
+    support.registration_create(session=session, household=household, by=User.objects.system())
+    support.registration_create(session=session, household=french, by=User.objects.system())
     notices_send_due(now=daytime())
     english_text = outbox.mail.body(outbox.mail.to(address_of(household)[0])[0])
     french_text = outbox.mail.body(outbox.mail.to(address_of(french)[0])[0])
@@ -188,7 +197,9 @@ def test_a_bounce_reported_by_the_provider_is_visible(
 ):
     settings.NOTICES_WEBHOOK_SECRET = "s3cret-webhook"
     household = consent(world.household, email=False, sms=True)
-    support.registration_create(session=make_session(), household=household, by=None)
+    support.registration_create(
+        session=make_session(), household=household, by=User.objects.system()
+    )
     notices_send_due(now=daytime())
     delivery = Delivery.objects.get()
     response = client.post(
@@ -244,7 +255,9 @@ def test_an_email_bounce_through_the_providers_webhook(world, consent, settings,
 
 def test_one_delivery_per_notice_and_channel_is_a_database_rule(world, consent, make_session):
     household = consent(world.household, email=True, sms=False)
-    support.registration_create(session=make_session(), household=household, by=None)
+    support.registration_create(
+        session=make_session(), household=household, by=User.objects.system()
+    )
     delivery = Delivery.objects.get()
     with pytest.raises(IntegrityError), transaction.atomic():
         Delivery.objects.create(
@@ -258,7 +271,9 @@ def test_one_delivery_per_notice_and_channel_is_a_database_rule(world, consent, 
 
 def test_one_notice_per_occasion_is_a_database_rule(world, consent, make_session):
     household = consent(world.household, email=True, sms=False)
-    support.registration_create(session=make_session(), household=household, by=None)
+    support.registration_create(
+        session=make_session(), household=household, by=User.objects.system()
+    )
     notice = Notice.objects.get()
     with pytest.raises(IntegrityError), transaction.atomic():
         Notice.objects.create(
@@ -275,7 +290,9 @@ def test_one_notice_per_occasion_is_a_database_rule(world, consent, make_session
 
 def test_a_sent_delivery_has_its_date_and_a_problem_its_reason(world, consent, make_session):
     household = consent(world.household, email=True, sms=False)
-    support.registration_create(session=make_session(), household=household, by=None)
+    support.registration_create(
+        session=make_session(), household=household, by=User.objects.system()
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
         Delivery.objects.update(status=Delivery.Status.SENT)
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -291,8 +308,10 @@ def test_a_consent_needs_its_address_in_the_database_too(world):
 
 def test_a_reminder_of_a_sign_up_cancelled_since_is_dropped(world, consent, make_session, outbox):
     household = consent(world.household, email=True, sms=False)
-    reg = support.registration_create(session=make_session(), household=household, by=None)
-    support.registration_cancel(registration=reg, by=None)
+    reg = support.registration_create(
+        session=make_session(), household=household, by=User.objects.system()
+    )
+    support.registration_cancel(registration=reg, by=User.objects.system())
     notices_send_due(now=daytime())
     delivery = Delivery.objects.get()
     assert delivery.status == Delivery.Status.DROPPED
@@ -307,8 +326,8 @@ def test_a_visit_notice_for_a_day_since_changed_is_dropped(world, consent, outbo
     req = HomeHelpRequest.objects.create(
         household=household, neighbourhood=world.nbh, kind=HomeHelpRequest.Kind.MODEM
     )
-    support.home_help_schedule(request=req, on=daytime(days=6).date(), by=None)
-    support.home_help_schedule(request=req, on=daytime(days=9).date(), by=None)
+    support.home_help_schedule(request=req, on=daytime(days=6).date(), by=User.objects.system())
+    support.home_help_schedule(request=req, on=daytime(days=9).date(), by=User.objects.system())
     notices_send_due(now=daytime())
     states = dict(Delivery.objects.values_list("notice__kind", "status"))
     assert states == {Notice.Kind.VISIT_PLANNED: "dropped", Notice.Kind.VISIT_MOVED: "sent"}

@@ -9,6 +9,7 @@ import pytest
 
 from brest_internet.notices.models import Delivery
 from brest_internet.notices.sending import notices_send_due
+from neighborhoods.models import User
 from support import services as support
 from tests.support.test_concurrency import run_together
 
@@ -38,7 +39,7 @@ def test_two_senders_at_once_send_each_notice_once(
     session = make_session(capacity=50)
     people = [consent(h, email=False, sms=True) for h in households(12)]
     for household in people:
-        support.registration_create(session=session, household=household, by=None)
+        support.registration_create(session=session, household=household, by=User.objects.system())
     when = daytime()
 
     run_together(lambda: notices_send_due(now=when), [(), ()])

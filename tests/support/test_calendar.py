@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
 
+from neighborhoods.models import User
 from support import calendar as ics
 from support import services
 from support.models import CentreCalendar, WorkshopSession
@@ -53,7 +54,9 @@ def test_a_sessions_file_carries_the_workshop_place_times_and_centre(
     session = make_session(capacity=1, days=7)
     WorkshopSession.objects.filter(pk=session.pk).update(place="Salle polyvalente")  # as made
     sign_up(session, households(2), centre_user)  # one seat, one on the waiting list
-    ics.calendar_contact_set(centre=session.centre, contact="accueil@centre.example", by=None)
+    ics.calendar_contact_set(
+        centre=session.centre, contact="accueil@centre.example", by=User.objects.system()
+    )
 
     response = session_file(client_for(centre_user), session)
     assert response.status_code == 200

@@ -4,6 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from brest_internet.common import clock
 from support import services
 from support.models import ComputerModel, ComputerOrder
 from support.services import SupportError
@@ -149,6 +150,8 @@ def test_the_database_refuses_two_computers_without_a_reason(world, computers, c
         ComputerOrder.objects.create(**twin)
     ComputerOrder.objects.create(**twin, extra_reason="Panne irréparable")
     ComputerOrder.objects.filter(pk=order.pk).update(
-        status=ComputerOrder.Status.CANCELLED, cancelled_on=order.ordered_on
+        status=ComputerOrder.Status.CANCELLED,
+        cancelled_on=order.ordered_on,
+        cancelled_at=clock.now(),
     )
     ComputerOrder.objects.create(**twin)  # the first one cancelled: one without reason again

@@ -34,7 +34,7 @@ def test_cancelling_a_session_cancels_its_sign_ups_and_keeps_everything(
     session.refresh_from_db()
     assert session.is_cancelled
     assert session.cancelled_by == centre_user
-    assert session.cancellation_reason == "Animateur malade."
+    assert session.cancel_reason == "Animateur malade."
     assert WorkshopSession.objects.filter(pk=session.pk).exists()  # never deleted
     rows = Registration.objects.filter(session=session)
     assert rows.count() == 4
@@ -86,7 +86,7 @@ def test_cancelling_twice_is_a_no_op(make_session, centre_user, coordinator):
     services.session_cancel(session=session, reason="Première raison.", by=centre_user)
     assert services.session_cancel(session=session, reason="Autre.", by=coordinator) == 0
     session.refresh_from_db()
-    assert (session.cancellation_reason, session.cancelled_by) == ("Première raison.", centre_user)
+    assert (session.cancel_reason, session.cancelled_by) == ("Première raison.", centre_user)
     assert session.history.count() == 2
 
 
@@ -130,7 +130,7 @@ def test_a_cancelled_session_has_its_date_and_reason_as_a_database_rule(make_ses
     with pytest.raises(IntegrityError), transaction.atomic():
         WorkshopSession.objects.filter(pk=session.pk).update(cancelled_at=timezone.now())
     with pytest.raises(IntegrityError), transaction.atomic():
-        WorkshopSession.objects.filter(pk=session.pk).update(cancellation_reason="Sans date.")
+        WorkshopSession.objects.filter(pk=session.pk).update(cancel_reason="Sans date.")
 
 
 # --- Through the pages (RGAA 11.12: a confirmation step) ----------------------------------------

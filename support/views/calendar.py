@@ -1,23 +1,18 @@
 """Calendar files of the workshops (see `support.calendar`): a session's `.ics`, a centre's
 feed for its staff's calendar app, and the page that shows and renews the feed's address."""
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from neighborhoods.access import CENTRE, COORDINATOR, role_required
-from neighborhoods.models import Organisation
-
-from . import access
-from . import calendar as ics
-from .models import CentreCalendar
-
-STAFF = (COORDINATOR, CENTRE)
+from .. import access, rules
+from .. import calendar as ics
+from ..forms import ContactForm
+from ..models import CentreCalendar
+from .base import allowed
 
 
 def _ics_response(content: bytes, *, filename: str | None = None) -> HttpResponse:
@@ -29,7 +24,7 @@ def _ics_response(content: bytes, *, filename: str | None = None) -> HttpRespons
     return response
 
 
-@role_required(*STAFF)
+@allowed(rules.can_run_support)
 @require_GET
 def session_ics(request, pk):
     """A session's file, for whoever may open the session's page (the same scope)."""
@@ -49,31 +44,19 @@ def calendar_feed(request, token):
 
 def get_centre_for_user(user, pk):
     """A centre whose calendar `user` manages: any for a coordinator, their own for its staff."""
-    centres = Organisation.objects.filter(kind=Organisation.Kind.CENTRE)
-    if not user.is_coordinator:
-        centres = centres.filter(pk=user.organisation_id)
-    return get_object_or_404(centres, pk=pk)
+    return get_object_or_404(rules.centres_for(user), pk=pk)
 
 
-@role_required(*STAFF)
+@allowed(rules.can_run_support)
 @require_GET
 def calendar_index(request):
     if not request.user.is_coordinator:
         return redirect("support:calendar_detail", pk=request.user.organisation_id)
-    centres = Organisation.objects.filter(kind=Organisation.Kind.CENTRE).order_by("name")
+    centres = rules.centres_for(request.user).order_by("name")
     return render(request, "support/calendar_index.html", {"centres": centres})
 
 
-class ContactForm(forms.Form):
-    contact = forms.CharField(
-        label=gettext_lazy("Contact pour les foyers"),
-        max_length=CentreCalendar._meta.get_field("contact").max_length,
-        required=False,
-        help_text=CentreCalendar._meta.get_field("contact").help_text,
-    )
-
-
-@role_required(*STAFF)
+@allowed(rules.can_run_support)
 @require_http_methods(["GET", "POST"])
 def calendar_detail(request, pk):
     centre = get_centre_for_user(request.user, pk)
@@ -107,7 +90,7 @@ def calendar_detail(request, pk):
     )
 
 
-@role_required(*STAFF)
+@allowed(rules.can_run_support)
 @require_POST
 def calendar_regenerate(request, pk):
     centre = get_centre_for_user(request.user, pk)
