@@ -37,8 +37,12 @@ run: install
 worker: install
 	$(BIN)/python manage.py procrastinate worker
 
+# The suite runs on every core (pytest-xdist; each worker has its own test database, e.g.
+# test_<name>_gw0): `make test PYTEST_WORKERS=0` runs it in one process, and PYTEST_ARGS adds
+# pytest's arguments, e.g. PYTEST_ARGS="tests/votes -x".
+PYTEST_WORKERS ?= auto
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -37,6 +37,16 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in French, the default: LocaleMiddleware activates a request's language
+    in the thread and nothing deactivates it, so a test that asked for English would otherwise
+    hand it to whichever test runs next in the same process (the order of pytest-xdist's)."""
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def job_queue():
     """Background jobs go to Procrastinate's in-memory queue (on PostgreSQL; on SQLite they run
     in the request): `job_queue.run_all()` runs them as a worker would."""
