@@ -17,7 +17,7 @@ from django.db.models import Count, Expression, F, IntegerField, Max, Min, Q, Su
 from brest_internet.common.figures import per, percent
 from neighborhoods.models import Dwelling, Neighbourhood
 
-from .models import Adjustment, MonthTotal, Subscription, active_on_q
+from .models import Adjustment, MonthTotal, Subscription
 
 
 def month_starts(start: datetime.date, end: datetime.date) -> list[datetime.date]:
@@ -60,24 +60,17 @@ class Series:
 
 
 def active_counts_on(neighbourhoods, days: list[datetime.date]) -> dict[tuple[int, int], int]:
-    """{(neighbourhood id, index of the day): active subscriptions on that day}, in one query.
-
-    One conditional COUNT per day, grouped by neighbourhood: the database does the counting.
-    """
-    if not days:
+    """{(neighbourhood id, index of the day): active subscriptions on that day}, in one query:
+    `SubscriptionEvents`' running sums of `Subscription.objects.active_on`'s rule."""
+    neighbourhoods = list(neighbourhoods)
+    if not days or not neighbourhoods:
         return {}
-    rows = (
-        Subscription.objects.filter(dwelling__neighbourhood__in=neighbourhoods)
-        .values("dwelling__neighbourhood")
-        .order_by()
-        .annotate(**{f"d{i}": Count("id", filter=active_on_q(day)) for i, day in enumerate(days)})
-    )
-    counts = {}
-    for row in rows:
-        nbh = row["dwelling__neighbourhood"]
-        for i in range(len(days)):
-            counts[(nbh, i)] = row[f"d{i}"]
-    return counts
+    events = SubscriptionEvents(neighbourhoods, days)
+    return {
+        (nbh.pk, i): events.active_on(nbh.pk, day)
+        for nbh in neighbourhoods
+        for i, day in enumerate(days)
+    }
 
 
 def dwelling_counts(neighbourhoods) -> dict[int, int]:
