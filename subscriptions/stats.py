@@ -108,7 +108,7 @@ def subscription_rate_on(neighbourhoods, day: datetime.date) -> list[Series]:
 
 def per_subscriber(billed: Decimal, subscribers: int) -> Decimal | None:
     """ "Billed per subscriber", the one definition: what was billed (lines and adjustments)
-    shared by the subscribers active at the end of the month(s) billed, to the cent, half up;
+    shared by the subscribers active at the end of each month billed, to the cent, half up;
     None without any subscriber."""
     return per(billed, subscribers)
 

@@ -28,6 +28,39 @@ def _open_data_in_a_temporary_directory(tmp_path_factory):
         yield
 
 
+_ROLE_GROUPS: dict[str, list[tuple[str, str]]] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database as migrated, and a note of the role groups its data migrations made
+    (each group's permissions), for the transactional tests that need them after a flush."""
+    from django.contrib.auth.models import Group
+
+    with django_db_blocker.unblock():
+        for group in Group.objects.prefetch_related("permissions__content_type"):
+            _ROLE_GROUPS[group.name] = [
+                (p.content_type.app_label, p.codename) for p in group.permissions.all()
+            ]
+
+
+def restore_role_groups():
+    """Make the role groups again as the migrations left them (a flush empties auth_group, and
+    post_migrate makes the permissions again but not the groups)."""
+    from django.contrib.auth.models import Group, Permission
+
+    for name, permissions in _ROLE_GROUPS.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        wanted = {(app, codename) for app, codename in permissions}
+        found = Permission.objects.filter(
+            content_type__app_label__in={app for app, _c in wanted},
+            codename__in={codename for _a, codename in wanted},
+        ).select_related("content_type")
+        group.permissions.set(
+            [p for p in found if (p.content_type.app_label, p.codename) in wanted]
+        )
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: the ballot page counts wrong codes in it."""

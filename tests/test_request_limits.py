@@ -113,3 +113,13 @@ def test_a_nul_byte_in_the_session_cookie_is_a_visitor_without_session(client):
     response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_a_nul_byte_on_the_api_is_a_problem_in_the_apis_own_format(client):
+    """The partners' programs read problem details, never an HTML page (schemathesis found it)."""
+    response = client.get("/api/v1/operateur/demandes/", {"statut": "\x00x"})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["status"] == 400 and problem["detail"]

@@ -42,7 +42,9 @@ def insert_select(
             else:
                 exprs.append(value)
         else:
-            if field.default is NOT_PROVIDED and not field.null:
+            # A blank text field without a default (a cancellation's reason) is "" by Django's rule.
+            empty_text = field.blank and field.empty_strings_allowed
+            if field.default is NOT_PROVIDED and not field.null and not empty_text:
                 raise ValueError(f"{model.__name__}.{field.name} needs a value")
             default = field.get_default()
             exprs.append("%s")

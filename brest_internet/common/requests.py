@@ -17,11 +17,13 @@ A body with more fields than `DATA_UPLOAD_MAX_NUMBER_FIELDS`, or more form data 
 project's handler400) answers it with the same kind of page.
 """
 
+import json
 import logging
 from importlib import import_module
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -46,7 +48,16 @@ def _megabytes(size: int) -> str:
 
 
 def refusal(request, *, status: int, title: str, reason: str):
-    """A refusal page in the user's language, with what happened and what to do."""
+    """A refusal page in the user's language, with what happened and what to do; for the
+    partners' API (settings.API_PATH_PREFIX), the same words as RFC 9457 problem details, the
+    only kind of answer its schema documents."""
+    if request.path.startswith(getattr(settings, "API_PATH_PREFIX", "/api/")):
+        body = {"type": "about:blank", "title": str(title), "status": status, "detail": str(reason)}
+        return HttpResponse(
+            json.dumps(body, ensure_ascii=False),
+            status=status,
+            content_type="application/problem+json",
+        )
     return render(request, "errors/refused.html", {"title": title, "reason": reason}, status=status)
 
 

@@ -14,10 +14,18 @@ from brest_internet.bench.generate import Plan
 from brest_internet.bench.pages import HEALTH, PageTiming
 from neighborhoods.models import Dwelling, Neighbourhood
 from tests import factories as f
+from tests.conftest import restore_role_groups
 
-# serialized_rollback: the pages need the role groups the data migrations made, which the
-# flush after another transactional test removes.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _role_groups(transactional_db):
+    """The pages need the role groups the data migrations made, which the flush after another
+    transactional test removes. (Not serialized_rollback: once another transactional test has
+    flushed and post_migrate made the content types again under new ids, restoring the
+    serialized rows collides with them, as the order of pytest-xdist's workers showed.)"""
+    restore_role_groups()
 
 
 def run_bench(**options):
