@@ -69,3 +69,22 @@ class RoleRequiredMixin(AccessMixin):
         if refused is not None:
             return refused
         return super().dispatch(request, *args, **kwargs)
+
+
+def rule_required(rule):
+    """Decorator for function views: `rule(request.user)` (one of an app's `rules.can_*`) lets
+    the user in. Anonymous visitors go to the login page; a user the rule refuses gets a 403,
+    logged, as with `role_required`."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not rule(request.user):
+                refuse(request)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
