@@ -54,10 +54,8 @@ CANCEL_REASONS = [
 
 
 def launch_dates():
-    try:
-        from neighborhoods.demo import TIMELINE  # written by the neighbourhoods demo
-    except ImportError:
-        return {}
+    from neighborhoods.demo import TIMELINE  # written by the neighbourhoods demo
+
     dates = {}
     for name, values in TIMELINE.items():
         launch = values.get("launch") if isinstance(values, dict) else None

@@ -61,10 +61,8 @@ FACILITATORS = {
 
 
 def _timeline():
-    try:
-        from neighborhoods.demo import TIMELINE
-    except ImportError:
-        return {name: {"launch": day, "launch_half_days": []} for name, day in LAUNCHES.items()}
+    from neighborhoods.demo import TIMELINE
+
     return TIMELINE
 
 

@@ -356,10 +356,8 @@ def _subscriptions(plan: Plan) -> int:
 
 def _votes(plan: Plan, state) -> int:
     """One certified vote per neighbourhood, its roll (every occupied dwelling) and sign-ins."""
-    try:
-        from votes.models import Participation, RollEntry, Vote
-    except ImportError:
-        return 0
+    from votes.models import Participation, RollEntry, Vote
+
     votes = []
     for nbh in state["nbhs"]:
         closes = nbh.launched_on - datetime.timedelta(days=60)
@@ -419,10 +417,8 @@ def _votes(plan: Plan, state) -> int:
 
 def _workshops(plan: Plan, state) -> int:
     """Twelve sessions per neighbourhood over the billed months, about eight sign-ups each."""
-    try:
-        from support.models import Registration, WorkshopSession, WorkshopTopic
-    except ImportError:
-        return 0
+    from support.models import Registration, WorkshopSession, WorkshopTopic
+
     topics = WorkshopTopic.objects.bulk_create(
         [
             WorkshopTopic(name=f"Bench – {name}", position=i)

@@ -40,7 +40,7 @@ def _forget_month(month, *, vacuum: bool = True) -> None:
 
     `vacuum`: then VACUUM ANALYZE the charge table (PostgreSQL), as the timed runs need; the
     load test skips it (minutes at 25 million rows), its run being measured by the pages."""
-    from subscriptions.models import Charge, ChargeMonth, ChargeRun
+    from subscriptions.models import Charge, ChargeMonth, ChargeRun, LandlordMonth, MonthTotal
 
     with transaction.atomic():
         months = (
@@ -54,26 +54,16 @@ def _forget_month(month, *, vacuum: bool = True) -> None:
             f"WHERE {sql.col(ChargeRun, 'charge_month')} IN ({months})",
             [month],
         )
-        try:  # per-neighbourhood totals (subscriptions 0008), when present
-            from subscriptions.models import MonthTotal
-        except ImportError:
-            MonthTotal = None  # noqa: N806
-        if MonthTotal is not None:
+        sql.execute(
+            f"DELETE FROM {sql.table(MonthTotal)} WHERE {sql.col(MonthTotal, 'month')} >= %s",
+            [month],
+        )
+        for model in (LandlordMonth.history.model, LandlordMonth):
             sql.execute(
-                f"DELETE FROM {sql.table(MonthTotal)} WHERE {sql.col(MonthTotal, 'month')} >= %s",
+                f"DELETE FROM {sql.table(model)} "
+                f"WHERE {sql.col(model, 'charge_month')} IN ({months})",
                 [month],
             )
-        try:  # per-landlord month states (subscriptions 0004), when present
-            from subscriptions.models import LandlordMonth
-        except ImportError:
-            LandlordMonth = None  # noqa: N806
-        if LandlordMonth is not None:
-            for model in (LandlordMonth.history.model, LandlordMonth):
-                sql.execute(
-                    f"DELETE FROM {sql.table(model)} "
-                    f"WHERE {sql.col(model, 'charge_month')} IN ({months})",
-                    [month],
-                )
         history = ChargeMonth.history.model
         sql.execute(
             f"DELETE FROM {sql.table(history)} WHERE {sql.col(history, 'month')} >= %s", [month]
@@ -184,10 +174,8 @@ class _RolledBack(Exception):
 
 
 def charge_run(plan: Plan, progress) -> list[Row]:
-    try:
-        from subscriptions.services import charges_generate
-    except ImportError:
-        return [Row("1", "génération des charges"), Row("2", "2e génération du même mois")]
+    from subscriptions.services import charges_generate
+
     month = plan.current_month
     previous = add_months(month, -1)
     _forget_month(month)
@@ -233,10 +221,8 @@ def charge_run(plan: Plan, progress) -> list[Row]:
 
 
 def export(plan: Plan, progress) -> list[Row]:
-    try:
-        from subscriptions.exports import charge_csv
-    except ImportError:
-        return [Row("3", "export CSV du mois")]
+    from subscriptions.exports import charge_csv
+
     month = plan.current_month
     progress("Mesure : export CSV du mois…")
     scope = Neighbourhood.objects.all()
@@ -277,10 +263,8 @@ def export(plan: Plan, progress) -> list[Row]:
 
 
 def register_import(plan: Plan, progress, *, size: int = 10_000) -> list[Row]:
-    try:
-        from neighborhoods.register import register_import_apply, register_import_preview
-    except ImportError:
-        return [Row("5", f"import du registre ({size:n} lignes)")]
+    from neighborhoods.register import register_import_apply, register_import_preview
+
     progress(f"Mesure : import d'un registre de {size:n} lignes…")
     nbh = Neighbourhood.objects.order_by("pk").first()
     prefix = "BENCH-IMPORT-"

@@ -89,18 +89,11 @@ def subjects():
     """The objects the pages show: the biggest bench neighbourhood and what hangs off it."""
     nbh = Neighbourhood.objects.with_dwelling_counts().order_by("-dwelling_count", "pk").first()
     found = {"nbh": nbh, "month": add_months(Plan(1, 0).current_month, -1).strftime("%Y-%m")}
-    try:
-        from votes.models import Vote
+    from support.models import WorkshopSession
+    from votes.models import Vote
 
-        found["vote"] = Vote.objects.filter(neighbourhood=nbh).first()
-    except ImportError:
-        pass
-    try:
-        from support.models import WorkshopSession
-
-        found["session"] = WorkshopSession.objects.filter(neighbourhood=nbh).order_by("-pk").first()
-    except ImportError:
-        pass
+    found["vote"] = Vote.objects.filter(neighbourhood=nbh).first()
+    found["session"] = WorkshopSession.objects.filter(neighbourhood=nbh).order_by("-pk").first()
     found["household"] = (
         Household.objects.filter(
             occupancies__dwelling__neighbourhood=nbh, subscriptions__isnull=False
