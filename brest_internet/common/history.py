@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 NOTHING = "—"
 
@@ -64,8 +65,6 @@ def readable(value, model_field=None) -> str:
     if hasattr(value, "year"):
         return date_format(value, "SHORT_DATE_FORMAT")
     if isinstance(value, bool):
-        from django.utils.translation import gettext
-
         return gettext("oui") if value else gettext("non")
     return str(value)
 
