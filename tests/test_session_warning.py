@@ -46,6 +46,15 @@ def test_every_page_of_a_logged_in_user_carries_the_warning(coordinator, client_
     assert "csrfmiddlewaretoken" in html.split('id="session-warning"')[1]
 
 
+@pytest.mark.parametrize("hours, shown", [(12.0, "au plus 12 heures"), (7.5, "au plus 7,5 heures")])
+def test_the_maximum_duration_reads_as_people_write_it(
+    coordinator, client_for, settings, hours, shown
+):
+    settings.SESSION_MAX_HOURS = hours  # SESSION_MAX_HOURS is read with env.float
+    html = client_for(coordinator).get(reverse("sitemap")).content.decode()
+    assert shown in html
+
+
 def test_an_anonymous_page_has_no_warning(client, db):
     html = client.get(reverse("login")).content.decode()
     assert "session-warning" not in html

@@ -7,11 +7,13 @@ templates/_session_warning.html and static/js/session-timeout.js).
 """
 
 import logging
+import math
 import time
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.template.defaultfilters import floatformat
 
 security_log = logging.getLogger("brest_internet.security")
 STARTED_KEY = "_session_started_at"
@@ -27,7 +29,9 @@ def session_limits(request, now=None):
         "idle": request.session.get_expiry_age(),
         "absolute": max(0, int(started + settings.SESSION_MAX_HOURS * 3600 - now)),
         "warning": settings.SESSION_WARNING_SECONDS,
-        "max_hours": settings.SESSION_MAX_HOURS,
+        # Shown as "12 heures", not "12,0 heures"; the plural is chosen on whole hours.
+        "max_hours": floatformat(settings.SESSION_MAX_HOURS, "-1"),
+        "max_hours_whole": math.ceil(settings.SESSION_MAX_HOURS),
     }
 
 

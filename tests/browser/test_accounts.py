@@ -1,6 +1,7 @@
 """The coordinators' account pages and the forgotten-password page in a browser: accessible."""
 
 from django.core import mail
+from playwright.sync_api import expect
 
 from neighborhoods.models import User
 
@@ -49,7 +50,7 @@ def test_the_two_factor_enrolment_page_is_accessible(
     settings.TWO_FACTOR_REQUIRED = True
     login(page, coordinator)
     assert page.get_by_role("heading", level=1).inner_text() == "Double authentification"
-    assert page.get_by_role("img", name="QR code").is_visible()
+    expect(page.get_by_role("img", name="QR code")).to_be_visible()
     assert_accessible(page)
     page.locator("#id_code").fill("12")
     page.get_by_role("button", name="Valider").click()

@@ -3,6 +3,8 @@ review's print view (A4, tables instead of charts), keyboard-free checks with ax
 
 import datetime
 
+from playwright.sync_api import expect
+
 from brest_internet.programme.models import Review
 from tests.dashboard.builders import build_small
 
@@ -38,17 +40,17 @@ def test_dashboard_and_review_print_view(
 
     page.goto(page.base_url + f"/tableau-de-bord/bilans/{review.pk}/")
     print_button = page.get_by_role("button", name="Imprimer / PDF")
-    assert print_button.is_visible()
+    expect(print_button).to_be_visible()
     assert_accessible(page)
     page.emulate_media(media="print")
     # On paper: no navigation, no buttons, no canvas; every table is printed.
-    assert not page.locator("header.app-header").is_visible()
-    assert not print_button.is_visible()
-    assert not page.locator("canvas").first.is_visible()
+    expect(page.locator("header.app-header")).to_be_hidden()
+    expect(print_button).to_be_hidden()
+    expect(page.locator("canvas").first).to_be_hidden()
     assert page.get_by_role(
         "table", name="Accompagnement des habitants sur la période"
     ).is_visible()
-    assert page.get_by_text("Ouvrir une seconde séance le samedi matin.").is_visible()
+    expect(page.get_by_text("Ouvrir une seconde séance le samedi matin.")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "review-print")
     pdf = page.pdf(format="A4")
@@ -60,7 +62,7 @@ def test_dashboard_and_review_print_view(
         page.base_url + "/tableau-de-bord/bilans/nouveau/beta/?debut=2013-06-01&fin=2013-12-31"
     )
     page.get_by_role("button", name="Enregistrer le bilan").click()
-    assert page.get_by_text("Ce champ est obligatoire.").first.is_visible()
+    expect(page.get_by_text("Ce champ est obligatoire.").first).to_be_visible()
     assert_accessible(page)
     page.goto(page.base_url + "/tableau-de-bord/bilans/")
     assert_accessible(page)

@@ -8,6 +8,8 @@ launch and the review. axe checks every page reached, forms with errors included
 
 import datetime
 
+from playwright.sync_api import expect
+
 from neighborhoods.models import Dwelling, Neighbourhood, Occupancy
 from tests import factories as f
 
@@ -50,7 +52,7 @@ def test_coordinator_takes_a_neighbourhood_from_candidate_to_running(
     submit(page, "Créer le quartier candidat")
     assert "Corrigez les erreurs ci-dessous." in main_text(page)
     assert "existe déjà" in main_text(page)
-    assert page.locator(".invalid-feedback").first.is_visible()
+    expect(page.locator(".invalid-feedback").first).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Nom").fill(NAME)
     page.get_by_label("Bailleur").select_option(label=orgs.landlord.name)

@@ -8,6 +8,7 @@ household present. axe on every page and state reached (errors and "too early" i
 import datetime
 
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from neighborhoods.models import Meeting, Neighbourhood
 from subscriptions.models import Subscription
@@ -81,7 +82,7 @@ def test_centre_staff_at_a_launch_half_day_on_a_tablet_with_the_keyboard_alone(
     # An empty submission first: the error is announced, the page stays accessible.
     tab_to(page, lambda f: f["type"] == "submit" and "Enregistrer" in f["text"], limit=80)
     press_enter(page)
-    assert page.get_by_role("alert").first.is_visible()
+    expect(page.get_by_role("alert").first).to_be_visible()
     assert_accessible(page)
 
     # Tab to the search, type, Enter; Space chooses the household found.

@@ -3,6 +3,8 @@ answers a household's legal-advice request. axe on every page and state reached.
 
 import datetime
 
+from playwright.sync_api import expect
+
 from neighborhoods.models import Neighbourhood, User
 from support.models import AdviceRequest
 from tests.votes.conftest import sign_in
@@ -59,7 +61,7 @@ def test_association_reads_the_results_and_answers_an_advice_request(
     result = main_text(page)
     assert "Projet adopté" in result
     assert "62,5 %" in result
-    assert page.get_by_role("button", name="Imprimer").is_visible()
+    expect(page.get_by_role("button", name="Imprimer")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "journey5-vote-result")
     page.emulate_media(media="print")

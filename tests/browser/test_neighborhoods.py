@@ -2,6 +2,8 @@
 
 import datetime
 
+from playwright.sync_api import expect
+
 from neighborhoods.models import Meeting
 from tests import factories as f
 
@@ -110,7 +112,7 @@ def test_list_and_detail_on_a_phone_for_a_centre(
     page = page_at(375)
     login(page, centre_user)
     page.goto(page.base_url + f"/quartiers/{world.nbh.slug}/")
-    assert page.get_by_role("heading", level=1).is_visible()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert page.get_by_role("button", name="Proposer aux partenaires").count() == 0
     assert_accessible(page)
 
@@ -194,7 +196,7 @@ def test_the_register_on_a_phone(page_at, login, assert_accessible, world, coord
     page = page_at(375)
     login(page, coordinator)
     page.goto(page.base_url + f"/quartiers/{world.nbh.slug}/registre/")
-    assert page.get_by_role("heading", level=1).is_visible()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert_accessible(page)
     page.goto(page.base_url + f"/quartiers/{world.nbh.slug}/registre/{world.dwelling.pk}/")
     assert "Famille Le Goff" in page.inner_text("main")

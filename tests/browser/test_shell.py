@@ -3,6 +3,7 @@
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations
 
@@ -19,7 +20,7 @@ def test_login_errors_are_accessible(page, assert_accessible, coordinator):
     page.get_by_label("Nom d’utilisateur").fill(coordinator.username)
     page.get_by_label("Mot de passe").fill("pas le bon mot de passe")
     page.get_by_role("button", name="Se connecter").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert "Saisissez un nom d’utilisateur et un mot de passe valides" in page.content()
     assert_accessible(page)
 
@@ -60,7 +61,7 @@ def test_language_switcher_turns_the_page_to_english(page, login, coordinator):
     page.get_by_role("button", name="Changer").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("button", name="Log out").is_visible()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 def test_axe_fails_on_an_unlabelled_field(page):
@@ -92,8 +93,8 @@ def test_menus_open_and_are_followed_with_the_keyboard(page, login, assert_acces
 def test_each_role_sees_only_its_menus(page, login, association_user):
     login(page, association_user)
     nav = page.get_by_role("navigation", name="Navigation principale")
-    assert nav.get_by_role("button", name="Votes").is_visible()
-    assert nav.get_by_role("button", name="Accompagnement").is_visible()
+    expect(nav.get_by_role("button", name="Votes")).to_be_visible()
+    expect(nav.get_by_role("button", name="Accompagnement")).to_be_visible()
     assert nav.get_by_role("button", name="Pilotage").count() == 0
     assert nav.get_by_role("button", name="Abonnements").count() == 0
 
@@ -157,4 +158,4 @@ def test_the_absolute_limit_is_announced_and_cannot_be_extended(
     dialog.wait_for(state="hidden")
     # Dismissed, it does not come back before the session closes.
     page.wait_for_timeout(1500)
-    assert not dialog.is_visible()
+    expect(dialog).to_be_hidden()

@@ -6,6 +6,7 @@ import time
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from neighborhoods.models import Meeting, Neighbourhood, User
 from subscriptions.models import Subscription
@@ -140,7 +141,7 @@ def test_half_day_desk_with_the_keyboard_alone_on_a_tablet(
     tab_to(page, lambda f: f["type"] == "submit" and "Enregistrer" in f["text"], limit=80)
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.get_by_role("alert").first.is_visible()
+    expect(page.get_by_role("alert").first).to_be_visible()
     assert_accessible(page)
 
 
@@ -308,6 +309,6 @@ def test_sign_up_by_searching_with_the_keyboard_on_a_small_phone(
     assert_accessible(page)
     page.emulate_media(media="print")
     assert page.get_by_role("button", name="Imprimer").is_hidden()
-    assert page.locator("#emargement").is_visible()
+    expect(page.locator("#emargement")).to_be_visible()
     assert "Famille Le Goff" in page.inner_text("#emargement")
     screenshot(page, "support-attendance-sheet-print")

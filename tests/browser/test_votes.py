@@ -133,7 +133,7 @@ def test_online_ballot_on_a_phone_with_the_keyboard_only(
     with page.expect_navigation():
         page.keyboard.press("Enter")
     page.wait_for_function("document.activeElement && document.activeElement.id === 'erreurs'")
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert_accessible(page)
 
     # Keyboard only: the code, Enter; the question comes first, in large type, then the choice.
