@@ -47,7 +47,9 @@ def grant(apps, app_label, permissions_by_role):
         missing = set(codenames) - set(perms.values_list("codename", flat=True))
         if missing:
             raise LookupError(f"Unknown permissions for {app_label}: {sorted(missing)}")
-        group.permissions.add(*perms)
+        # By primary key: on the way back a historical Group's relation may point at another
+        # rendering of Permission than `apps` gives ("Must be 'Permission' instance").
+        group.permissions.add(*perms.values_list("pk", flat=True))
 
 
 def revoke(apps, app_label, permissions_by_role):
@@ -60,7 +62,7 @@ def revoke(apps, app_label, permissions_by_role):
             group.permissions.remove(
                 *Permission.objects.filter(
                     content_type__app_label=app_label, codename__in=codenames
-                )
+                ).values_list("pk", flat=True)
             )
 
 
