@@ -62,6 +62,16 @@ def restore_role_groups():
 
 
 @pytest.fixture(autouse=True)
+def _role_groups_after_a_flush(request):
+    """A test on a transactional database starts with the role groups: the one before it may
+    have flushed them, and which test runs before which depends on xdist's split."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("serialized_rollback")):
+        request.getfixturevalue("_django_db_helper")
+        restore_role_groups()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: the ballot page counts wrong codes in it."""
     from django.core.cache import cache
