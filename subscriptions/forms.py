@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from brest_internet.common import clock
+from brest_internet.common.widgets import QuickSelect
 from neighborhoods.models import Dwelling, Meeting, Neighbourhood, Occupancy
 
 from . import services
@@ -152,6 +153,7 @@ class SubscriptionFilterForm(forms.Form):
         queryset=Neighbourhood.objects.none(),
         required=False,
         empty_label=_("Tous"),
+        widget=QuickSelect,
     )
     status = forms.ChoiceField(
         label=_("Statut"), choices=[("", _("Tous")), *Subscription.Status.choices], required=False

@@ -230,6 +230,29 @@ def month_summary(month: datetime.date, neighbourhoods) -> list[NeighbourhoodBil
     return sorted(bills.values(), key=lambda bill: bill.name)
 
 
+def month_totals(month: datetime.date, neighbourhoods) -> dict:
+    """The bottom line of a month's summary over `neighbourhoods` (what the rows of
+    `month_summary` add up to, as the month's file does): two small queries."""
+    zero = Decimal("0.00")
+    row = MonthTotal.objects.filter(month=month, neighbourhood__in=neighbourhoods).aggregate(
+        dwellings=Sum("lines"),
+        amount=Sum("amount"),
+        tenants=Sum("tenants"),
+        landlord=Sum("landlord"),
+    )
+    totals = {
+        "dwellings": row["dwellings"] or 0,
+        **{name: row[name] or zero for name in ("amount", "tenants", "landlord")},
+    }
+    adjusted = signed_adjustments(
+        Adjustment.objects.filter(charge_month__month=month, neighbourhood__in=neighbourhoods),
+        "charge_month__month",
+    )
+    totals["adjustments"] = adjusted.get(month, zero)
+    totals["total"] = totals["amount"] + totals["adjustments"]
+    return totals
+
+
 def month_figures(month: datetime.date, bills: list[NeighbourhoodBill]) -> list[MonthFigures]:
     """For the neighbourhoods of a month's summary: billed (lines and adjustments), active
     subscribers at the end of the month, amount per subscriber. One query more."""
@@ -306,14 +329,18 @@ class SubscriptionEvents:
         ids = [n.pk for n in neighbourhoods]
         if not ids or not self.days:
             return
-        last = self.days[-1]
 
+        # "Activated by the last day" is asked of the CASE (NULL after it), not of
+        # activated_on: a condition on the column made SQLite walk the (activated_on,
+        # cancelled_on) index, i.e. every subscription of the programme, even for the ten
+        # neighbourhoods of a month's page; without it, it goes from their dwellings.
         rows = (
-            Subscription.objects.filter(dwelling__neighbourhood__in=ids, activated_on__lte=last)
+            Subscription.objects.filter(dwelling__neighbourhood__in=ids)
             .annotate(
                 a=FirstDayOnOrAfter("activated_on", self.days),
                 c=FirstDayOnOrAfter("cancelled_on", self.days),
             )
+            .filter(a__isnull=False)
             .order_by()
             .values("dwelling__neighbourhood", "a", "c")
             .annotate(n=Count("*"))

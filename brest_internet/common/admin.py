@@ -1,6 +1,25 @@
 """Admin pieces every app shares (the kit imports none of the apps)."""
 
 from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.utils.html import format_html
+from django.utils.translation import gettext
+
+
+class QuickActionCheckbox:
+    """The change list's selection box, written directly: Django renders it through the form
+    widget templates, a few milliseconds per row that made the subscriptions' list (100 rows)
+    cost three times the charges' list, which has no actions. Same markup, same label (Django's
+    own message, in its French catalogue)."""
+
+    def action_checkbox(self, obj):
+        label = format_html(gettext("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            label,
+        )
 
 
 class ReadOnlyTabularInline(admin.TabularInline):

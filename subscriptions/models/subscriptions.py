@@ -101,7 +101,11 @@ class Subscription(Cancellable):
         verbose_name_plural = _("abonnements")
         ordering = ["-requested_on", "-id"]
         indexes = [
-            models.Index(fields=["status", "requested_on"], name="subscription_status"),
+            # The list filtered by status, latest first; the requests still to send, counted
+            # (and the last one found) in the index alone.
+            models.Index(
+                fields=["status", "requested_on", "id"], name="subscription_status_recent"
+            ),
             models.Index(fields=["activated_on", "cancelled_on"], name="subscription_active"),
             # The list shows the latest requests first: walk this index, no sort of every row.
             models.Index(fields=["-requested_on", "-id"], name="subscription_recent"),

@@ -2,6 +2,7 @@
 locks a landlord's month, its kept files, an adjustment."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -93,6 +94,10 @@ def charges_generate(request):
     return redirect("subscriptions:charges")
 
 
+# Rows of a month's summary per page (its neighbourhoods, in alphabetical order).
+NEIGHBOURHOODS_PER_PAGE = 10
+
+
 def _charge_month_for(month):
     return get_object_or_404(ChargeMonth, month=_month_or_404(month))
 
@@ -117,8 +122,16 @@ def charges_month(request, month):
     scope = rules.neighbourhoods_for(request.user)
     if landlord is not None:
         scope = scope.filter(landlord=landlord)
-    summary = stats.month_summary(charge_month.month, scope)
-    totals = _totals(summary)
+    # A page of neighbourhoods at a time (865 at national size), the bottom line over them all:
+    # the page reads the run's totals (`MonthTotal`) and counts the subscribers of its own
+    # neighbourhoods only, so that it costs the same whatever the size of the programme.
+    billed = scope.filter(
+        Q(pk__in=MonthTotal.objects.filter(month=charge_month.month).values("neighbourhood"))
+        | Q(pk__in=Adjustment.objects.filter(charge_month=charge_month).values("neighbourhood"))
+    ).order_by("name", "pk")
+    page = Paginator(billed, NEIGHBOURHOODS_PER_PAGE).get_page(request.GET.get("page"))
+    summary = stats.month_summary(charge_month.month, list(page))
+    totals = stats.month_totals(charge_month.month, scope)
     figures = stats.month_figures(charge_month.month, summary)
     adjustments = (
         Adjustment.objects.filter(charge_month=charge_month, neighbourhood__in=scope)
@@ -144,6 +157,7 @@ def charges_month(request, month):
             "landlord": landlord,
             "landlord_months": landlord_months,
             "summary": summary,
+            "page": page,
             "totals": totals,
             "figures": figures,
             "adjustments": adjustments,
