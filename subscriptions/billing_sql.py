@@ -128,7 +128,7 @@ def insert_charges(
     # "WHERE 1 = 1": SQLite's parser needs a WHERE before an upsert clause.
     sql = f"INSERT INTO {qn(c.db_table)} ({columns}) SELECT {select} FROM {source} WHERE 1 = 1"
     if skip_existing:
-        sql += f" ON CONFLICT ({col(Charge, 'month')}, {col(Charge, 'dwelling')}) DO NOTHING"
+        sql += f" ON CONFLICT ({col(Charge, 'dwelling')}, {col(Charge, 'month')}) DO NOTHING"
     nbh, payer, amount_col = (col(Charge, f) for f in ("neighbourhood", "payer", "amount"))
     if connection.vendor == "postgresql":
         # One statement: the lines, and their totals from the rows it returns.
@@ -184,7 +184,7 @@ def any_dwelling_unbilled(*, month: datetime.date, neighbourhoods) -> bool:
     """Does a dwelling of `neighbourhoods` lack its line for `month`?
 
     An anti-join that stops at the first dwelling without a line: instant when the month is
-    new, one probe of the (month, dwelling) unique index per dwelling when everything is billed.
+    new, one probe of the (dwelling, month) unique index per dwelling when everything is billed.
     Exact whatever happened since the last run (dwellings added, or moved between
     neighbourhoods), unlike a comparison of two counts. `OFFSET 0` keeps PostgreSQL from
     turning the NOT EXISTS into a join: right after a run its statistics still say the month
@@ -210,7 +210,7 @@ def refresh_statistics() -> None:
     A run appends a whole month (up to a million lines at national size) to a table that already
     holds every earlier month: far below the share of rows that makes autovacuum analyse it again
     (10 % by default). Until then the planner believes the new month is empty, and the re-run's
-    anti-join (`any_dwelling_unbilled`) may pick the (month, neighbourhood) index, rescanning
+    anti-join (`any_dwelling_unbilled`) may pick the (neighbourhood, month) index, rescanning
     the whole month for every dwelling: at 1 000 000 dwellings the second run of a month never
     finished (bench). ANALYZE samples a fixed number of rows (30 000 by default), so its cost does
     not grow with the table, and it may run inside the run's transaction; the pages that read
