@@ -288,9 +288,8 @@ class ChargeAdmin(ReadOnlyAdmin):
     list_filter = ["payer", "month", "neighbourhood"]
     list_select_related = ["dwelling", "neighbourhood", "household"]
     search_fields = ["=dwelling__reference"]
-    # The newest lines first, in the primary key's order: no sort of the table (no index
-    # leads with the month, each one costing every run its share).
-    ordering = ["-id"]
+    # The unique (month, dwelling) index gives this order without sorting the table.
+    ordering = ["-month", "-dwelling_id"]
     paginator = EstimatedCountPaginator
     show_full_result_count = False
 

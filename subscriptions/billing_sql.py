@@ -128,7 +128,7 @@ def insert_charges(
     # "WHERE 1 = 1": SQLite's parser needs a WHERE before an upsert clause.
     sql = f"INSERT INTO {qn(c.db_table)} ({columns}) SELECT {select} FROM {source} WHERE 1 = 1"
     if skip_existing:
-        sql += f" ON CONFLICT ({col(Charge, 'dwelling')}, {col(Charge, 'month')}) DO NOTHING"
+        sql += f" ON CONFLICT ({col(Charge, 'month')}, {col(Charge, 'dwelling')}) DO NOTHING"
     nbh, payer, amount_col = (col(Charge, f) for f in ("neighbourhood", "payer", "amount"))
     if connection.vendor == "postgresql":
         # One statement: the lines, and their totals from the rows it returns.
@@ -184,7 +184,7 @@ def any_dwelling_unbilled(*, month: datetime.date, neighbourhoods) -> bool:
     """Does a dwelling of `neighbourhoods` lack its line for `month`?
 
     An anti-join that stops at the first dwelling without a line: instant when the month is
-    new, one probe of the (dwelling, month) unique index per dwelling when everything is billed.
+    new, one probe of the (month, dwelling) unique index per dwelling when everything is billed.
     Exact whatever happened since the last run (dwellings added, or moved between
     neighbourhoods), unlike a comparison of two counts. `OFFSET 0` keeps PostgreSQL from
     turning the NOT EXISTS into a join: right after a run its statistics still say the month

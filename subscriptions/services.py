@@ -156,9 +156,7 @@ def charges_generate(*, month, by: User, landlord: Organisation | None = None) -
         # the INSERT: a month without any line yet takes the plain INSERT (no conflict to look
         # for); a month already billed is only written again if a dwelling lacks its line (a
         # re-run then costs one anti-join instead of a conflicting insert of every line).
-        # A month's lines are found through its runs (`run`'s index; no index leads with the
-        # month, each one costing every run its share).
-        started_before = Charge.objects.filter(run__charge_month=charge_month).exists()
+        started_before = Charge.objects.filter(month=month).exists()
         added = 0
         if not started_before or billing_sql.any_dwelling_unbilled(
             month=month, neighbourhoods=neighbourhoods

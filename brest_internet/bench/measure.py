@@ -46,13 +46,8 @@ def _forget_month(month, *, vacuum: bool = True) -> None:
         months = (
             f"SELECT id FROM {sql.table(ChargeMonth)} WHERE {sql.col(ChargeMonth, 'month')} >= %s"
         )
-        # Through the runs (`run`'s index): no index of the lines leads with the month.
-        runs = (
-            f"SELECT id FROM {sql.table(ChargeRun)} "
-            f"WHERE {sql.col(ChargeRun, 'charge_month')} IN ({months})"
-        )
         sql.execute(
-            f"DELETE FROM {sql.table(Charge)} WHERE {sql.col(Charge, 'run')} IN ({runs})", [month]
+            f"DELETE FROM {sql.table(Charge)} WHERE {sql.col(Charge, 'month')} >= %s", [month]
         )
         sql.execute(
             f"DELETE FROM {sql.table(ChargeRun)} "
@@ -116,18 +111,6 @@ def _create_baseline_table() -> None:
         sql.execute(ddl)
 
 
-def _runs_of() -> str:
-    """The runs of the month given as parameter: the previous month's lines are read through
-    them (`run`'s index), the same way before and after the charge table's indexes changed."""
-    from subscriptions.models import ChargeMonth, ChargeRun
-
-    months = f"SELECT id FROM {sql.table(ChargeMonth)} WHERE {sql.col(ChargeMonth, 'month')} = %s"
-    return (
-        f"SELECT id FROM {sql.table(ChargeRun)} "
-        f"WHERE {sql.col(ChargeRun, 'charge_month')} IN ({months})"
-    )
-
-
 def _baseline(month, previous) -> float:
     """A bare INSERT … SELECT of the same lines (the previous month's, re-dated)."""
     from subscriptions.models import Charge
@@ -144,7 +127,7 @@ def _baseline(month, previous) -> float:
         with transaction.atomic():
             return sql.execute(
                 f"INSERT INTO {sql.qn(BASELINE)} ({columns}) SELECT {select} "
-                f"FROM {sql.table(Charge)} WHERE {sql.col(Charge, 'run')} IN ({_runs_of()})",
+                f"FROM {sql.table(Charge)} WHERE {sql.col(Charge, 'month')} = %s",
                 [month, previous],
             )
 
@@ -169,7 +152,7 @@ def _baseline_in_place(month, previous) -> float:
     def insert():
         sql.execute(
             f"INSERT INTO {sql.table(Charge)} ({columns}) SELECT {select} "
-            f"FROM {sql.table(Charge)} WHERE {sql.col(Charge, 'run')} IN ({_runs_of()})",
+            f"FROM {sql.table(Charge)} WHERE {sql.col(Charge, 'month')} = %s",
             [month, previous],
         )
         if sql.is_postgres():  # the deferred foreign-key checks, which COMMIT would run

@@ -81,19 +81,15 @@ class Payer(models.TextChoices):
 class Charge(AppendOnly):
     """The €1 line of one dwelling for one month, written by `services.charges_generate`."""
 
-    # Every index is paid for by each run, on every line it adds; the table has four, each
-    # with a reader. The unique (dwelling, month) index serves the lookups by dwelling
-    # (deleting a dwelling makes the database, and PROTECT, look for its lines: a scan of
-    # every line without it) and the re-run's probe of each dwelling's line; the
-    # (neighbourhood, month) index the month's pages and exports (a month within the user's
-    # neighbourhoods) and the lookups by neighbourhood; `run`'s index a month's lines (through
-    # its runs) and the SQLite run's totals; `household`'s the lookups by household.
+    # Every index is paid for by each run, on every line it adds; the table has five, each
+    # with a reader. The unique (month, dwelling) index serves a month's lines and the
+    # re-run's probe of each dwelling's line; the (neighbourhood, month) index the month's
+    # pages and exports (a month within the user's neighbourhoods) and the lookups by
+    # neighbourhood; `run`'s index the SQLite run's totals; `dwelling`'s and `household`'s
+    # the lookups by dwelling and household (deleting one makes the database, and PROTECT,
+    # look for its lines: a scan of every line without them).
     dwelling = models.ForeignKey(
-        Dwelling,
-        verbose_name=_("logement"),
-        on_delete=models.PROTECT,
-        related_name="charges",
-        db_index=False,
+        Dwelling, verbose_name=_("logement"), on_delete=models.PROTECT, related_name="charges"
     )
     # Kept on the line so that a month's summary and export do not depend on later moves.
     neighbourhood = models.ForeignKey(
@@ -134,12 +130,12 @@ class Charge(AppendOnly):
         ordering = ["month", "dwelling"]
         indexes = [models.Index(fields=["neighbourhood", "month"], name="charge_nbh_month")]
         constraints = [
-            # Dwelling first, so that it is also the index of the dwelling's foreign key: month
-            # first would append a new month at the end of the index, but the dwelling's own
-            # index, which deletions need, takes the new lines next to each dwelling's earlier
-            # ones anyway; one index instead of two (bench: a run at 100 000 dwellings).
+            # Month first: a new month's entries are appended at the end of the index instead
+            # of being inserted next to each dwelling's earlier months. Dwelling first would
+            # also serve as the dwelling's index, one index fewer, but a wider one taking the
+            # new lines all over the file: the run was slower (bench, SQLite, 100 000 dwellings).
             models.UniqueConstraint(
-                fields=["dwelling", "month"],
+                fields=["month", "dwelling"],
                 name="charge_one_per_dwelling_and_month",
                 violation_error_message=_("Ce logement a déjà sa charge pour ce mois."),
             ),

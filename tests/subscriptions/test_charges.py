@@ -64,8 +64,8 @@ def test_the_run_is_one_insert_statement(billed):
 
 
 def test_a_line_has_its_runs_month_and_tariff(billed, tariff):
-    """The month's lines and a tariff's are found through their runs (the charge table has no
-    index leading with the month or the tariff): this must stay true of every line."""
+    """A tariff's lines are found through their runs, by the runs' month (the charge table has
+    no index on the tariff): this must stay true of every line."""
     charges_generate(month="2012-05", by=User.objects.system())
     tariff_close(tariff=tariff, ends_on=D(2012, 5, 31), by=User.objects.system())
     tariff_create(

@@ -24,7 +24,7 @@ class Command(BaseCommand):
             run = charges_generate(month=month, by=User.objects.system())
         except ChargeError as exc:
             raise CommandError(str(exc)) from exc
-        total = Charge.objects.filter(run__charge_month=run.charge_month).count()
+        total = Charge.objects.filter(month=run.charge_month.month).count()
         self.stdout.write(
             self.style.SUCCESS(
                 ngettext(
