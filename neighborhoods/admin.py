@@ -365,6 +365,9 @@ class DwellingAdmin(NoRevertMixin, SimpleHistoryAdmin):
     search_fields = ["reference", "address"]
     raw_id_fields = ["sector"]
     autocomplete_fields = ["neighbourhood"]
+    # A million rows at national size: no full count, an order the unique reference's index
+    # gives without sorting the table (the model's own ordering, said here so it stays so).
+    ordering = ["reference"]
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     inlines = [OccupancyInline]
@@ -381,7 +384,11 @@ class HouseholdAdmin(NoRevertMixin, SimpleHistoryAdmin):
 
     list_display = ["name", "phone", "email", "anonymised_at"]
     search_fields = ["name", "occupancies__dwelling__reference"]
+    # A million rows at national size: no full count, and the newest first by the primary key
+    # rather than the model's order by name, which sorted the whole table for each page.
+    ordering = ["-id"]
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
     inlines = [OccupancyInline]
 
 
@@ -394,6 +401,10 @@ class OccupancyAdmin(NoRevertMixin, ReadOnlyAdmin, SimpleHistoryAdmin):
     list_select_related = ["household", "dwelling"]
     raw_id_fields = ["household", "dwelling"]
     search_fields = ["household__name", "dwelling__reference"]
+    # As many rows as households: no full count, the newest first by the primary key rather
+    # than the model's order by move-in date, which no index serves.
+    ordering = ["-id"]
+    show_full_result_count = False
     paginator = EstimatedCountPaginator
 
 

@@ -210,7 +210,7 @@ def refresh_statistics() -> None:
     A run appends a whole month (up to a million lines at national size) to a table that already
     holds every earlier month: far below the share of rows that makes autovacuum analyse it again
     (10 % by default). Until then the planner believes the new month is empty, and the re-run's
-    anti-join (`any_dwelling_unbilled`) may pick the (month, neighbourhood) index, rescanning
+    anti-join (`any_dwelling_unbilled`) may pick the (neighbourhood, month) index, rescanning
     the whole month for every dwelling: at 1 000 000 dwellings the second run of a month never
     finished (bench). ANALYZE samples a fixed number of rows (30 000 by default), so its cost does
     not grow with the table, and it may run inside the run's transaction; the pages that read

@@ -84,7 +84,8 @@ def tariff_close(*, tariff: Tariff, ends_on: datetime.date, by: User) -> Tariff:
                 _("Ce tarif chevauche celui de %(amount)s € en vigueur à partir du %(start)s.")
                 % {"amount": clash.amount, "start": formats.day(clash.starts_on)}
             )
-        if tariff.charges.filter(month__gt=ends_on).exists():
+        # Through the runs (a line's tariff and month are its run's): `run`'s index.
+        if Charge.objects.filter(run__tariff=tariff, run__charge_month__month__gt=ends_on).exists():
             raise ChargeError(
                 _("Des mois ont déjà été facturés à ce tarif après le %(day)s.")
                 % {"day": formats.day(ends_on)}
@@ -124,7 +125,10 @@ def tariff_schedule(*, by: User, offer: Offer, amount: Decimal, starts_on: datet
                 _("Un tarif de %(amount)s € est déjà prévu à partir du %(start)s.")
                 % {"amount": planned.amount, "start": formats.day(planned.starts_on)}
             )
-        billed = Charge.objects.filter(tariff__offer=offer, month__gte=starts_on)
+        # Through the runs (a line's tariff and month are its run's): `run`'s index.
+        billed = Charge.objects.filter(
+            run__tariff__offer=offer, run__charge_month__month__gte=starts_on
+        )
         if billed.exists():
             raise ChargeError(
                 _("Des charges sont déjà générées à partir du %(day)s : ce mois garde son tarif.")

@@ -1,8 +1,9 @@
 """Paginators for lists whose size grows with the programme.
 
-`EstimatedCountPaginator`, for the admin lists of the biggest tables (dwellings, subscriptions,
-charge lines): Django's admin counts every row of the list to number its pages. An unfiltered
-list of a big table takes the database's estimate instead of a full COUNT(*): on PostgreSQL
+`EstimatedCountPaginator`, for the admin lists of the biggest tables (dwellings, households,
+subscriptions, charge lines): Django's admin counts every row of the list to number its pages.
+An unfiltered list of a big table takes the database's estimate instead of a full COUNT(*): on
+PostgreSQL
 the planner's (pg_class.reltuples, kept by ANALYZE and autovacuum), on SQLite the row count
 ANALYZE writes in sqlite_stat1. Filtered lists, small tables and tables never analysed count
 exactly. Either way it is one query, so that a page's query count does not depend on the

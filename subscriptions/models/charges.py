@@ -81,14 +81,23 @@ class Payer(models.TextChoices):
 class Charge(AppendOnly):
     """The €1 line of one dwelling for one month, written by `services.charges_generate`."""
 
-    # Its own index stays: deleting any dwelling makes the database (and PROTECT) look for its
-    # lines by dwelling, a scan of every line without it.
+    # Every index is paid for by each run, on every line it adds; the table has five, each
+    # with a reader. The unique (month, dwelling) index serves a month's lines and the
+    # re-run's probe of each dwelling's line; the (neighbourhood, month) index the month's
+    # pages and exports (a month within the user's neighbourhoods) and the lookups by
+    # neighbourhood; `run`'s index the SQLite run's totals; `dwelling`'s and `household`'s
+    # the lookups by dwelling and household (deleting one makes the database, and PROTECT,
+    # look for its lines: a scan of every line without them).
     dwelling = models.ForeignKey(
         Dwelling, verbose_name=_("logement"), on_delete=models.PROTECT, related_name="charges"
     )
     # Kept on the line so that a month's summary and export do not depend on later moves.
     neighbourhood = models.ForeignKey(
-        Neighbourhood, verbose_name=_("quartier"), on_delete=models.PROTECT, related_name="charges"
+        Neighbourhood,
+        verbose_name=_("quartier"),
+        on_delete=models.PROTECT,
+        related_name="charges",
+        db_index=False,
     )
     month = models.DateField(_("mois"))
     amount = models.DecimalField(_("montant (€)"), max_digits=7, decimal_places=2)
@@ -101,8 +110,14 @@ class Charge(AppendOnly):
         blank=True,
         related_name="charges",
     )
+    # Always its run's tariff: the lines of a tariff are found through its runs (`run`'s
+    # index), so this column has no index of its own.
     tariff = models.ForeignKey(
-        Tariff, verbose_name=_("tarif"), on_delete=models.PROTECT, related_name="charges"
+        Tariff,
+        verbose_name=_("tarif"),
+        on_delete=models.PROTECT,
+        related_name="charges",
+        db_index=False,
     )
     run = models.ForeignKey(
         ChargeRun, verbose_name=_("génération"), on_delete=models.PROTECT, related_name="charges"
@@ -113,10 +128,12 @@ class Charge(AppendOnly):
         verbose_name = _("ligne de charge")
         verbose_name_plural = _("lignes de charge")
         ordering = ["month", "dwelling"]
-        indexes = [models.Index(fields=["month", "neighbourhood"], name="charge_month_nbh")]
+        indexes = [models.Index(fields=["neighbourhood", "month"], name="charge_nbh_month")]
         constraints = [
             # Month first: a new month's entries are appended at the end of the index instead
-            # of being inserted next to each dwelling's earlier months.
+            # of being inserted next to each dwelling's earlier months. Dwelling first would
+            # also serve as the dwelling's index, one index fewer, but a wider one taking the
+            # new lines all over the file: the run was slower (bench, SQLite, 100 000 dwellings).
             models.UniqueConstraint(
                 fields=["month", "dwelling"],
                 name="charge_one_per_dwelling_and_month",

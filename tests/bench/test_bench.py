@@ -99,6 +99,25 @@ def test_estimated_count_paginator_counts_small_tables_exactly():
     assert EstimatedCountPaginator(Neighbourhood.objects.filter(pk__lt=0), 2).count == 0
 
 
+def test_estimated_count_paginator_takes_sqlite_statistics_for_a_big_table():
+    from django.db import connection
+
+    from brest_internet.common.paginators import EXACT_BELOW, EstimatedCountPaginator
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's statistics (PostgreSQL's estimate has its own bench)")
+    f.NeighbourhoodFactory.create_batch(3)
+    table = Neighbourhood._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        cursor.execute(
+            "UPDATE sqlite_stat1 SET stat = %s WHERE tbl = %s", [f"{EXACT_BELOW} 1", table]
+        )
+    assert EstimatedCountPaginator(Neighbourhood.objects.order_by("pk"), 2).count == EXACT_BELOW
+    # A filtered list is counted exactly.
+    assert EstimatedCountPaginator(Neighbourhood.objects.filter(pk__gt=0), 2).count == 3
+
+
 def timing(label, p95_ms, queries=5):
     return PageTiming(label, f"/{label}/", 200, p95_ms, p95_ms, queries)
 

@@ -63,6 +63,26 @@ def test_the_run_is_one_insert_statement(billed):
     assert "SELECT" in charge_inserts[0]
 
 
+def test_a_line_has_its_runs_month_and_tariff(billed, tariff):
+    """A tariff's lines are found through their runs, by the runs' month (the charge table has
+    no index on the tariff): this must stay true of every line."""
+    charges_generate(month="2012-05", by=User.objects.system())
+    tariff_close(tariff=tariff, ends_on=D(2012, 5, 31), by=User.objects.system())
+    tariff_create(
+        offer=tariff.offer,
+        amount=Decimal("2.00"),
+        starts_on=D(2012, 6, 1),
+        by=User.objects.system(),
+    )
+    charges_generate(month="2012-06", by=User.objects.system())
+    f.DwellingFactory(neighbourhood=billed.nbh)
+    charges_generate(month="2012-06", by=User.objects.system())
+    lines = Charge.objects.select_related("run__charge_month")
+    assert lines.count() == 7
+    for line in lines:
+        assert (line.month, line.tariff_id) == (line.run.charge_month.month, line.run.tariff_id)
+
+
 def totals(month):
     from django.db.models import Count, Q, Sum
 
