@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('neighborhoods', '0015_user_people_manager'),
-        ('subscriptions', '0015_subscription_cancellation_checks'),
+        ('subscriptions', '0017_subscription_status_recent_index'),
     ]
 
     operations = [
