@@ -7,7 +7,15 @@ amounts billed in `subscriptions.stats`, the support in `support.stats`, and "re
 the neighbourhoods' QuerySet (`with_review_due`, from the last review meeting). The dashboard
 takes a queryset of neighbourhoods (the scope and the filters already applied) and a `Period`,
 reads each figure once per page, and lays them side by side; the trend of the subscription
-rates is the only thing drawn here, from the subscriptions' events.
+rates is the only thing drawn here.
+
+At national size (865 neighbourhoods, a million dwellings) the dashboard reads summaries kept by
+the services, never the dwellings, subscriptions or charge lines: the register sizes
+(`neighborhoods.RegisterSize`), the subscriptions activated and ended per month
+(`subscriptions.SubscriptionMonth`) and the months' totals (`MonthTotal`). Its tables show a
+page of launched neighbourhoods by name; the programme's figures are summed by the database
+over the whole scope; the export has every neighbourhood. The review page (one neighbourhood)
+still reads the subscriptions' events.
 
 Definitions, so that a printed figure can be explained:
 - dwellings of a neighbourhood: those of its register; before the register is imported, the
@@ -19,7 +27,10 @@ Definitions, so that a printed figure can be explained:
   subscriptions activated during the launch year (the source: "En 2010, 78 personnes se sont
   abonnés, soit 13 %");
 - amount per subscriber: amount billed (charges and adjustments) per active subscriber and per
-  month, over the months that were billed.
+  month, over the months that were billed;
+- the programme's rate (the trend's first series): subscribers active in the neighbourhoods
+  launched by the period's end, per 100 dwellings of the registers of those launched by that
+  day.
 """
 
 from __future__ import annotations
