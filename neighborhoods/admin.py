@@ -15,7 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from brest_internet.common.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 from brest_internet.common.paginators import EstimatedCountPaginator
 
-from . import accounts, pipeline
+from . import accounts, pipeline, summaries
 from .models import (
     DateCorrection,
     Dwelling,
@@ -371,6 +371,22 @@ class DwellingAdmin(NoRevertMixin, SimpleHistoryAdmin):
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     inlines = [OccupancyInline]
+
+    # The register's sizes (`RegisterSize`) follow what the admin adds, moves or deletes, in the
+    # admin's own transaction: the neighbourhood the dwelling was in and the one it is in now.
+    def save_model(self, request, obj, form, change):
+        before = set(form.initial.get("neighbourhood") and [form.initial["neighbourhood"]] or [])
+        super().save_model(request, obj, form, change)
+        summaries.register_sizes_refresh(before | {obj.neighbourhood_id})
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        summaries.register_sizes_refresh([obj.neighbourhood_id])
+
+    def delete_queryset(self, request, queryset):
+        touched = set(queryset.values_list("neighbourhood", flat=True).distinct())
+        super().delete_queryset(request, queryset)
+        summaries.register_sizes_refresh(touched)
 
     def get_readonly_fields(self, request, obj=None):
         # The status of a dwelling in the register follows its moves and is changed with

@@ -24,6 +24,7 @@ from .models import (
     Sector,
     User,
 )
+from .summaries import register_sizes_refresh
 
 D = datetime.date
 Stage = Neighbourhood.Stage
@@ -350,6 +351,7 @@ def load_register(ctx, nbh):
     if not new:
         return 0
     created = Dwelling.objects.bulk_create(new, batch_size=1000)
+    register_sizes_refresh([nbh.pk])
     if any(d.pk is None for d in created):  # a backend that does not return ids
         refs = {d.reference for d in new}
         created = list(Dwelling.objects.filter(reference__in=refs))

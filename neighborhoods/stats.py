@@ -1,8 +1,8 @@
 """What the programme counts of its neighbourhoods: their registers and their stages.
 
-Set-based, for national size: the register of each neighbourhood is counted once, by a
-correlated COUNT(*) that its index answers alone; the funnel and the headline are sums over one
-row per neighbourhood.
+Set-based, for national size: the register of each neighbourhood is read from the size its
+writers keep (`RegisterSize`), or counted once by a correlated COUNT(*) that its index answers
+alone; the funnel and the headline are one query grouped by stage.
 
 - dwellings of a neighbourhood: those of its register; before the register is imported, the
   number announced by the landlord (`expected_dwellings`);
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, IntegerField, Min, OuterRef, Subquery
+from django.db.models import Count, F, IntegerField, Min, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce, NullIf
 
 from .models import Dwelling, Neighbourhood, StageChange
@@ -37,6 +37,13 @@ def register_size():
         .values("n")
     )
     return Coalesce(Subquery(inner, output_field=IntegerField()), 0)
+
+
+def kept_register_size():
+    """The register's size of the outer neighbourhood as its writers keep it (`RegisterSize`,
+    `neighborhoods.summaries`): one row joined, whatever the register's size. The same number
+    as `register_size()`, which the tests check after every writer."""
+    return Coalesce(F("register_size__dwellings"), 0, output_field=IntegerField())
 
 
 def known_dwellings(neighbourhoods):
@@ -62,22 +69,31 @@ class FunnelRow:
     stop: bool
 
 
-def stage_rows(neighbourhoods) -> list[tuple[str, int | None]]:
-    """(stage, known dwellings) of each neighbourhood: one query, the register counted once."""
-    return list(known_dwellings(neighbourhoods).order_by().values_list("stage", "known_dwellings"))
+def stage_rows(neighbourhoods) -> list[tuple[str, int, int]]:
+    """(stage, neighbourhoods, known dwellings) per stage: one grouped query over the
+    neighbourhoods and their kept register sizes (no dwelling read), whatever their number."""
+    known = Coalesce(
+        NullIf(kept_register_size(), 0), F("expected_dwellings"), 0, output_field=IntegerField()
+    )
+    return list(
+        neighbourhoods.order_by()
+        .values("stage")
+        .annotate(n=Count("pk"), dwellings=Sum(known))
+        .values_list("stage", "n", "dwellings")
+    )
 
 
 def funnel(neighbourhoods, rows=None) -> list[FunnelRow]:
     """Neighbourhoods and dwellings at each stage (pipeline order, then the stops).
 
-    `rows`: the (stage, known dwellings) pairs when the caller already has them (the dashboard
-    reads them with its table); otherwise one query.
+    `rows`: `stage_rows` when the caller already has them (the dashboard reads them once for
+    the funnel and the headline); otherwise one query.
     """
     rows = stage_rows(neighbourhoods) if rows is None else rows
     found: dict[str, list[int]] = {}
-    for stage, dwellings in rows:
+    for stage, count, dwellings in rows:
         n_total = found.setdefault(stage, [0, 0])
-        n_total[0] += 1
+        n_total[0] += count
         n_total[1] += dwellings or 0
     stages = [*PIPELINE, *Neighbourhood.STOPS]
     return [
@@ -106,13 +122,13 @@ def headline(neighbourhoods, rows=None) -> dict:
         ),
         0,
     )
-    for stage, dwellings in rows:
+    for stage, count, dwellings in rows:
         for group, stages in (("covered", ADOPTED), ("coming", COMING)):
             if stage in stages:
-                figures[f"{group}_neighbourhoods"] += 1
+                figures[f"{group}_neighbourhoods"] += count
                 figures[f"{group}_dwellings"] += dwellings or 0
         if stage == Stage.RUNNING:
-            figures["running_neighbourhoods"] += 1
+            figures["running_neighbourhoods"] += count
     return figures
 
 

@@ -20,6 +20,7 @@ from simple_history.utils import bulk_create_with_history
 
 from neighborhoods.models import Meeting, Neighbourhood, Occupancy, Organisation, User
 
+from . import summaries
 from .models import ChargeExport, ChargeMonth, ChargeRun, Offer, Subscription, Tariff
 from .services import charge_month_export, charges_generate
 from .stats import month_starts
@@ -239,6 +240,8 @@ def load(ctx):
         else:
             subs = subscriptions_for(nbh, history, rng, ctx)
         bulk_create_with_history(subs, Subscription, batch_size=500)
+        # Written in bulk, not through the services: the dashboard's summary is recounted.
+        summaries.subscription_months_refresh([nbh.pk])
         ctx.progress(_("%(n)s : %(c)d abonnements") % {"n": name, "c": len(subs)})
     if running:
         billed = bill_months(ctx, min(n.launched_on for n in running))

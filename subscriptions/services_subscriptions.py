@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from brest_internet.common import clock, formats
 from neighborhoods.models import Dwelling, Household, Meeting, Neighbourhood, Occupancy, User
 
-from . import exports, rules
+from . import exports, rules, summaries
 from .errors import SubscriptionError
 from .models import RequestBatch, SentRequest, Subscription
 
@@ -214,7 +214,14 @@ def subscription_activate(
         sub.status = Status.ACTIVE
         sub._history_user = by
         sub.save(update_fields=["status", "sent_on", "activated_on", "modem_serial"])
+        _count_in_month(sub, sub.activated_on, activated=1)
         return sub
+
+
+def _count_in_month(sub: Subscription, day: datetime.date, **counts) -> None:
+    """The dashboard's monthly summary, in the service's transaction."""
+    nbh_id = Dwelling.objects.filter(pk=sub.dwelling_id).values_list("neighbourhood", flat=True)
+    summaries.subscription_month_add(neighbourhood_id=nbh_id.get(), day=day, **counts)
 
 
 def subscription_cancel(
@@ -246,4 +253,6 @@ def subscription_cancel(
         sub.status = Status.CANCELLED
         sub._history_user = by
         sub.save(update_fields=["status", "cancelled_on", *sub.cancellation_fields()])
+        if sub.activated_on:  # a request cancelled before activation never counted as active
+            _count_in_month(sub, sub.cancelled_on, ended=1)
         return sub

@@ -154,6 +154,7 @@ def build(plan: Plan, progress) -> None:
     phase("Abonnements (~12 %)", lambda: _subscriptions(plan))
     phase("Votes, listes électorales, émargements", lambda: _votes(plan, state))
     phase("Ateliers et inscriptions", lambda: _workshops(plan, state))
+    phase("Résumés du tableau de bord", _summaries)
     sql.analyze()
     _charges(plan, progress)
     sql.analyze()
@@ -352,6 +353,19 @@ def _subscriptions(plan: Plan) -> int:
         f"IS NULL WHERE {pick} < 13",
         [],
     )
+
+
+def _summaries() -> int:
+    """The summaries the services keep (register sizes, subscriptions per month), rebuilt
+    set-based after the raw inserts above, which went round the services."""
+    from neighborhoods.models import RegisterSize
+    from neighborhoods.summaries import register_sizes_rebuild
+    from subscriptions.models import SubscriptionMonth
+    from subscriptions.summaries import subscription_months_rebuild
+
+    register_sizes_rebuild()
+    subscription_months_rebuild()
+    return RegisterSize.objects.count() + SubscriptionMonth.objects.count()
 
 
 def _votes(plan: Plan, state) -> int:

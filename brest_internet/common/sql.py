@@ -24,3 +24,16 @@ def col(model, field: str) -> str:
 
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+def insert_from(model, fields: list[str], queryset) -> None:
+    """INSERT INTO `model` (`fields`) the rows `queryset` selects, in one statement.
+
+    The SELECT is compiled by Django (so a `TruncMonth` or a `Count` reads the same on SQLite
+    and PostgreSQL); its columns come in the order of `queryset`'s `values_list`, which must
+    match `fields`. For the summaries' rebuilds: one statement whatever the number of rows.
+    """
+    select, params = queryset.query.sql_with_params()
+    columns = ", ".join(col(model, name) for name in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table(model)} ({columns}) {select}", params)  # noqa: S608

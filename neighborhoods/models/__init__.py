@@ -30,6 +30,7 @@ from .neighbourhoods import (
     normalise_name,
 )
 from .people import SYSTEM_USERNAME, AccountEvent, Organisation, PeopleManager, User
+from .summaries import RegisterSize
 
 __all__ = [
     "MAX_DWELLINGS",
@@ -48,6 +49,7 @@ __all__ = [
     "Organisation",
     "PeopleManager",
     "RegisterImport",
+    "RegisterSize",
     "Sector",
     "StageChange",
     "User",

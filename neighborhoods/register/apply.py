@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ..models import Dwelling, RegisterImport, User
+from ..summaries import register_sizes_refresh
 from .check import Plan, kept_content, kept_rows, plan_rows
 from .parse import (
     UPDATED_FIELDS,
@@ -156,6 +157,7 @@ def register_import_apply(*, user: User, pending_id: int) -> tuple[Plan, Registe
                 default_user=user,
                 default_change_reason=reason,
             )
+            register_sizes_refresh({dwelling.neighbourhood_id for dwelling in plan.to_create})
         if plan.to_update:
             bulk_update_with_history(
                 plan.to_update,

@@ -23,6 +23,7 @@ from .subscriptions import (
     SubscriptionQuerySet,
     active_on_q,
 )
+from .summaries import SubscriptionMonth
 
 __all__ = [
     "ADJUSTMENT_MAX",
@@ -42,6 +43,7 @@ __all__ = [
     "SentFile",
     "SentRequest",
     "Subscription",
+    "SubscriptionMonth",
     "SubscriptionQuerySet",
     "Tariff",
     "TariffQuerySet",

@@ -107,6 +107,9 @@ class Subscription(Cancellable):
                 fields=["status", "requested_on", "id"], name="subscription_status_recent"
             ),
             models.Index(fields=["activated_on", "cancelled_on"], name="subscription_active"),
+            # The dashboard reads the current month's cancellations through it (the months
+            # before come from `SubscriptionMonth`).
+            models.Index(fields=["cancelled_on"], name="subscription_ended"),
             # The list shows the latest requests first: walk this index, no sort of every row.
             models.Index(fields=["-requested_on", "-id"], name="subscription_recent"),
         ]

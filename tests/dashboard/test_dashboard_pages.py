@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from brest_internet.programme.dashboard.views import _fr
+from neighborhoods.models import Neighbourhood
 
 from .builders import grow
 
@@ -123,8 +124,42 @@ def test_dashboard_queries_do_not_grow_with_the_data(
 ):
     client = client_for(coordinator)
     before = count_queries(client, url, params)
-    grow(orgs, 25)  # 25 more neighbourhoods, 375 dwellings, 75 sessions, charges…
+    grow(orgs, 25)  # 25 more neighbourhoods (past a page of them), 375 dwellings, charges…
     after = count_queries(client, url, params)
     assert after == before
-    with django_assert_max_num_queries(24):
+    # About thirty: the page's rows and series, then the programme's figures summed by the
+    # database over the whole scope from the summaries (each a query of its own, whatever the
+    # number of neighbourhoods), and the request's own (session, user, second factor).
+    with django_assert_max_num_queries(32):
         client.get(url, params)
+
+
+def test_the_neighbourhoods_come_by_page_and_the_programme_stays_whole(
+    small, orgs, coordinator, client_for
+):
+    grow(orgs, 25)
+    client = client_for(coordinator)
+    first = client.get(DASHBOARD).context["dash"]
+    second = client.get(DASHBOARD, {"page": 2}).context["dash"]
+    names = [n.name for n in first.neighbourhoods] + [n.name for n in second.neighbourhoods]
+    launched = Neighbourhood.objects.exclude(launched_on=None).order_by("name", "pk")
+    assert names == [n.name for n in launched]
+    assert len(first.neighbourhoods) == 20 and first.page.paginator.num_pages == 2
+    # The programme's figures do not depend on the page.
+    assert first.headline == second.headline and first.totals == second.totals
+    assert first.billing_total == second.billing_total
+    assert first.programme == second.programme and first.programme.rates
+    # The trend: the programme, then the page's neighbourhoods (not every one of them).
+    chart = client.get(DASHBOARD, {"page": 2}).context["charts"]["trend"]
+    assert [d["label"] for d in chart["datasets"]] == [
+        "Programme",
+        *(nbh.name for nbh, _r, _c in second.trend.series),
+    ]
+    html = client.get(DASHBOARD, {"page": 2, "annee": 2013}).content.decode()
+    pager = html[html.index('<nav aria-label="Pages">') :]
+    pager = pager[: pager.index("</nav>")]
+    assert "Page 2 sur 2" in pager, pager
+    assert "annee=2013" in pager and "page=1" in pager, pager
+    # The export keeps every neighbourhood.
+    rows = read_csv(client.get(EXPORT))
+    assert {r[1] for r in rows if r[0] == "Abonnements"} >= set(names)

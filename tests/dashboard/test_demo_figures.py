@@ -369,3 +369,32 @@ def test_the_page_shows_them(dash, client_for):
         "1\u00a0389",
     ):
         assert figure in page, figure
+
+
+def test_the_demo_leaves_the_dashboards_summaries_right(_demo, db):
+    """The demo writes its dwellings and subscriptions in bulk, then recounts the summaries:
+    they equal the definitions computed from the rows."""
+    from neighborhoods.summaries import register_sizes_differ
+    from subscriptions.models import SubscriptionMonth
+    from subscriptions.stats import SubscriptionSummary, month_end, month_starts
+
+    assert register_sizes_differ() == {}
+    assert SubscriptionMonth.objects.exists()
+    launched = list(Neighbourhood.objects.exclude(launched_on=None))
+    days = [month_end(m) for m in month_starts(D(2009, 12, 1), TODAY)][:-1] + [TODAY]
+    summary = SubscriptionSummary(launched, days)
+    for nbh in launched:
+        for day in days[::7] + [TODAY]:
+            expected = Subscription.objects.active_on(day).filter(dwelling__neighbourhood=nbh)
+            assert summary.active_on(nbh.pk, day) == expected.count(), (nbh.name, day)
+
+
+def test_the_page_of_the_dashboard_shows_the_same_rows(_demo, db, settings):
+    """The page (20 launched neighbourhoods by name) shows the rows of the whole export."""
+    settings.DEMO_TODAY = TODAY
+    everything = stats.dashboard(Neighbourhood.objects.all(), Period.of(None, TODAY))
+    page = stats.dashboard(Neighbourhood.objects.all(), Period.of(None, TODAY), 1)
+    assert [n.name for n in page.neighbourhoods] == [n.name for n in everything.launched]
+    assert page.headline == everything.headline and page.totals == everything.totals
+    assert page.billing_total == everything.billing_total
+    assert [s[1:] for s in page.trend.series] == [s[1:] for s in everything.trend.series]

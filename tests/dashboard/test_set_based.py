@@ -16,7 +16,7 @@ from django.db.models import Sum
 from brest_internet.common.periods import Period
 from brest_internet.common.templatetags.figures import euros, num, pct, trend_cells
 from brest_internet.programme.dashboard import stats
-from neighborhoods.models import Neighbourhood
+from neighborhoods.models import Dwelling, Neighbourhood
 from subscriptions import stats as subscription_stats
 from subscriptions.models import Charge, MonthTotal, Subscription
 
@@ -101,3 +101,33 @@ def test_memoised_figures_keep_types_apart():
         '<td class="text-end">—</td>'
         '<td class="text-end">11,6\u00a0% <span class="small">(1\u00a0052)</span></td>'
     )
+
+
+@pytest.mark.parametrize(
+    "period", [Period.of(2013, D(2014, 2, 28)), Period.of(None, D(2014, 2, 14))]
+)
+def test_summaries_give_the_figures_of_the_subscriptions_row_by_row(awkward, period):
+    """The dashboard's figures read from the summaries (`SubscriptionMonth`, `MonthTotal`, the
+    register sizes) equal the same figures computed from the rows (`SubscriptionEvents`,
+    `billing` over every neighbourhood): the trend, the launch years, the amounts billed."""
+    everything = Neighbourhood.objects.all()
+    data = stats.dashboard(everything, period)
+    rows = stats.neighbourhood_figures(everything, period)
+    launched = [n for n in rows if n.launched_on and n.launched_on <= period.end]
+    for nbh in rows:
+        nbh.dwelling_count = Dwelling.objects.filter(neighbourhood=nbh).count()
+    days = data.trend.days
+    events = subscription_stats.SubscriptionEvents(launched, days)
+    for nbh, _rates, counts in data.trend.series:
+        launch = nbh.launched_on.replace(day=1)
+        expected = [events.active_on(nbh.pk, d) if d >= launch else None for d in days]
+        assert counts == expected, nbh.name
+    assert {n.name: n.subscribed_launch_year for n in data.neighbourhoods} == {
+        n.name: n.subscribed_launch_year for n in rows
+    }
+    programme = [sum(events.active_on(n.pk, d) for n in launched) for d in days]
+    assert [c or 0 for c in data.programme.counts] == [
+        c if r is not None else 0 for c, r in zip(programme, data.programme.rates, strict=True)
+    ]
+    _bills, total = subscription_stats.billing(launched, period)
+    assert data.billing_total == total

@@ -7,7 +7,15 @@ amounts billed in `subscriptions.stats`, the support in `support.stats`, and "re
 the neighbourhoods' QuerySet (`with_review_due`, from the last review meeting). The dashboard
 takes a queryset of neighbourhoods (the scope and the filters already applied) and a `Period`,
 reads each figure once per page, and lays them side by side; the trend of the subscription
-rates is the only thing drawn here, from the subscriptions' events.
+rates is the only thing drawn here.
+
+At national size (865 neighbourhoods, a million dwellings) the dashboard reads summaries kept by
+the services, never the dwellings, subscriptions or charge lines: the register sizes
+(`neighborhoods.RegisterSize`), the subscriptions activated and ended per month
+(`subscriptions.SubscriptionMonth`) and the months' totals (`MonthTotal`). Its tables show a
+page of launched neighbourhoods by name; the programme's figures are summed by the database
+over the whole scope; the export has every neighbourhood. The review page (one neighbourhood)
+still reads the subscriptions' events.
 
 Definitions, so that a printed figure can be explained:
 - dwellings of a neighbourhood: those of its register; before the register is imported, the
@@ -19,7 +27,10 @@ Definitions, so that a printed figure can be explained:
   subscriptions activated during the launch year (the source: "En 2010, 78 personnes se sont
   abonnés, soit 13 %");
 - amount per subscriber: amount billed (charges and adjustments) per active subscriber and per
-  month, over the months that were billed.
+  month, over the months that were billed;
+- the programme's rate (the trend's first series): subscribers active in the neighbourhoods
+  launched by the period's end, per 100 dwellings of the registers of those launched by that
+  day.
 """
 
 from __future__ import annotations
@@ -28,6 +39,9 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
+from django.db.models import Min, Sum
+from django.db.models.functions import TruncMonth
 from django.utils.formats import date_format
 
 from brest_internet.common.figures import percent
@@ -57,7 +71,7 @@ def _figure_rows(neighbourhoods, period: Period) -> list[Neighbourhood]:
     `with_review_due`), and the end of the last review written (`last_review_end`)."""
     qs = neighbourhoods.annotate(
         **support_stats.support_expressions(period),
-        dwelling_count=neighbourhood_stats.register_size(),
+        dwelling_count=neighbourhood_stats.kept_register_size(),
     )
     rows = list(with_last_review_end(qs.with_review_due()).order_by("name"))
     support_stats.add_registrations(rows, period)
@@ -160,6 +174,53 @@ def subscription_trend(
 
 
 @dataclass
+class ProgrammeTrend:
+    """The programme's subscription rate at the trend's days: subscribers active in the
+    neighbourhoods of the scope launched by the period's end, per 100 dwellings of the registers
+    of those launched by that day (None before the first launch). A neighbourhood has no
+    subscriber before its launch, so both sides count the same neighbourhoods."""
+
+    rates: list[Decimal | None]
+    counts: list[int | None]
+
+
+def programme_trend(launched, days: list[datetime.date], events=None) -> ProgrammeTrend:
+    """From the summaries, two queries whatever the number of neighbourhoods (plus one when the
+    last day is inside a month): the subscriptions per month, summed over `launched` (a
+    queryset; `events`: that `SubscriptionSummary(..., grouped=False)` holding `days`, when the
+    caller has it), and the register sizes summed per launch month."""
+    if not days:
+        return ProgrammeTrend([], [])
+    events = events or subscription_stats.SubscriptionSummary(launched, days, grouped=False)
+    by_launch = (
+        launched.annotate(launch=TruncMonth("launched_on"))
+        .order_by()
+        .values("launch")
+        .annotate(dwellings=Sum(neighbourhood_stats.kept_register_size()))
+        .values_list("launch", "dwellings")
+    )
+    launches = sorted((month, dwellings or 0) for month, dwellings in by_launch)
+    rates, counts = [], []
+    for day in days:
+        dwellings = sum(n for month, n in launches if month <= day)
+        if not any(month <= day for month, _n in launches):
+            rates.append(None)
+            counts.append(None)
+            continue
+        point = subscription_stats.Point(day, events.active_on(None, day), dwellings)
+        rates.append(point.rate)
+        counts.append(point.active)
+    return ProgrammeTrend(rates, counts)
+
+
+# The neighbourhoods' tables show a page of them (by name), and the trend the programme's rate
+# with the neighbourhoods of that page: the figures of a row, a series, are read for the page
+# only; the programme's figures are summed by the database over the whole scope.
+PAGE_SIZE = 20
+DUE_SHOWN = 10
+
+
+@dataclass
 class Dashboard:
     period: Period
     headline: dict
@@ -172,45 +233,114 @@ class Dashboard:
     billing: list[subscription_stats.Billing]
     billing_total: subscription_stats.Billing
     due: list = field(default_factory=list)
+    due_count: int = 0
+    programme: ProgrammeTrend | None = None
+    page: Page | None = None
+    votes_count: int = 0
 
     @property
     def launched(self):
         return [n for n in self.neighbourhoods if n.launched_on]
 
+    @property
+    def trend_rows(self):
+        """The trend's table: one row per date, the programme's (rate, count) cell first, then
+        one per neighbourhood of the page."""
+        programme = self.programme or ProgrammeTrend([], [])
+        cells = list(zip(programme.rates, programme.counts, strict=True))
+        return [
+            (label, [cells[i], *row]) if cells else (label, row)
+            for i, (label, row) in enumerate(self.trend.rows)
+        ]
 
-def dashboard(neighbourhoods, period: Period) -> Dashboard:
-    """Every figure of the coordinator's dashboard, in a fixed number of queries (about
-    twelve): the headline, the funnel and the support totals are sums over the table's rows
-    (one per neighbourhood), so that the register is counted once."""
-    rows = _figure_rows(neighbourhoods, period)
-    stages = [(n.stage, n.known_dwellings) for n in rows]
+
+def _page(neighbourhoods, page_number):
+    """The page `page_number` of the scope's launched neighbourhoods by name (those the tables
+    list; two queries: the count and the page's ids), and the queryset of its neighbourhoods;
+    every neighbourhood without a page number (the CSV export)."""
+    if page_number is None:
+        return None, neighbourhoods
+    launched = neighbourhoods.filter(launched_on__isnull=False)
+    ids = launched.order_by("name", "pk").values_list("pk", flat=True)
+    page = Paginator(ids, PAGE_SIZE).get_page(page_number)
+    return page, Neighbourhood.objects.filter(pk__in=list(page.object_list))
+
+
+def dashboard(neighbourhoods, period: Period, page_number=None) -> Dashboard:
+    """Every figure of the coordinator's dashboard, in a fixed number of queries (about twenty)
+    whatever the size of the programme: the programme's figures (headline, funnel, support
+    totals, amounts billed, its trend) summed by the database over `neighbourhoods` from the
+    summaries the services keep; the tables' rows and the trend's series for the page
+    `page_number` of neighbourhoods (None: all of them, for the export)."""
+    page, shown = _page(neighbourhoods, page_number)
+    rows = _figure_rows(shown, period)
+    stages = neighbourhood_stats.stage_rows(neighbourhoods)
+    scope_launched = neighbourhoods.filter(launched_on__lte=period.end)
     ever_launched = [n for n in rows if n.launched_on]
     launched = [n for n in ever_launched if n.launched_on <= period.end]
-    bounds = subscription_stats.billing_bounds(launched, period)
-    # One pass over the subscriptions for the launch years, the trend and the billed months.
-    days = subscription_stats.launch_year_days(ever_launched) + trend_days_of(launched, period)[0]
-    events = subscription_stats.SubscriptionEvents(
-        ever_launched, days + subscription_stats.billing_days(bounds)
+    bounds = subscription_stats.billing_bounds(scope_launched, period)
+    first_launch = scope_launched.aggregate(first=Min("launched_on"))["first"]
+    days, by_quarter = ([], False)
+    if first_launch:
+        days, by_quarter = trend_days(period.start or first_launch, period.end)
+    # One read of the summaries for the launch years, the trend and the billed months.
+    events = subscription_stats.SubscriptionSummary(
+        ever_launched,
+        subscription_stats.launch_year_days(ever_launched)
+        + days
+        + subscription_stats.billing_days(bounds),
     )
     subscription_stats.add_launch_year(rows, events)
-    trend = subscription_trend(launched, period, events)
+    trend = _page_trend(launched, days, by_quarter, events)
     now = {nbh.pk: (rates[-1], counts[-1]) for nbh, rates, counts in trend.series}
     for nbh in rows:
         nbh.rate_now, nbh.subscribers_now = now.get(nbh.pk, (None, None))
-    bills, bill_total = subscription_stats.billing(launched, period, bounds, events)
+    bills, _page_total = subscription_stats.billing(launched, period, bounds, events)
+    # The programme's own figures (its trend, the last billed month's subscribers), summed by
+    # the database over the whole scope in one read of the summaries.
+    last_billed = subscription_stats.billing_days(bounds)[-1:]
+    programme = subscription_stats.SubscriptionSummary(
+        scope_launched, days + last_billed, grouped=False
+    )
+    due = with_last_review_end(neighbourhoods.with_review_due()).filter(review_due=True)
+    votes = vote_stats.vote_results(neighbourhoods, period)
     return Dashboard(
         period=period,
         headline=neighbourhood_stats.headline(neighbourhoods, stages),
         funnel=neighbourhood_stats.funnel(neighbourhoods, stages),
-        votes=list(vote_stats.vote_results(neighbourhoods, period)),
+        votes=list(vote_stats.vote_results(shown, period)),
+        votes_count=votes.count() if page else 0,
         neighbourhoods=rows,
-        totals=support_stats.totals_of(rows),
+        totals=support_stats.scope_totals(neighbourhoods, period),
         trend=trend,
+        programme=programme_trend(scope_launched, days, programme),
         attendance=support_stats.attendance_by_month(neighbourhoods, period),
         billing=bills,
-        billing_total=bill_total,
-        due=[n for n in rows if n.review_due],
+        billing_total=subscription_stats.billing_total(scope_launched, bounds, programme),
+        due=list(due.order_by("name")[:DUE_SHOWN]),
+        due_count=due.count(),
+        page=page,
     )
+
+
+def _page_trend(launched, days, by_quarter: bool, events) -> Trend:
+    """The series of the page's launched neighbourhoods at the programme's trend days."""
+    if not days:
+        return Trend([], [])
+    trend = Trend(days, [month_label(d) for d in days], by_quarter=by_quarter)
+    for nbh in launched:
+        launch_month = nbh.launched_on.replace(day=1)
+        rates, actives = [], []
+        for day in days:
+            if day < launch_month:
+                rates.append(None)
+                actives.append(None)
+                continue
+            point = subscription_stats.Point(day, events.active_on(nbh.pk, day), nbh.dwelling_count)
+            rates.append(point.rate)
+            actives.append(point.active)
+        trend.series.append((nbh, rates, actives))
+    return trend
 
 
 # --- A neighbourhood's review ----------------------------------------------------------------

@@ -32,8 +32,9 @@ from .forms import DashboardFilter, PeriodForm, ReviewForm, default_period
 # --- Dashboard -----------------------------------------------------------------------------
 
 
-def dashboard_context(request) -> dict:
-    """The filtered figures and the chart data of the dashboard (a fixed number of queries)."""
+def dashboard_context(request, *, paginated: bool = True) -> dict:
+    """The filtered figures and the chart data of the dashboard (a fixed number of queries):
+    the neighbourhoods' rows of the page asked (`page`), or of them all for the export."""
     today = clock.today()
     first = neighbourhood_stats.first_year() or today.year
     visible = Neighbourhood.objects.visible_to(request.user)
@@ -44,7 +45,8 @@ def dashboard_context(request) -> dict:
     if form.is_bound and form.is_valid():
         year, chosen = form.cleaned_data["annee"], form.cleaned_data["quartier"]
     neighbourhoods = visible.filter(pk=chosen.pk) if chosen else visible
-    data = stats.dashboard(neighbourhoods, Period.of(year, today))
+    page_number = (request.GET.get("page") or 1) if paginated else None
+    data = stats.dashboard(neighbourhoods, Period.of(year, today), page_number)
     return {
         "filter_form": form,
         "chosen_year": year,
@@ -76,9 +78,14 @@ def charts(data: stats.Dashboard) -> dict:
             "percent": True,
             "labels": data.trend.labels,
             "datasets": [
-                {"label": nbh.name, "data": [_float(rate) for rate in rates]}
-                for nbh, rates, _counts in data.trend.series
-            ],
+                {"label": _("Programme"), "data": [_float(r) for r in data.programme.rates]},
+                *(
+                    {"label": nbh.name, "data": [_float(rate) for rate in rates]}
+                    for nbh, rates, _counts in data.trend.series
+                ),
+            ]
+            if data.programme and data.programme.rates
+            else [],
         },
         "attendance": {
             "type": "bar",
@@ -164,6 +171,15 @@ def csv_rows(context):
                 launch,
                 nbh.launch_rate,
             )
+    if data.programme:
+        for day, rate, count in zip(
+            data.trend.days, data.programme.rates, data.programme.counts, strict=True
+        ):
+            if rate is None:
+                continue
+            when = date_format(day, "SHORT_DATE_FORMAT")
+            yield _("Abonnements"), everywhere, _("Abonnés actifs"), when, count
+            yield _("Abonnements"), everywhere, _("Taux d'abonnement (%)"), when, rate
     for nbh, rates, counts in data.trend.series:
         for day, rate, count in zip(data.trend.days, rates, counts, strict=True):
             if rate is None:
@@ -228,7 +244,7 @@ def support_labels():
 @require_GET
 def export_csv(request):
     """Every figure of the dashboard, with its filters: `;`, UTF-8 with BOM, French decimals."""
-    context = dashboard_context(request)
+    context = dashboard_context(request, paginated=False)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     year = context["chosen_year"] or _("toutes-annees")
     response["Content-Disposition"] = f'attachment; filename="tableau-de-bord-{year}.csv"'
