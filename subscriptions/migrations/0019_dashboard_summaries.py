@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('neighborhoods', '0016_register_sizes'),
-        ('subscriptions', '0015_subscription_cancellation_checks'),
+        ('subscriptions', '0018_charge_indexes_fewer'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
