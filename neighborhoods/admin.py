@@ -378,6 +378,10 @@ class DwellingAdmin(NoRevertMixin, SimpleHistoryAdmin):
         before = set(form.initial.get("neighbourhood") and [form.initial["neighbourhood"]] or [])
         super().save_model(request, obj, form, change)
         summaries.register_sizes_refresh(before | {obj.neighbourhood_id})
+        if change and before and before != {obj.neighbourhood_id}:
+            summaries.dwellings_moved.send(
+                sender=type(obj), neighbourhood_ids=before | {obj.neighbourhood_id}
+            )
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)

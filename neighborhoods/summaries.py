@@ -14,10 +14,16 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Count, QuerySet
+from django.dispatch import Signal
 
 from brest_internet.common import sql
 
 from .models import Dwelling, RegisterSize
+
+# Sent, inside the writer's transaction, when dwellings changed neighbourhood
+# (`neighbourhood_ids`: where they were and where they are): the apps above keep their own
+# per-neighbourhood summaries of those dwellings (subscriptions: `SubscriptionMonth`).
+dwellings_moved = Signal()
 
 
 def register_sizes_refresh(neighbourhood_ids=None) -> None:

@@ -5,8 +5,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from neighborhoods.moves import MoveError, household_moved_out
+from neighborhoods.summaries import dwellings_moved
 
-from . import services
+from . import services, summaries
 from .models import Subscription
 
 
@@ -29,3 +30,10 @@ def end_subscription_of_a_household_that_left(sender, occupancy, moved_out, by, 
             )
         except services.SubscriptionError as error:
             raise MoveError(str(error)) from error
+
+
+@receiver(dwellings_moved, dispatch_uid="subscriptions.recount_months_of_moved_dwellings")
+def recount_the_months_of_moved_dwellings(sender, neighbourhood_ids, **kwargs):
+    """A dwelling corrected into another neighbourhood takes its subscriptions with it: the
+    months of both neighbourhoods are recounted (`SubscriptionMonth`), in the same transaction."""
+    summaries.subscription_months_refresh(neighbourhood_ids)

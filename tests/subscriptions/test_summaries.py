@@ -7,6 +7,7 @@ import datetime
 from collections import Counter
 
 import pytest
+from django.urls import reverse
 
 from neighborhoods.models import Occupancy, User
 from neighborhoods.moves import household_move_out
@@ -18,6 +19,7 @@ from subscriptions.services import (
 )
 from subscriptions.stats import SubscriptionSummary, month_end, month_starts
 from subscriptions.summaries import subscription_months_rebuild
+from tests import factories as f
 
 D = datetime.date
 
@@ -105,3 +107,26 @@ def test_the_rebuild_gives_what_the_services_kept(running, system):
     subscription_months_rebuild()
     assert kept() == before == {(running.nbh.pk, D(2013, 3, 1)): (1, 1)}
     assert_summary_is_right(running.nbh)
+
+
+def test_a_dwelling_moved_in_the_admin_takes_its_months_along(
+    running, system, coordinator, client_for
+):
+    sub = request(running, running.dwelling, running.household, system, D(2013, 2, 1))
+    subscription_activate(
+        subscription=sub, by=system, activated_on=D(2013, 3, 1), modem_serial="NS-1"
+    )
+    elsewhere = f.NeighbourhoodFactory(landlord=running.nbh.landlord)
+    dwelling = running.dwelling
+    response = client_for(coordinator).post(
+        reverse("admin:neighborhoods_dwelling_change", args=[dwelling.pk]),
+        {
+            "reference": dwelling.reference,
+            "neighbourhood": elsewhere.pk,
+            "address": dwelling.address,
+            "occupancies-TOTAL_FORMS": 0,
+            "occupancies-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert kept() == definition() == {(elsewhere.pk, D(2013, 3, 1)): (1, 0)}
