@@ -109,6 +109,9 @@ class LookaheadPaginator(Paginator):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from exc
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
+        if (number - 1) * self.per_page > 2**62:
+            # No table has that many rows, and the OFFSET would not fit the database's integer.
+            raise EmptyPage(self.error_messages["no_results"])
         return number
 
     def get_page(self, number):
