@@ -7,14 +7,17 @@ persona may POST to, the test GETs the page as that persona, reads the fields of
 every row of the app's models must still pass its model validation (`full_clean`).
 """
 
+import re
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
-from django.urls import reverse
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import Resolver404, resolve, reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -137,34 +140,63 @@ def page_forms(client, url):
     return {action or url: fields for action, fields in parser.forms.items()}
 
 
-def forms_posting_to(url, client, world):
-    """The fields of the forms that post to `url`: on its own page, else on any page."""
+def _page_url(name, world):
+    """The URL of the matrix row `name` in this world, None when the world lacks its objects."""
+    params = MATRIX[name].kwargs(world)
+    try:
+        return (
+            reverse(name, args=params) if isinstance(params, list) else reverse(name, kwargs=params)
+        )
+    except Exception:  # noqa: BLE001 — a row whose objects this world lacks
+        return None
+
+
+# {persona: {URL name posted to: the URL name of a page whose form posts there}}, read once
+# per process and persona from every page (the pages' structure is the same in every test's
+# world; their objects are not, so each test opens the page found here in its own world).
+_FORM_PAGES: dict[str, dict[str, str]] = {}
+
+
+def _read_form_pages(client, world) -> dict[str, str]:
+    found = {}
+    for name in MATRIX:
+        if name.startswith("admin:") or name in ("logout", "login", "set_language"):
+            continue
+        page_url = _page_url(name, world)
+        if page_url is None:
+            continue
+        for action in page_forms(client, page_url):
+            try:
+                posted = resolve(urlsplit(action).path).view_name
+            except Resolver404:
+                continue
+            found.setdefault(posted, name)
+    return found
+
+
+def forms_posting_to(url, client, world, name, persona):
+    """The fields of the forms that post to `url` (the URL of `name`), as `persona` (whose
+    `client` it is) sees them: on its own page, else on the page of another row whose form
+    posts there."""
     own = page_forms(client, url).get(url)
     if own:
         return own
-    for name, row in MATRIX.items():
-        if name.startswith("admin:") or name in ("logout", "login", "set_language"):
-            continue
-        params = row.kwargs(world)
-        try:
-            page_url = (
-                reverse(name, args=params)
-                if isinstance(params, list)
-                else reverse(name, kwargs=params)
-            )
-        except Exception:  # noqa: BLE001, S112 — a row whose objects this world lacks
-            continue
-        found = page_forms(client, page_url).get(url)
-        if found:
-            return found
-    return None
+    if persona not in _FORM_PAGES:
+        _FORM_PAGES[persona] = _read_form_pages(client, world)
+    page = _FORM_PAGES[persona].get(name)
+    page_url = _page_url(page, world) if page else None
+    return page_forms(client, page_url).get(url) if page_url else None
 
 
-def all_rows_valid():
+def all_rows_valid(written=None):
+    """Model validation of every row of our apps' models (the first 200 of each), or of the
+    models whose tables `written` (SQL statements) inserted into or updated only."""
     problems = []
     for label in OUR_APPS:
         for model in apps.get_app_config(label).get_models():
             if model.__name__.startswith("Historical"):
+                continue
+            if written is not None and not _writes(written, model._meta.db_table):
                 continue
             for obj in model._default_manager.all()[:200]:
                 try:
@@ -174,6 +206,13 @@ def all_rows_valid():
     return problems
 
 
+def _writes(statements, table: str) -> bool:
+    """Whether one of `statements` inserts into or updates `table` (a CTE's too)."""
+    quoted = re.escape(connection.ops.quote_name(table))
+    written = re.compile(rf"\b(INSERT\s+INTO|UPDATE)\s+{quoted}(\s|\()", re.IGNORECASE)
+    return any(written.search(sql) for sql in statements)
+
+
 @pytest.mark.parametrize("name", FUZZED)
 def test_generated_input_never_breaks_a_form(name, world, cast, client_for):
     for module in MODULES:
@@ -181,11 +220,16 @@ def test_generated_input_never_breaks_a_form(name, world, cast, client_for):
         if populate:
             populate(world)
     row = MATRIX[name]
-    user = cast[posting_persona(row)]
+    persona = posting_persona(row)
+    user = cast[persona]
     params = row.kwargs(world)
     url = reverse(name, args=params) if isinstance(params, list) else reverse(name, kwargs=params)
     client = client_for(user)
-    fields = forms_posting_to(url, client, world) or {"champ": ("text", [])}
+    found = forms_posting_to(url, client, world, name, persona)
+    import sys
+
+    sys.stderr.write(f"FOUND {name} {sorted(found) if found else None}\n")
+    fields = found or {"champ": ("text", [])}
     assert not all_rows_valid(), "the world itself must be valid"
     strategies = {field: value_strategy(kind, opts) for field, (kind, opts) in fields.items()}
 
@@ -198,9 +242,10 @@ def test_generated_input_never_breaks_a_form(name, world, cast, client_for):
     @given(st.fixed_dictionaries(strategies))
     def submit(data):
         with transaction.atomic():
-            response = client.post(url, data)
+            with CaptureQueriesContext(connection) as captured:
+                response = client.post(url, data)
             assert response.status_code < 500, f"{url} answered {response.status_code} to {data!r}"
-            problems = all_rows_valid()
+            problems = all_rows_valid([q["sql"] for q in captured.captured_queries])
             assert not problems, f"{url} saved invalid data from {data!r}: {problems}"
             transaction.set_rollback(True)
 
@@ -222,3 +267,23 @@ def test_the_fuzzer_reads_the_fields_of_a_form():
         "texte": ("textarea", []),
         "fichier": ("file", []),
     }
+
+
+def test_the_fuzzer_sees_which_tables_a_submission_wrote(db):
+    """Rows are validated after a submission in the tables it wrote: an INSERT and an UPDATE
+    of a neighbourhood are seen as writing its table, and not the dwellings'."""
+    from neighborhoods.models import Dwelling, Neighbourhood
+
+    from . import factories as f
+
+    table = Neighbourhood._meta.db_table
+    with CaptureQueriesContext(connection) as captured:
+        nbh = f.NeighbourhoodFactory()
+    inserted = [q["sql"] for q in captured.captured_queries]
+    with CaptureQueriesContext(connection) as captured:
+        Neighbourhood.objects.filter(pk=nbh.pk).update(name="Quartier réécrit")
+    updated = [q["sql"] for q in captured.captured_queries]
+    assert _writes(inserted, table) and _writes(updated, table)
+    assert not _writes(inserted + updated, Dwelling._meta.db_table)
+    read = f"SELECT name FROM {connection.ops.quote_name(table)}"  # noqa: S608 — a test's text
+    assert not _writes([read], table)

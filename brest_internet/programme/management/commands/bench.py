@@ -16,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
@@ -65,6 +66,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["dwellings"] < 1 or options["months"] < 1:
             raise CommandError("--dwellings and --months must be positive.")
+        # A database just created (createdb) is migrated here, as the baseline's is.
+        call_command("migrate", "--noinput", verbosity=0)
         foreign = generate.foreign_rows()
         if foreign:
             raise CommandError(
@@ -72,7 +75,7 @@ class Command(BaseCommand):
                 + ", ".join(foreign)
                 + "). The benchmark bills every running neighbourhood: run it on a database of "
                 "its own, e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench "
-                "(createdb, then manage.py migrate)."
+                "(createdb bench)."
             )
         plan = generate.Plan(dwellings=options["dwellings"], months=options["months"])
         vendor = connection.vendor
