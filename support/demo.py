@@ -34,6 +34,7 @@ from .models import (
     WorkshopSession,
     WorkshopTopic,
 )
+from .summaries import workshop_months_rebuild
 
 D = datetime.date
 
@@ -154,6 +155,9 @@ def load(ctx):
         ctx.progress(
             _("%(n)d demandes de conseil juridique") % {"n": load_advice(rng, running, occupants)}
         )
+    # Sessions and sign-ups were written in bulk, not through the services: the dashboard's
+    # summary of the workshops is recounted from them.
+    workshop_months_rebuild()
 
 
 def load_workshops(ctx, rng, running, occupants, topics, timeline):

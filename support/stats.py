@@ -15,8 +15,7 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
-from django.utils import timezone
+from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
 
 from brest_internet.common.figures import percent
@@ -32,6 +31,8 @@ from .models import (
     Registration,
     WorkshopSession,
 )
+from .summaries import FIGURES as WORKSHOP_FIGURES
+from .summaries import workshop_counts
 
 SUPPORT_FIGURES = (
     "sessions",
@@ -165,14 +166,18 @@ def totals_of(rows) -> dict:
     return totals
 
 
-def scope_totals(neighbourhoods, period: Period) -> dict:
+def scope_totals(neighbourhoods, period: Period, workshops: dict | None = None) -> dict:
     """The same figures as `support_totals`, summed by the database over `neighbourhoods` (a
-    queryset) without a row per neighbourhood: one COUNT (or SUM) per figure, filtered by the
-    neighbourhoods' subquery, and one grouped pass over the period's sign-ups. A fixed number
-    of queries, and no Python work per neighbourhood (the dashboard at 865 of them)."""
+    queryset) without a row per neighbourhood: the sessions and their sign-ups from the
+    workshops' summary (`support.summaries.workshop_counts`, or `workshops` when the caller
+    read it), the other figures one COUNT (or
+    SUM) each, filtered by the neighbourhoods' subquery, in one statement. A fixed number of
+    queries, and no Python work per neighbourhood (the dashboard at 865 of them)."""
     scope = neighbourhoods.order_by().values("pk")
     selects, params, names = [], [], []
     for name, (queryset, lookup) in _support_querysets(period).items():
+        if name == "sessions":
+            continue
         queryset = queryset.filter(**{f"{lookup}__in": scope}).order_by()
         column = "price" if name == "computer_revenue" else "pk"
         inner, inner_params = queryset.values(column).query.sql_with_params()
@@ -180,23 +185,17 @@ def scope_totals(neighbourhoods, period: Period) -> dict:
         selects.append(f"(SELECT {what} FROM ({inner}) x)")  # noqa: S608 — Django's own SQL
         params += inner_params
         names.append(name)
-    # One statement for the eight figures: each a scalar subquery of Django's compiled SQL.
+    # One statement for the seven figures: each a scalar subquery of Django's compiled SQL.
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(selects), params)
         totals = dict(zip(names, cursor.fetchone(), strict=True))
     revenue = totals["computer_revenue"] or 0
     totals["computer_revenue"] = Decimal(str(revenue)).quantize(Decimal("0.01"))
-    status, attendance = Registration.Status, Registration.Attendance
-    totals.update(
-        Registration.objects.filter(session__neighbourhood__in=scope)
-        .filter(period.q("session__starts_at__date"))
-        .aggregate(
-            registered=Count("pk", filter=Q(status=status.REGISTERED)),
-            waiting=Count("pk", filter=Q(status=status.WAITING)),
-            attended=Count("pk", filter=Q(attendance=attendance.ATTENDED)),
-            absent=Count("pk", filter=Q(attendance=attendance.ABSENT)),
-        )
-    )
+    if workshops is None:
+        workshops = workshop_counts(neighbourhoods, period)
+    months = workshops.values()
+    for name in WORKSHOP_FIGURES:
+        totals[name] = sum(month[name] for month in months)
     totals["attendance_rate"] = percent(totals["attended"], totals["attended"] + totals["absent"])
     return totals
 
@@ -223,37 +222,19 @@ class MonthAttendance:
         return percent(self.attended, self.attended + self.absent)
 
 
-def attendance_by_month(neighbourhoods, period: Period) -> list[MonthAttendance]:
-    """Sessions, sign-ups and attendance per month (months without a session shown as 0)."""
-    status, attendance = Registration.Status, Registration.Attendance
-    rows = (
-        WorkshopSession.objects.not_cancelled()
-        .filter(neighbourhood__in=neighbourhoods.values("pk"))
-        .filter(period.q("starts_at__date"))
-        .annotate(month=TruncMonth("starts_at"))
-        .order_by()
-        .values("month")
-        .annotate(
-            n_sessions=Count("pk", distinct=True),
-            n_registered=Count("registrations", filter=Q(registrations__status=status.REGISTERED)),
-            n_attended=Count(
-                "registrations", filter=Q(registrations__attendance=attendance.ATTENDED)
-            ),
-            n_absent=Count("registrations", filter=Q(registrations__attendance=attendance.ABSENT)),
+def attendance_by_month(
+    neighbourhoods, period: Period, workshops: dict | None = None
+) -> list[MonthAttendance]:
+    """Sessions, sign-ups and attendance per month (months without a session shown as 0), from
+    the workshops' summary (`support.summaries.workshop_counts`, or `workshops`)."""
+    if workshops is None:
+        workshops = workshop_counts(neighbourhoods, period)
+    by_month = {
+        month: MonthAttendance(
+            month, row["sessions"], row["registered"], row["attended"], row["absent"]
         )
-    )
-    by_month = {}
-    for row in rows:
-        month = row["month"]
-        if isinstance(month, datetime.datetime):
-            month = timezone.localtime(month).date() if timezone.is_aware(month) else month.date()
-        by_month[month.replace(day=1)] = MonthAttendance(
-            month.replace(day=1),
-            row["n_sessions"],
-            row["n_registered"],
-            row["n_attended"],
-            row["n_absent"],
-        )
+        for month, row in workshops.items()
+    }
     if not by_month:
         return []
     first = period.start or min(by_month)

@@ -356,16 +356,23 @@ def _subscriptions(plan: Plan) -> int:
 
 
 def _summaries() -> int:
-    """The summaries the services keep (register sizes, subscriptions per month), rebuilt
-    set-based after the raw inserts above, which went round the services."""
+    """The summaries the services keep (register sizes, subscriptions and workshops per
+    month), rebuilt set-based after the raw inserts above, which went round the services."""
     from neighborhoods.models import RegisterSize
     from neighborhoods.summaries import register_sizes_rebuild
     from subscriptions.models import SubscriptionMonth
     from subscriptions.summaries import subscription_months_rebuild
+    from support.models import WorkshopMonth
+    from support.summaries import workshop_months_rebuild
 
     register_sizes_rebuild()
     subscription_months_rebuild()
-    return RegisterSize.objects.count() + SubscriptionMonth.objects.count()
+    workshop_months_rebuild()
+    return (
+        RegisterSize.objects.count()
+        + SubscriptionMonth.objects.count()
+        + WorkshopMonth.objects.count()
+    )
 
 
 def _votes(plan: Plan, state) -> int:

@@ -11,6 +11,7 @@ from .calendar import CentreCalendar, new_calendar_token
 from .computers import ComputerModel, ComputerOrder
 from .half_days import HalfDayVisit
 from .home_help import HomeHelpRequest
+from .summaries import WorkshopMonth
 from .workshops import (
     MAX_SESSION_PLACES,
     Registration,
@@ -30,6 +31,7 @@ __all__ = [
     "HomeHelpRequest",
     "Registration",
     "WorkshopSession",
+    "WorkshopMonth",
     "WorkshopSessionQuerySet",
     "WorkshopTopic",
     "new_calendar_token",

@@ -19,6 +19,7 @@ from neighborhoods.models import Household, Meeting, Neighbourhood, User
 
 from .. import rules
 from ..models import Registration, WorkshopSession, WorkshopTopic
+from ..summaries import month_of, workshop_months_kept, workshop_months_refresh
 from .base import SupportError, check
 from .notify import notify_registrations
 
@@ -72,7 +73,7 @@ def session_update(
             _("Ces champs d'une séance ne se modifient pas : %(f)s.")
             % {"f": ", ".join(sorted(unknown))}
         )
-    with transaction.atomic():
+    with transaction.atomic(), workshop_months_kept(session.pk):
         locked = _lock(session, by)
         _refuse_cancelled(locked)
         changed = [name for name, value in changes.items() if getattr(locked, name) != value]
@@ -178,7 +179,7 @@ def session_cancel(
     if not reason:
         raise SupportError(_("Indiquez le motif de l'annulation."), field="reason")
     now = now or clock.now()
-    with transaction.atomic():
+    with transaction.atomic(), workshop_months_kept(session.pk):
         locked = _lock(session, by)
         if locked.is_cancelled:
             return 0
@@ -242,7 +243,7 @@ def registration_create(
     moment are served one after the other and the count of seats taken is never stale.
     """
     now = now or clock.now()
-    with transaction.atomic():
+    with transaction.atomic(), workshop_months_kept(session.pk):
         locked = _lock(session, by)
         _refuse_cancelled(locked)
         if locked.has_started(now):
@@ -286,7 +287,7 @@ def registration_cancel(
     Returns the registration promoted from the waiting list, if any.
     """
     now = now or clock.now()
-    with transaction.atomic():
+    with transaction.atomic(), workshop_months_kept(registration.session_id):
         session = _lock(WorkshopSession(pk=registration.session_id), by)
         reg = Registration.objects.select_for_update().get(pk=registration.pk)
         if reg.status == Registration.Status.CANCELLED:
@@ -324,7 +325,7 @@ def attendance_record(
     """
     now = now or clock.now()
     allowed = {Registration.Attendance.ATTENDED, Registration.Attendance.ABSENT, ""}
-    with transaction.atomic():
+    with transaction.atomic(), workshop_months_kept(session.pk):
         locked = _lock(session, by)
         _refuse_cancelled(locked)
         if not locked.has_started(now):
@@ -380,5 +381,7 @@ def session_create(
     )
     session._history_user = by
     session.full_clean()
-    session.save()
+    with transaction.atomic():
+        session.save()
+        workshop_months_refresh({(neighbourhood.pk, month_of(starts_at))})
     return session

@@ -35,6 +35,7 @@ from support.models import (
     WorkshopSession,
     WorkshopTopic,
 )
+from support.summaries import month_of, workshop_months_refresh
 from tests import factories as f
 from votes.models import Vote
 
@@ -139,7 +140,7 @@ def bill(nbh, month, *, amount=Decimal("1.00")):
 
 
 def session(nbh, topic, when, capacity=10):
-    return WorkshopSession.objects.create(
+    created = WorkshopSession.objects.create(
         topic=topic,
         centre=nbh.centre,
         neighbourhood=nbh,
@@ -148,12 +149,16 @@ def session(nbh, topic, when, capacity=10):
         facilitator="Animatrice",
         capacity=capacity,
     )
+    workshop_months_refresh({(nbh.pk, when)})  # written round the services, as above
+    return created
 
 
 def register(sess, hh, status=Registration.Status.REGISTERED, attendance=""):
-    return Registration.objects.create(
+    created = Registration.objects.create(
         session=sess, household=hh, status=status, attendance=attendance
     )
+    workshop_months_refresh({(sess.neighbourhood_id, month_of(sess.starts_at))})
+    return created
 
 
 def build_small(orgs):

@@ -372,13 +372,17 @@ def test_the_page_shows_them(dash, client_for):
 
 
 def test_the_demo_leaves_the_dashboards_summaries_right(_demo, db):
-    """The demo writes its dwellings and subscriptions in bulk, then recounts the summaries:
-    they equal the definitions computed from the rows."""
+    """The demo writes its dwellings, subscriptions and workshops in bulk, then recounts the
+    summaries: they equal the definitions computed from the rows."""
     from neighborhoods.summaries import register_sizes_differ
     from subscriptions.models import SubscriptionMonth
     from subscriptions.stats import SubscriptionSummary, month_end, month_starts
+    from support.models import WorkshopMonth
+    from support.summaries import workshop_months_differ
 
     assert register_sizes_differ() == {}
+    assert workshop_months_differ() == {}
+    assert WorkshopMonth.objects.exists()
     assert SubscriptionMonth.objects.exists()
     launched = list(Neighbourhood.objects.exclude(launched_on=None))
     days = [month_end(m) for m in month_starts(D(2009, 12, 1), TODAY)][:-1] + [TODAY]

@@ -16,7 +16,7 @@ import pytest
 from django.db import OperationalError, close_old_connections, connection
 
 from support import services
-from support.models import ComputerModel, Registration
+from support.models import ComputerModel, Registration, WorkshopMonth
 from support.services import SupportError
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -153,3 +153,24 @@ def test_two_staff_selling_to_one_household_at_once_sell_it_one_computer(world, 
     assert len(errors) == 1
     assert "Un second ordinateur demande un motif" in str(errors[0])
     assert world.household.computer_orders.count() == 1
+
+
+def test_sign_ups_to_sessions_of_one_month_at_once_are_all_counted(
+    make_session, households, centre_user
+):
+    """Each sign-up holds its own session's lock; the dashboard's summary of the neighbourhood's
+    month is recounted by each in turn, and counts them all (no recount misses another's
+    sign-up, none collides with another's row)."""
+    from support.summaries import workshop_months_differ
+
+    sessions = [make_session(capacity=3) for _ in range(WORKERS)]
+    people = households(WORKERS)
+
+    def sign_up(session, household):
+        services.registration_create(session=session, household=household, by=centre_user)
+
+    errors = run_together(sign_up, list(zip(sessions, people, strict=True)))
+    assert errors == []
+    assert workshop_months_differ() == {}
+    (row,) = WorkshopMonth.objects.filter(neighbourhood=sessions[0].neighbourhood)
+    assert (row.sessions, row.registered) == (WORKERS, WORKERS)

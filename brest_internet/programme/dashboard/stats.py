@@ -12,7 +12,8 @@ rates is the only thing drawn here.
 At national size (865 neighbourhoods, a million dwellings) the dashboard reads summaries kept by
 the services, never the dwellings, subscriptions or charge lines: the register sizes
 (`neighborhoods.RegisterSize`), the subscriptions activated and ended per month
-(`subscriptions.SubscriptionMonth`) and the months' totals (`MonthTotal`). Its tables show a
+(`subscriptions.SubscriptionMonth`), the workshops' sessions and sign-ups per month
+(`support.WorkshopMonth`) and the months' totals (`MonthTotal`). Its tables show a
 page of launched neighbourhoods by name; the programme's figures are summed by the database
 over the whole scope; the export has every neighbourhood. The review page (one neighbourhood)
 still reads the subscriptions' events.
@@ -304,6 +305,7 @@ def dashboard(neighbourhoods, period: Period, page_number=None) -> Dashboard:
     )
     due = with_last_review_end(neighbourhoods.with_review_due()).filter(review_due=True)
     votes = vote_stats.vote_results(neighbourhoods, period)
+    workshops = support_stats.workshop_counts(neighbourhoods, period)
     return Dashboard(
         period=period,
         headline=neighbourhood_stats.headline(neighbourhoods, stages),
@@ -311,10 +313,10 @@ def dashboard(neighbourhoods, period: Period, page_number=None) -> Dashboard:
         votes=list(vote_stats.vote_results(shown, period)),
         votes_count=votes.count() if page else 0,
         neighbourhoods=rows,
-        totals=support_stats.scope_totals(neighbourhoods, period),
+        totals=support_stats.scope_totals(neighbourhoods, period, workshops),
         trend=trend,
         programme=programme_trend(scope_launched, days, programme),
-        attendance=support_stats.attendance_by_month(neighbourhoods, period),
+        attendance=support_stats.attendance_by_month(neighbourhoods, period, workshops),
         billing=bills,
         billing_total=subscription_stats.billing_total(scope_launched, bounds, programme),
         due=list(due.order_by("name")[:DUE_SHOWN]),
