@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from brest_internet.common import clock
+from brest_internet.common.widgets import QuickSelect
 from brest_internet.programme.models import Review
 from neighborhoods.models import Neighbourhood
 
@@ -22,6 +23,7 @@ class DashboardFilter(forms.Form):
         required=False,
         to_field_name="slug",
         empty_label=_("Tous les quartiers"),
+        widget=QuickSelect,  # 865 neighbourhoods at national size
     )
 
     def __init__(self, *args, neighbourhoods, years, **kwargs):
