@@ -24,7 +24,9 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from brest_internet.common import sql
+from brest_internet.common.dates import is_month_end, months_after, months_before
 from brest_internet.common.periods import Period
+from subscriptions.stats import month_end
 
 from .models import Registration, WorkshopMonth, WorkshopSession
 
@@ -34,10 +36,6 @@ FIGURES = ("sessions", "registered", "waiting", "attended", "absent")
 def month_of(moment: datetime.datetime) -> datetime.date:
     """The first day of the month of `moment`, local time (as the pages date a session)."""
     return timezone.localdate(moment).replace(day=1)
-
-
-def _month_end(month: datetime.date) -> datetime.date:
-    return (month + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
 
 
 def _grouped(sessions):
@@ -91,7 +89,7 @@ def _in_months(pairs) -> Q:
         condition |= Q(
             neighbourhood=nbh,
             starts_at__date__gte=month,
-            starts_at__date__lte=_month_end(month),
+            starts_at__date__lte=month_end(month),
         )
     return condition
 
@@ -204,17 +202,16 @@ def _split(period: Period):
     start, end = period.start, period.end
     live = []
     if start is not None and start.day != 1:
-        live.append((start, min(_month_end(start), end)))
+        live.append((start, min(month_end(start), end)))
     end_month = end.replace(day=1)
-    if end != _month_end(end) and (
+    if not is_month_end(end) and (
         start is None or start.day == 1 or start.replace(day=1) != end_month
     ):
         live.append((end_month if start is None else max(end_month, start), end))
     first = None
     if start is not None:
-        first = start if start.day == 1 else _month_end(start) + datetime.timedelta(days=1)
-    last = end_month if end == _month_end(end) else (end_month - datetime.timedelta(days=1))
-    last = last.replace(day=1)
+        first = start if start.day == 1 else months_after(start.replace(day=1), 1)
+    last = end_month if is_month_end(end) else months_before(end_month, 1)
     whole = None if first is not None and first > last else (first, last)
     return whole, live
 
