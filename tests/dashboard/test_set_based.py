@@ -131,3 +131,46 @@ def test_summaries_give_the_figures_of_the_subscriptions_row_by_row(awkward, per
     ]
     _bills, total = subscription_stats.billing(launched, period)
     assert data.billing_total == total
+
+
+def test_the_programmes_billing_equals_the_sum_of_its_neighbourhoods_at_the_edges(small):
+    """`billing_total` (summed by the database, each bill joined to its step of the monthly
+    summary) equals the total `billing` adds up neighbourhood by neighbourhood, when a month
+    holds an adjustment without any line (Beta, November), a month is credited back to zero
+    (Beta, October: its subscriber is not counted that month) and a month is billed before its
+    neighbourhood's first subscription (Beta, June)."""
+    from subscriptions.models import Adjustment, ChargeMonth, Payer
+
+    from .builders import bill
+
+    beta = Neighbourhood.objects.get(name="Beta")
+    alpha = Neighbourhood.objects.get(name="Alpha")
+    bill(beta, D(2013, 6, 1))
+    october = bill(beta, D(2013, 10, 1))
+    bill(alpha, D(2013, 11, 1))
+    november = ChargeMonth.objects.get(month=D(2013, 11, 1))
+    some_dwelling = beta.dwellings.first()
+
+    def adjust(month, kind, amount):
+        Adjustment.objects.create(
+            charge_month=month,
+            dwelling=some_dwelling,
+            neighbourhood=beta,
+            kind=kind,
+            amount=Decimal(amount),
+            payer=Payer.LANDLORD,
+            reason="Régularisation",
+        )
+
+    adjust(november, Adjustment.Kind.DEBIT, "3.00")
+    adjust(october, Adjustment.Kind.CREDIT, "20.00")
+    period = Period.of(2013, D(2014, 2, 28))
+    launched = Neighbourhood.objects.filter(launched_on__lte=period.end)
+    bounds = subscription_stats.billing_bounds(launched, period)
+    _bills, expected = subscription_stats.billing(list(launched), period, bounds)
+    got = subscription_stats.billing_total(launched, bounds)
+    assert got == expected
+    # Billed: Alpha 10 + 9 (December's credit), Beta 20 (June) + 0 (October, credited back)
+    # + 3 (November, the adjustment alone) + 20. Subscribers: Alpha 2 in November and December;
+    # Beta 1 in November and December, none in June (none yet) nor in October (nothing billed).
+    assert (got.billed, got.subscriber_months) == (Decimal("62.00"), 6)
