@@ -85,7 +85,7 @@ def _support_querysets(period: Period) -> dict:
     advice = AdviceRequest.objects.filter(period.q("requested_on"))
     return {
         "sessions": (
-            WorkshopSession.objects.not_cancelled().filter(period.q("starts_at__date")),
+            WorkshopSession.objects.not_cancelled().filter(period.q_local("starts_at")),
             "neighbourhood",
         ),
         "visits": (
@@ -128,26 +128,15 @@ def handed_over_expression(period: Period) -> dict:
 
 def add_registrations(rows, period: Period) -> None:
     """Set the sign-ups of the period's sessions on `rows` (registered, waiting list, present,
-    absent) and their `attendance_rate`: one query, a single pass over the sign-ups grouped by
-    neighbourhood, rather than four correlated subqueries per neighbourhood."""
-    status, attendance = Registration.Status, Registration.Attendance
-    counts = {
-        row.pop("session__neighbourhood"): row
-        for row in Registration.objects.filter(session__neighbourhood__in=[n.pk for n in rows])
-        .filter(period.q("session__starts_at__date"))
-        .order_by()
-        .values("session__neighbourhood")
-        .annotate(
-            registered=Count("pk", filter=Q(status=status.REGISTERED)),
-            waiting=Count("pk", filter=Q(status=status.WAITING)),
-            attended=Count("pk", filter=Q(attendance=attendance.ATTENDED)),
-            absent=Count("pk", filter=Q(attendance=attendance.ABSENT)),
-        )
-    }
+    absent) and their `attendance_rate`, from the workshops' summary (its whole months, and the
+    sessions of the period's partial months: `workshop_counts`), one query per part whatever
+    the number of sign-ups behind them."""
+    counts = workshop_counts([n.pk for n in rows], period, by="neighbourhood")
     none = dict.fromkeys(REGISTRATION_FIGURES, 0)
     for nbh in rows:
-        for name, value in counts.get(nbh.pk, none).items():
-            setattr(nbh, name, value)
+        figures = counts.get(nbh.pk, none)
+        for name in REGISTRATION_FIGURES:
+            setattr(nbh, name, figures[name])
         nbh.attendance_rate = percent(nbh.attended, nbh.attended + nbh.absent)
 
 

@@ -86,11 +86,7 @@ def _in_months(pairs) -> Q:
     """Sessions of the (neighbourhood id, month) `pairs`, by their local date."""
     condition = Q(pk__in=[])
     for nbh, month in pairs:
-        condition |= Q(
-            neighbourhood=nbh,
-            starts_at__date__gte=month,
-            starts_at__date__lte=month_end(month),
-        )
+        condition |= Q(neighbourhood=nbh) & Period(month, month_end(month)).q_local("starts_at")
     return condition
 
 
@@ -216,33 +212,52 @@ def _split(period: Period):
     return whole, live
 
 
-def workshop_counts(neighbourhoods, period: Period) -> dict[datetime.date, dict[str, int]]:
+def workshop_counts(
+    neighbourhoods, period: Period, *, by: str = "month"
+) -> dict[datetime.date | int, dict[str, int]]:
     """{month: {sessions, registered, waiting, attended, absent}} of the sessions of
-    `neighbourhoods` (a queryset) held during `period`, months without any left out: the
+    `neighbourhoods` (a queryset, or ids) held during `period`, months without any left out;
+    `by="neighbourhood"`: {neighbourhood id: the same figures} over the whole period. The
     summary's whole months (one grouped query) and the partial months read from the sessions
-    (one query each, two at most)."""
-    scope = neighbourhoods.order_by().values("pk")
-    by_month: dict[datetime.date, dict[str, int]] = {}
+    by their index on the moment they start (one query each, two at most)."""
+    if by not in ("month", "neighbourhood"):
+        raise ValueError(by)
+    if isinstance(neighbourhoods, (list, tuple, set)):
+        scope = [getattr(n, "pk", n) for n in neighbourhoods]
+        if not scope:
+            return {}
+    else:
+        scope = neighbourhoods.order_by().values("pk")
+    counts: dict = {}
+
+    def add(key, values):
+        row = counts.setdefault(key, dict.fromkeys(FIGURES, 0))
+        for name, value in zip(FIGURES, values, strict=True):
+            row[name] += int(value or 0)
+
     whole, live = _split(period)
     if whole is not None:
         first, last = whole
         rows = WorkshopMonth.objects.filter(neighbourhood__in=scope, month__lte=last)
         if first is not None:
             rows = rows.filter(month__gte=first)
-        sums = rows.order_by().values("month").annotate(**{f: Sum(f) for f in FIGURES})
-        for row in sums:
-            by_month[row.pop("month")] = row
+        column = "month" if by == "month" else "neighbourhood"
+        sums = rows.order_by().values(column).annotate(**{f: Sum(f) for f in FIGURES})
+        for row in sums.values_list(column, *FIGURES):
+            add(row[0], row[1:])
     for day_from, day_to in live:
-        sessions = WorkshopSession.objects.filter(
-            neighbourhood__in=scope, starts_at__date__gte=day_from, starts_at__date__lte=day_to
+        sessions = WorkshopSession.objects.filter(neighbourhood__in=scope).filter(
+            Period(day_from, day_to).q_local("starts_at")
         )
         select, params = _grouped(sessions)
+        key = "MIN(g.m)" if by == "month" else "g.nbh"
+        group = "" if by == "month" else " GROUP BY g.nbh"
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT MIN(g.m), {_sums()} FROM ({select}) g", params)  # noqa: S608
-            month, *values = cursor.fetchone()
-        if month is not None:
-            by_month[_date(month)] = dict(zip(FIGURES, (int(v or 0) for v in values), strict=True))
-    return {month: by_month[month] for month in sorted(by_month) if any(by_month[month].values())}
+            cursor.execute(f"SELECT {key}, {_sums()} FROM ({select}) g{group}", params)  # noqa: S608
+            for found, *values in cursor.fetchall():
+                if found is not None:
+                    add(_date(found) if by == "month" else found, values)
+    return {key: counts[key] for key in sorted(counts) if any(counts[key].values())}
 
 
 def _sums() -> str:

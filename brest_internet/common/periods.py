@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils import timezone
 
 from . import clock
 
@@ -31,3 +32,18 @@ class Period:
         if self.start is not None:
             condition &= Q(**{f"{lookup}__gte": self.start})
         return condition
+
+    def q_local(self, lookup: str) -> Q:
+        """The condition "the moment `lookup` (a datetime) falls in the period", the days read
+        in the current time zone, as `lookup__date` reads them: a range of moments (from the
+        first day's local midnight to the midnight after the last day) that an index on the
+        column serves, where the date of each row would be computed first."""
+        condition = Q(**{f"{lookup}__lt": local_midnight(self.end + datetime.timedelta(days=1))})
+        if self.start is not None:
+            condition &= Q(**{f"{lookup}__gte": local_midnight(self.start)})
+        return condition
+
+
+def local_midnight(day: datetime.date) -> datetime.datetime:
+    """The moment `day` starts in the current time zone (aware)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))

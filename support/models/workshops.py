@@ -140,7 +140,13 @@ class WorkshopSession(Cancellable):
         verbose_name = _("séance d'atelier")
         verbose_name_plural = _("séances d'atelier")
         ordering = ["starts_at", "id"]
-        indexes = [models.Index(fields=["centre", "starts_at"], name="session_centre_start")]
+        indexes = [
+            models.Index(fields=["centre", "starts_at"], name="session_centre_start"),
+            # The figures of a period: a neighbourhood's sessions, and the programme's (the
+            # dashboard's partial month) by the moment they start (`Period.q_local`).
+            models.Index(fields=["neighbourhood", "starts_at"], name="session_nbh_start"),
+            models.Index(fields=["starts_at"], name="session_start"),
+        ]
         constraints = [
             *Cancellable.Meta.constraints,
             models.CheckConstraint(

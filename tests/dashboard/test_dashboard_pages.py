@@ -130,7 +130,7 @@ def test_dashboard_queries_do_not_grow_with_the_data(
     # About thirty: the page's rows and series, then the programme's figures summed by the
     # database over the whole scope from the summaries (each a query of its own, whatever the
     # number of neighbourhoods), and the request's own (session, user, second factor).
-    with django_assert_max_num_queries(32):
+    with django_assert_max_num_queries(33):
         client.get(url, params)
 
 

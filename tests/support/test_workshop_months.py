@@ -13,6 +13,7 @@ from neighborhoods.models import Neighbourhood
 from support import services
 from support.models import Registration, WorkshopMonth, WorkshopSession
 from support.summaries import (
+    FIGURES,
     workshop_counts,
     workshop_months_differ,
     workshop_months_rebuild,
@@ -132,6 +133,14 @@ def test_figures_read_from_the_summary_equal_those_counted(_demo_support, period
     }
     assert read == counted(everything, period)
     assert read  # the demo has sessions in each of these periods
+    # By neighbourhood (the dashboard's rows): each one's months of the period, added up.
+    by_nbh = workshop_counts(list(everything), period, by="neighbourhood")
+    for nbh in everything:
+        months = counted(Neighbourhood.objects.filter(pk=nbh.pk), period).values()
+        expected = tuple(sum(figures[i] for figures in months) for i in range(5))
+        got = by_nbh.get(nbh.pk)
+        got = tuple(got[name] for name in FIGURES) if got else (0, 0, 0, 0, 0)
+        assert got == expected, nbh.name
 
 
 @pytest.fixture
