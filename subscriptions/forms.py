@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from brest_internet.common import clock
-from brest_internet.common.widgets import QuickSelect
+from brest_internet.common.widgets import QuickModelChoiceField
 from neighborhoods.models import Dwelling, Meeting, Neighbourhood, Occupancy
 
 from . import services
@@ -148,12 +148,11 @@ class CancelForm(forms.Form):
 
 
 class SubscriptionFilterForm(forms.Form):
-    neighbourhood = forms.ModelChoiceField(
+    neighbourhood = QuickModelChoiceField(
         label=_("Quartier"),
         queryset=Neighbourhood.objects.none(),
         required=False,
         empty_label=_("Tous"),
-        widget=QuickSelect,
     )
     status = forms.ChoiceField(
         label=_("Statut"), choices=[("", _("Tous")), *Subscription.Status.choices], required=False

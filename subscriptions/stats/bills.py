@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import (
     Max,
     Min,
+    QuerySet,
     Sum,
 )
 
@@ -204,9 +205,12 @@ class Billing:
 
 def billing_bounds(launched, period) -> dict:
     """The first and last billed months of `period` (a `brest_internet.common.periods.Period`),
-    None and None when nothing was billed."""
-    if not launched:
+    None and None when nothing was billed. `launched`: neighbourhood rows, or a queryset (never
+    read: its truth would fetch every neighbourhood)."""
+    if isinstance(launched, (list, tuple)) and not launched:
         return {"first": None, "last": None}
+    if isinstance(launched, QuerySet):
+        launched = launched.order_by().values("pk")
     bounds = MonthTotal.objects.filter(neighbourhood__in=launched).filter(period.q("month"))
     return bounds.aggregate(first=Min("month"), last=Max("month"))
 

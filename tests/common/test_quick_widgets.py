@@ -7,7 +7,7 @@ from django import forms
 from django.contrib.admin import ModelAdmin, site
 
 from brest_internet.common.admin import QuickActionCheckbox
-from brest_internet.common.widgets import QuickSelect
+from brest_internet.common.widgets import QuickModelChoiceField, QuickSelect
 from neighborhoods.models import Neighbourhood
 from tests import factories as f
 
@@ -40,6 +40,41 @@ def test_quick_select_writes_the_options_of_django_select():
     assert quick.count("<option") == 4
     assert attributes(quick) == attributes(re.sub(r">\s+<", "><", plain))
     assert "L&#x27;Île &amp; co 1</option>" in quick
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("chosen", [None, 1, "unknown"])
+def test_quick_choice_field_writes_and_reads_as_django_model_choice(chosen):
+    """Options read as two columns (no neighbourhood built per option) give Django's markup,
+    by slug, the one chosen selected; the value chosen is the neighbourhood, an unknown one is
+    refused with Django's message."""
+    nbhs = [f.NeighbourhoodFactory(name=f"Quartier {i} <b>") for i in range(3)]
+    queryset = Neighbourhood.objects.order_by("name")
+
+    class Plain(forms.Form):
+        quartier = forms.ModelChoiceField(
+            queryset, required=False, to_field_name="slug", empty_label="Tous"
+        )
+
+    class Quick(forms.Form):
+        quartier = QuickModelChoiceField(
+            queryset, required=False, to_field_name="slug", empty_label="Tous"
+        )
+
+    data = None
+    if chosen is not None:
+        data = {"quartier": nbhs[chosen].slug if chosen == 1 else chosen}
+    plain, quick = Plain(data), Quick(data)
+    plain_html, quick_html = str(plain["quartier"]), str(quick["quartier"])
+    assert attributes(quick_html) == attributes(re.sub(r">\s+<", "><", plain_html))
+    assert quick_html.count(" selected") == (0 if chosen == "unknown" else 1)
+    if chosen == 1:
+        assert f'value="{nbhs[1].slug}" selected' in quick_html
+    if data:
+        assert quick.is_valid() == plain.is_valid()
+        assert quick.errors == plain.errors
+        if chosen == 1:
+            assert quick.cleaned_data["quartier"] == nbhs[1]
 
 
 @pytest.mark.django_db

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from brest_internet.common import clock
-from brest_internet.common.widgets import QuickSelect
+from brest_internet.common.widgets import QuickModelChoiceField
 from brest_internet.programme.models import Review
 from neighborhoods.models import Neighbourhood
 
@@ -17,13 +17,12 @@ class DashboardFilter(forms.Form):
     """Year and neighbourhood (GET parameters `annee` and `quartier`)."""
 
     annee = forms.TypedChoiceField(label=_("Année"), required=False, coerce=int, empty_value=None)
-    quartier = forms.ModelChoiceField(
+    quartier = QuickModelChoiceField(  # 865 neighbourhoods at national size
         label=_("Quartier"),
         queryset=Neighbourhood.objects.none(),
         required=False,
         to_field_name="slug",
         empty_label=_("Tous les quartiers"),
-        widget=QuickSelect,  # 865 neighbourhoods at national size
     )
 
     def __init__(self, *args, neighbourhoods, years, **kwargs):
