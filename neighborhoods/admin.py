@@ -12,7 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
-from brest_internet.common.admin import ReadOnlyAdmin, ReadOnlyTabularInline
+from brest_internet.common.admin import (
+    QuickRelatedFieldListFilter,
+    ReadOnlyAdmin,
+    ReadOnlyTabularInline,
+)
 from brest_internet.common.paginators import EstimatedCountPaginator
 
 from . import accounts, pipeline, summaries
@@ -202,6 +206,15 @@ def _stop_action(to_stage, description):
 
     action.__name__ = f"stop_{to_stage}"
     return admin.action(description=description, permissions=["change"])(action)
+
+
+# Every change list filtered by neighbourhood (the dwellings', subscriptions', charges'…) reads
+# the 865 names as pairs rather than as neighbourhoods (a neighbourhood is its `name`).
+admin.FieldListFilter.register(
+    lambda f: bool(f.remote_field) and f.remote_field.model is Neighbourhood,
+    QuickRelatedFieldListFilter,
+    take_priority=True,
+)
 
 
 @admin.register(Neighbourhood)

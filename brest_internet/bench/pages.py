@@ -165,11 +165,15 @@ def logged_in_client(user) -> Client:
 
 
 def measure(user, *, repeat: int, pages=PAGES) -> list[PageTiming]:
-    """Every page `repeat` times, after one warm-up request and one whose SQL is captured."""
+    """Every page `repeat` times, after one warm-up request and one whose SQL is captured; the
+    process settled first as a web server's is (`brest_internet.startup.settle`)."""
+    from brest_internet.startup import settle
+
     found = subjects()
     timings = []
     with override_settings(**SETTINGS):
         client = logged_in_client(user)
+        settle()
         for label, candidates in pages:
             url = url_of(candidates, found)
             timing = PageTiming(label, url)
