@@ -172,11 +172,15 @@ def month_totals(month: datetime.date, neighbourhoods) -> dict:
 
 def month_figures(month: datetime.date, bills: list[NeighbourhoodBill]) -> list[MonthFigures]:
     """For the neighbourhoods of a month's summary: billed (lines and adjustments), active
-    subscribers at the end of the month, amount per subscriber. One query more."""
-    neighbourhoods = [b.neighbourhood for b in bills]
-    counts = active_counts_on(neighbourhoods, [month_end(month)])
+    subscribers at the end of the month, amount per subscriber. One query more, over the
+    monthly summary the services keep (`SubscriptionMonth`): exact at a month's end, whatever
+    the number of subscriptions."""
+    from .summaries import SubscriptionSummary  # it builds on this module's `Billing`
+
+    end = month_end(month)
+    counts = SubscriptionSummary([b.neighbourhood for b in bills], [end])
     return [
-        MonthFigures(b.neighbourhood, month, b.total, counts.get((b.neighbourhood.pk, 0), 0))
+        MonthFigures(b.neighbourhood, month, b.total, counts.active_on(b.neighbourhood.pk, end))
         for b in bills
     ]
 

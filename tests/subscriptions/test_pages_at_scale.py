@@ -17,6 +17,7 @@ from brest_internet.common.paginators import (
 from neighborhoods.models import Dwelling, Neighbourhood, User
 from subscriptions.models import Adjustment, ChargeMonth, Subscription
 from subscriptions.services import charges_generate
+from subscriptions.summaries import subscription_months_refresh
 from tests import factories as f
 
 from .conftest import LAUNCH
@@ -75,6 +76,8 @@ def subscribe(nbh, n, status=Subscription.Status.ACTIVE):
             activated_on=D(2012, 5, 10),
             modem_serial="NC-1",
         )
+    # Written round the services, as the demo does: the monthly summary recounted after.
+    subscription_months_refresh([nbh.pk])
 
 
 def test_list_pages_without_counting_and_caps_its_caption(
