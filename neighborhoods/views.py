@@ -18,7 +18,7 @@ from django.views.generic import DetailView, ListView
 from brest_internet.common import formats
 from brest_internet.jobs.runner import JobAlreadyQueued
 
-from . import pipeline, register, rules, services, tasks
+from . import pipeline, register, rules, services, stats, tasks
 from .access import ALL_ROLES, COORDINATOR, LANDLORD, RoleRequiredMixin, role_required
 from .forms import (
     AdvanceForm,
@@ -71,7 +71,9 @@ class NeighbourhoodListView(RoleRequiredMixin, ListView):
     def get_queryset(self):
         qs = (
             rules.neighbourhoods_visible_to(self.request.user)
-            .with_dwelling_counts()
+            # The register's size as its writers keep it (one row joined, not a count of the
+            # dwellings of each neighbourhood listed).
+            .annotate(dwelling_count=stats.kept_register_size())
             .select_related("landlord", "centre")
             .order_by("name")
         )

@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 
 from neighborhoods.models import Neighbourhood, Organisation, User
+from neighborhoods.summaries import register_sizes_refresh
 
 from . import factories as f
 
@@ -216,6 +217,9 @@ def world(orgs):
     other_nbh.associations.add(orgs.other_association)
     dwellings = f.DwellingFactory.create_batch(3, neighbourhood=nbh)
     other_dwelling = f.DwellingFactory(neighbourhood=other_nbh)
+    # Written round the register's writers (the import, the admin): its kept size recounted,
+    # as they do.
+    register_sizes_refresh([nbh.pk, other_nbh.pk])
     household = f.HouseholdFactory(name="Famille Le Goff")
     f.OccupancyFactory(household=household, dwelling=dwellings[0])
     other_household = f.HouseholdFactory(name="Famille Autre")
