@@ -1,8 +1,13 @@
 """Admin pieces every app shares (the kit imports none of the apps)."""
 
+from html import escape
+from urllib.parse import urlencode
+
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.utils.encoding import iri_to_uri
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 
@@ -22,12 +27,52 @@ class QuickActionCheckbox:
         )
 
 
+SELECTED = ' class="selected"'
+
+
 class QuickRelatedFieldListFilter(admin.RelatedFieldListFilter):
     """A change list's filter on a foreign key whose rows are named by one column
     (`label_field`): its choices read as (id, name) pairs, where Django builds every related
     object to call its `__str__` (865 neighbourhoods on each page of each large list)."""
 
     label_field = "name"
+    # Django's admin/filter.html, each choice's <li> written in Python (`choices`): through the
+    # template, the 865 links were half the time of a large change list.
+    template = "admin/quick_filter.html"
+
+    def choices(self, changelist):
+        """One choice holding every <li>: "All", each related row, "None" when the key may be
+        empty; each link's query string as `changelist.get_query_string` writes it, built
+        from the other filters' parameters read once."""
+        if changelist.add_facets:  # the counts beside each choice: Django's own links
+            items = (
+                (c["selected"], c["query_string"], str(c["display"]))
+                for c in super().choices(changelist)
+            )
+        else:
+            items = self._items(changelist)
+        html = "".join(
+            f'<li{SELECTED if selected else ""}><a href="{escape(iri_to_uri(query))}">'
+            f"{escape(display)}</a></li>"
+            for selected, query, display in items
+        )
+        yield {"html": mark_safe(html)}  # noqa: S308 — every value escaped above
+
+    def _items(self, changelist):
+        key, isnull = self.lookup_kwarg, self.lookup_kwarg_isnull
+        every = next(iter(super().choices(changelist)))  # "All", in Django's words
+        yield every["selected"], every["query_string"], str(every["display"])
+        base = {k: v for k, v in changelist.filter_params.items() if not k.startswith(isnull)}
+        chosen = {str(v) for v in self.lookup_val or ()}
+        for pk, name in self.lookup_choices:
+            params = sorted({**base, key: pk}.items())
+            yield str(pk) in chosen, "?" + urlencode(params, doseq=True), str(name)
+        if self.include_empty_choice:
+            yield (
+                bool(self.lookup_val_isnull),
+                changelist.get_query_string({isnull: "True"}, [key]),
+                str(self.empty_value_display),
+            )
 
     def field_choices(self, field, request, model_admin):
         ordering = self.field_admin_ordering(field, request, model_admin) or (self.label_field,)

@@ -83,3 +83,41 @@ def test_quick_action_checkbox_writes_django_checkbox():
     plain = ModelAdmin(Neighbourhood, site).action_checkbox(nbh)
     quick = type("Quick", (QuickActionCheckbox, ModelAdmin), {})(Neighbourhood, site)
     assert attributes(quick.action_checkbox(nbh)) == attributes(plain)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["", "status__exact=vacant", "neighbourhood__id__exact={pk}"])
+def test_quick_related_filter_writes_the_links_of_django_filter(query, coordinator):
+    """The neighbourhood filter of a change list (built in Python) offers the links Django's
+    own filter would: "All" first, each neighbourhood by name with the other filters kept, the
+    one chosen marked selected, names escaped."""
+    import html
+
+    from django.contrib.admin import RelatedFieldListFilter
+    from django.test import RequestFactory
+
+    from brest_internet.common.admin import QuickRelatedFieldListFilter
+    from neighborhoods.models import Dwelling
+
+    nbhs = [f.NeighbourhoodFactory(name=name) for name in ("Kérourien <b>", "L'Île & co")]
+    f.DwellingFactory(neighbourhood=nbhs[0])
+    request = RequestFactory().get("/admin/neighborhoods/dwelling/?" + query.format(pk=nbhs[1].pk))
+    request.user = coordinator
+    changelist = site._registry[Dwelling].get_changelist_instance(request)
+    (spec,) = [s for s in changelist.filter_specs if isinstance(s, QuickRelatedFieldListFilter)]
+    (choice,) = spec.choices(changelist)
+    got = [
+        (bool(selected), html.unescape(href), html.unescape(text))
+        for selected, href, text in re.findall(
+            r'<li( class="selected")?><a href="([^"]*)">([^<]*)</a></li>', choice["html"]
+        )
+    ]
+    expected = [
+        (c["selected"], c["query_string"], str(c["display"]))
+        for c in RelatedFieldListFilter.choices(spec, changelist)
+    ]
+    assert got == expected
+    assert len(got) == 1 + Neighbourhood.objects.count()
+    chosen = [text for selected, _href, text in got if selected]
+    assert chosen == (["L'Île & co"] if "neighbourhood" in query else [got[0][2]])
+    assert "Kérourien &lt;b&gt;" in choice["html"]
