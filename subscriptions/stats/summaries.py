@@ -20,6 +20,8 @@ from django.db.models import (
     When,
 )
 
+from brest_internet.common import sql
+
 from ..models import Adjustment, MonthTotal, Subscription, SubscriptionMonth
 from .bills import Billing
 from .points import month_end, month_starts
@@ -181,7 +183,11 @@ def billing_total(launched, bounds: dict, events: SubscriptionSummary | None = N
         "bills AS (SELECT t.n, t.m, t.v + COALESCE(adj.v, 0) AS v FROM t "
         "LEFT JOIN adj ON adj.n = t.n AND adj.m = t.m "
         "UNION ALL SELECT adj.n, adj.m, adj.v FROM adj "
-        "WHERE NOT EXISTS (SELECT 1 FROM t WHERE t.n = adj.n AND t.m = adj.m)), "
+        # On the table and its (month, neighbourhood) index, not on `t`: `t` referenced once is
+        # read in the stream, twice it would be written out first (5 ms at 20 000 totals).
+        f"WHERE NOT EXISTS (SELECT 1 FROM {sql.table(MonthTotal)} x "
+        f"WHERE x.{sql.col(MonthTotal, 'neighbourhood')} = adj.n "
+        f"AND x.{sql.col(MonthTotal, 'month')} = adj.m)), "
         f"sm AS ({m_sql}), "
         "steps AS (SELECT sm.n, sm.m AS f, LEAD(sm.m) OVER w AS u, SUM(sm.d) OVER w AS active "
         "FROM sm WINDOW w AS (PARTITION BY sm.n ORDER BY sm.m)) "
