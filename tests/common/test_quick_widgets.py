@@ -121,3 +121,4 @@ def test_quick_related_filter_writes_the_links_of_django_filter(query, coordinat
     chosen = [text for selected, _href, text in got if selected]
     assert chosen == (["L'Île & co"] if "neighbourhood" in query else [got[0][2]])
     assert "Kérourien &lt;b&gt;" in choice["html"]
+    assert spec.summary.strip() == f"Par {spec.title}"  # Django's French, as its own filter
