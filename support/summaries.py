@@ -165,7 +165,9 @@ def workshop_months_differ() -> dict:
     select, params = _grouped(WorkshopSession.objects.all())
     with connection.cursor() as cursor:
         cursor.execute(select, params)
-        counted = {(nbh, _date(m)): tuple(int(v) for v in rest) for nbh, m, *rest in cursor}
+        counted = {
+            (nbh, sql.date_value(m)): tuple(int(v) for v in rest) for nbh, m, *rest in cursor
+        }
     kept = {
         (nbh, month): tuple(rest)
         for nbh, month, *rest in WorkshopMonth.objects.values_list(
@@ -178,15 +180,6 @@ def workshop_months_differ() -> dict:
         for key in set(kept) | set(counted)
         if kept.get(key, none) != counted.get(key, none)
     }
-
-
-def _date(value) -> datetime.date:
-    """A month as the database returns it from raw SQL (SQLite: text)."""
-    if isinstance(value, str):
-        return datetime.date.fromisoformat(value[:10])
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    return value
 
 
 # --- Reading -------------------------------------------------------------------------------------
@@ -256,7 +249,7 @@ def workshop_counts(
             cursor.execute(f"SELECT {key}, {_sums()} FROM ({select}) g{group}", params)  # noqa: S608
             for found, *values in cursor.fetchall():
                 if found is not None:
-                    add(_date(found) if by == "month" else found, values)
+                    add(sql.date_value(found) if by == "month" else found, values)
     return {key: counts[key] for key in sorted(counts) if any(counts[key].values())}
 
 

@@ -4,6 +4,8 @@ Set-based statements (the charge run's INSERT … SELECT, the electoral roll, th
 format only these identifiers into their SQL text; every value travels as a parameter.
 """
 
+import datetime
+
 from django.db import connection
 
 
@@ -37,3 +39,13 @@ def insert_from(model, fields: list[str], queryset) -> None:
     columns = ", ".join(col(model, name) for name in fields)
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {table(model)} ({columns}) {select}", params)  # noqa: S608
+
+
+def date_value(value):
+    """A date as raw SQL returns it: SQLite gives text ("2026-11-01", or a timestamp's text from
+    a truncation), PostgreSQL a date or a datetime; None stays None."""
+    if isinstance(value, str):
+        return datetime.date.fromisoformat(value[:10])
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    return value

@@ -14,6 +14,7 @@ from django.db.models import (
     Sum,
 )
 
+from brest_internet.common import sql
 from brest_internet.common.figures import per
 from neighborhoods.models import Neighbourhood
 
@@ -223,12 +224,7 @@ def billing_bounds(launched, period) -> dict:
         # Only Django's own compiled SQL is formatted in; values are parameters.
         cursor.execute(f"SELECT ({first_sql}), ({last_sql})", [*first_params, *last_params])  # noqa: S608
         first, last = cursor.fetchone()
-    return {"first": _day(first), "last": _day(last)}
-
-
-def _day(value):
-    """A date as raw SQL returns it (SQLite: text)."""
-    return datetime.date.fromisoformat(value[:10]) if isinstance(value, str) else value
+    return {"first": sql.date_value(first), "last": sql.date_value(last)}
 
 
 def billing_days(bounds: dict) -> list[datetime.date]:
