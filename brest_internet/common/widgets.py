@@ -14,7 +14,6 @@ class QuickSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         final = self.build_attrs(self.attrs, attrs)
-        final["name"] = name
         chosen = {str(v) for v in self.format_value(value)}
         rows, selected = [], False
         for option, label in self.choices:
@@ -23,8 +22,7 @@ class QuickSelect(forms.Select):
             selected = selected or mark
             rows.append((key, " selected" if mark else "", label))
         options = format_html_join("", '<option value="{}"{}>{}</option>', rows)
-        name_attr = final.pop("name")
-        return format_html('<select name="{}"{}>{}</select>', name_attr, flatatt(final), options)
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final), options)
 
 
 class _ValuesIterator(ModelChoiceIterator):
