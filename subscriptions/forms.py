@@ -1,8 +1,6 @@
 """Forms of the subscriptions app. They only read and validate; services write (a transition's
 form hands its cleaned data to its service in `apply`, for the pages and the admin alike)."""
 
-import datetime
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -112,7 +110,7 @@ class SubscriptionRequestForm(forms.Form):
 
 class SendForm(forms.Form):
     sent_on = forms.DateField(
-        label=_("Transmis le"), widget=DateInput(), initial=datetime.date.today
+        label=_("Transmis le"), widget=DateInput(), initial=clock.today
     )
 
     def apply(self, subscription, by):

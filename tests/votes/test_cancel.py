@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from votes import services
 from votes.models import Vote
@@ -14,7 +15,6 @@ from .conftest import sign_in
 from .factories import VoteFactory
 
 F = services.Figures
-TODAY = datetime.date.today()
 
 
 def cancel(vote, by, reason="Courrier d'information envoyé avec de mauvaises dates"):
@@ -135,7 +135,7 @@ def test_a_cancelled_vote_accepts_no_sign_in_count_or_certification(
 def test_a_cancelled_vote_accepts_no_ballot_and_says_so_to_the_code_holder(
     make_vote, landlord_user
 ):
-    vote = make_vote(method=Vote.Method.ONLINE, closes_on=TODAY + datetime.timedelta(days=2))
+    vote = make_vote(method=Vote.Method.ONLINE, closes_on=timezone.localdate() + datetime.timedelta(days=2))
     codes = services.codes_generate(vote=vote, by=landlord_user)
     services.ballot_cast(code=codes[0][1], choice="yes")
     cancel(vote, landlord_user)
@@ -160,9 +160,9 @@ def test_the_neighbourhood_may_organise_a_new_vote(vote, nbh, landlord_user, cli
         {
             "neighbourhood": nbh.pk,
             "method": "paper",
-            "roll_date": TODAY.isoformat(),
-            "opens_on": TODAY.isoformat(),
-            "closes_on": TODAY.isoformat(),
+            "roll_date": timezone.localdate().isoformat(),
+            "opens_on": timezone.localdate().isoformat(),
+            "closes_on": timezone.localdate().isoformat(),
             "question": "Deuxième vote ?",
         },
     )
@@ -184,7 +184,7 @@ def test_the_database_refuses_a_cancelled_vote_with_a_certification(vote):
             status=Vote.Status.CANCELLED,
             cancel_reason="x",
             cancelled_at=vote.created_at,
-            certified_on=TODAY,
+            certified_on=timezone.localdate(),
         )
 
 
