@@ -188,10 +188,11 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Sessions: kept in the database so that several app servers share them; they end after
-# SESSION_IDLE_MINUTES without a request (the cookie is refreshed at every request).
+# SESSION_IDLE_MINUTES without a request: brest_internet.common.sessions restarts the timeout
+# when its last restart is a minute old, instead of writing the session at every request.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_MAX_HOURS = env.float("SESSION_MAX_HOURS", default=12)
 # The pages warn this long before the session ends, with a "Rester connecté" button that

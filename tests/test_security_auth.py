@@ -1,13 +1,16 @@
 """Authentication: strong passwords, lock-out per username and address, sessions that end,
 a strict Content Security Policy, and a log of logins, failures and refusals."""
 
+import datetime
 import time
 
 import pytest
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from brest_internet.common.sessions import STARTED_KEY
 from neighborhoods.access import check_role
@@ -49,9 +52,16 @@ def test_a_lock_out_spares_colleagues_behind_the_same_office_address(coordinator
     assert from_elsewhere.status_code == 302
 
 
-def test_sessions_end_after_thirty_idle_minutes(settings):
+def test_sessions_end_after_thirty_idle_minutes(settings, client_for, coordinator):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    client = client_for(coordinator)
+    client.get(reverse("home"))
+    row = Session.objects.get(pk=client.session.session_key)
+    assert (
+        timezone.now() + datetime.timedelta(minutes=29)
+        < row.expire_date
+        <= timezone.now() + datetime.timedelta(minutes=30)
+    )
 
 
 def test_a_session_ends_twelve_hours_after_login_however_active(client_for, coordinator):

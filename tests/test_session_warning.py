@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from brest_internet.common.sessions import STARTED_KEY
+from brest_internet.common.sessions import REFRESHED_KEY, STARTED_KEY
 
 KEEPALIVE = reverse("session_keepalive")
 
@@ -130,3 +130,43 @@ def test_the_absolute_limit_leaves_room_for_ten_extensions(settings):
     be extended at least ten times before the absolute limit (12 h = 24 × 30 min)."""
     assert settings.SESSION_MAX_HOURS * 3600 >= 10 * settings.SESSION_COOKIE_AGE
     assert settings.SESSION_WARNING_SECONDS >= 20  # time enough to answer
+
+
+def set_refreshed(client, seconds_ago):
+    session = client.session
+    session[REFRESHED_KEY] = time.time() - seconds_ago
+    session.save()
+    # The row's expiry as that restart left it.
+    expiry = timezone.now() + datetime.timedelta(seconds=1800 - seconds_ago)
+    Session.objects.filter(pk=session.session_key).update(expire_date=expiry)
+    return expiry
+
+
+def test_pages_within_a_minute_of_the_last_restart_write_no_session(coordinator, client_for):
+    client = client_for(coordinator)
+    client.get(reverse("sitemap"))
+    expiry = set_refreshed(client, 20)
+    html = client.get(reverse("sitemap")).content.decode()
+    assert session_row(client).expire_date == expiry
+    # The page is told the time left since the last restart, not a fresh half hour.
+    assert 1775 <= int(data_attribute(html, "data-idle-seconds")) <= 1780
+
+
+def test_a_page_a_minute_after_the_last_restart_restarts_the_idle_timeout(coordinator, client_for):
+    client = client_for(coordinator)
+    client.get(reverse("sitemap"))
+    set_refreshed(client, 61)
+    html = client.get(reverse("sitemap")).content.decode()
+    assert session_row(client).expire_date > timezone.now() + datetime.timedelta(minutes=29)
+    assert data_attribute(html, "data-idle-seconds") == "1800"
+
+
+def test_a_session_past_its_idle_timeout_is_over_whatever_its_last_restart(coordinator, client_for):
+    client = client_for(coordinator)
+    client.get(reverse("sitemap"))
+    set_refreshed(client, 20)
+    gone = timezone.now() - datetime.timedelta(seconds=1)
+    Session.objects.filter(pk=client.session.session_key).update(expire_date=gone)
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))

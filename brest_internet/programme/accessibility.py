@@ -1,6 +1,7 @@
 """The accessibility statement (déclaration d'accessibilité), public, in the RGAA 4.1 format."""
 
 import datetime
+import time
 
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
@@ -8,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from brest_internet.common.sessions import session_limits
+from brest_internet.common.sessions import restart_idle_timeout, session_limits
 
 # The figures of the self-assessment in docs/accessibility/rgaa-autoevaluation.md: keep both
 # in step when the assessment is redone.
@@ -38,8 +39,9 @@ def sitemap(request):
 @never_cache
 def session_keepalive(request):
     """The "Rester connecté" button of the session warning (RGAA 13.1): the request itself
-    restarts the idle timeout (the session is saved at every request). The absolute limit is
-    left as it is: the answer says how long both have left, and the page warns again in time."""
-    request.session.modified = True
-    limits = session_limits(request)
+    restarts the idle timeout, however recent its last restart. The absolute limit is left as
+    it is: the answer says how long both have left, and the page warns again in time."""
+    now = time.time()
+    restart_idle_timeout(request, now)
+    limits = session_limits(request, now)
     return JsonResponse({"idle_seconds": limits["idle"], "absolute_seconds": limits["absolute"]})

@@ -2,33 +2,35 @@
 // The server says how long the session has left (idle timeout, absolute limit); the dialog
 // opens `warning` seconds before the first of the two. "Rester connecté" posts to the
 // keep-alive URL, which restarts the idle timeout; the absolute limit cannot be extended.
-// Every tab of the app writes its last request time to localStorage, so that a tab left idle
-// does not warn while another one keeps the session alive.
+// Every tab of the app writes the end of the idle timeout it was told to localStorage, so that
+// a tab left idle does not warn while another one keeps the session alive. (The server restarts
+// the timeout at most once a minute: the end it tells is counted from that restart, not from
+// the page's load.)
 (function () {
   "use strict";
   var dialog = document.getElementById("session-warning");
   if (!dialog || typeof dialog.showModal !== "function") { return; }
-  var KEY = "brest-internet:session-activity";
+  var KEY = "brest-internet:session-idle-end";
   var status = document.getElementById("session-status");
   var form = dialog.querySelector("[data-session-extend]");
   var warningMs = Number(dialog.dataset.warningSeconds) * 1000;
   var idleMs = Number(dialog.dataset.idleSeconds) * 1000;
   var absoluteEnd = Date.now() + Number(dialog.dataset.absoluteSeconds) * 1000;
-  var lastActivity = 0;
+  var idleEndMs = 0;      // the latest end of the idle timeout known to this tab
   var shown = null;      // the state on screen: "idle", "absolute", "expired" or null
   var dismissed = null;  // a state closed by the user is not shown again
   var returnFocus = null;
 
-  function sharedActivity() {
+  function sharedEnd() {
     try { return Number(window.localStorage.getItem(KEY)) || 0; } catch (e) { return 0; }
   }
-  function touch(time) {
-    lastActivity = Math.max(lastActivity, time);
+  function touch(end) {
+    idleEndMs = Math.max(idleEndMs, end);
     try {
-      if (sharedActivity() < lastActivity) { window.localStorage.setItem(KEY, String(lastActivity)); }
+      if (sharedEnd() < idleEndMs) { window.localStorage.setItem(KEY, String(idleEndMs)); }
     } catch (e) { /* private mode: this tab only */ }
   }
-  function idleEnd() { return Math.max(lastActivity, sharedActivity()) + idleMs; }
+  function idleEnd() { return Math.max(idleEndMs, sharedEnd()); }
   function clock(time) {
     return new Date(time).toLocaleTimeString(document.documentElement.lang || undefined,
       { hour: "2-digit", minute: "2-digit" });
@@ -91,9 +93,8 @@
       if (!response.ok || type.indexOf("application/json") !== 0) { throw new Error("ended"); }
       return response.json();
     }).then(function (limits) {
-      idleMs = limits.idle_seconds * 1000;
       absoluteEnd = Date.now() + limits.absolute_seconds * 1000;
-      touch(Date.now());
+      touch(Date.now() + limits.idle_seconds * 1000);
       hide();
       dismissed = null;
       status.textContent = dialog.dataset.extended;
@@ -103,7 +104,7 @@
     });
   });
 
-  touch(Date.now());
+  touch(Date.now() + idleMs);
   window.setInterval(check, 1000);
   document.addEventListener("visibilitychange", check);
   check();

@@ -135,7 +135,9 @@ def test_a_cancelled_vote_accepts_no_sign_in_count_or_certification(
 def test_a_cancelled_vote_accepts_no_ballot_and_says_so_to_the_code_holder(
     make_vote, landlord_user
 ):
-    vote = make_vote(method=Vote.Method.ONLINE, closes_on=timezone.localdate() + datetime.timedelta(days=2))
+    vote = make_vote(
+        method=Vote.Method.ONLINE, closes_on=timezone.localdate() + datetime.timedelta(days=2)
+    )
     codes = services.codes_generate(vote=vote, by=landlord_user)
     services.ballot_cast(code=codes[0][1], choice="yes")
     cancel(vote, landlord_user)

@@ -11,7 +11,6 @@ from votes import services
 from votes.models import Vote
 
 
-
 @pytest.fixture
 def draft(make_vote):
     return make_vote(frozen=False)
