@@ -62,8 +62,13 @@ def insert_charges(
     run_id: int,
     created_at: datetime.datetime,
     skip_existing: bool,
+    batch: bool = False,
 ) -> int:
     """Write one line per dwelling of `neighbourhoods` for `month`; return how many were added.
+
+    `batch`: `neighbourhoods` are one batch of a run written in several statements
+    (`neighbourhood_batches`); each statement then reads only the occupancies of its own
+    dwellings and adds only its own lines to the months' totals.
 
     The tenant pays when the dwelling is occupied and a household lives there on the 1st (the
     latest one to move in, should two occupancies overlap); otherwise the landlord pays. The
@@ -100,10 +105,12 @@ def insert_charges(
     o_dwelling, o_household = col(Occupancy, "dwelling"), col(Occupancy, "household")
     occupied = Dwelling.Status.OCCUPIED.value
     if connection.vendor == "postgresql":
+        # A batch reads the occupancies of its own dwellings, not the whole table's each time.
+        own = f" AND o.{o_dwelling} IN (SELECT d.{d_id} FROM {dwellings} d WHERE {where})"
         current = (
             f"SELECT DISTINCT ON (o.{o_dwelling}) o.{o_dwelling} AS dwelling_id, "
             f"o.{o_household} AS household_id FROM {table(Occupancy)} o "
-            f"WHERE {_occupancy_on()} "
+            f"WHERE {_occupancy_on()}{own if batch else ''} "
             f"ORDER BY o.{o_dwelling}, o.{col(Occupancy, 'moved_in')} DESC, o.id DESC"
         )
         source = (
@@ -112,7 +119,7 @@ def insert_charges(
             f"FROM {dwellings} d LEFT JOIN ({current}) h "
             f"ON h.dwelling_id = d.{d_id} AND d.{d_status} = %s WHERE {where}) x"
         )
-        params += [day, day, occupied, *where_params]
+        params += [day, day, *(where_params if batch else []), occupied, *where_params]
     else:
         household = (
             f"SELECT o.{o_household} FROM {table(Occupancy)} o "
@@ -156,10 +163,42 @@ def insert_charges(
             by_run = (
                 f"SELECT %s AS m, {nbh} AS n, count(*) AS l, sum({amount_col}) AS a, "
                 f"sum(CASE WHEN {payer} = %s THEN {amount_col} ELSE 0 END) AS t "
-                f"FROM {qn(c.db_table)} WHERE {col(Charge, 'run')} = %s GROUP BY {nbh}"
+                f"FROM {qn(c.db_table)} WHERE {col(Charge, 'run')} = %s"
             )
-            cursor.execute(_add_totals_sql(by_run), [day, Payer.TENANT.value, run_id])
+            by_run_params = [day, Payer.TENANT.value, run_id]
+            if batch:  # the lines of the run's earlier batches are already in the totals
+                nbh_sql, nbh_params = _subquery(neighbourhoods)
+                by_run += f" AND {nbh} IN ({nbh_sql})"
+                by_run_params += nbh_params
+            by_run += f" GROUP BY {nbh}"
+            cursor.execute(_add_totals_sql(by_run), by_run_params)
         return count
+
+
+def neighbourhood_batches(neighbourhoods, size: int) -> list[list[int]]:
+    """The ids of `neighbourhoods` in batches of about `size` dwellings (a neighbourhood is
+    never split; one larger than `size` is a batch of its own), in the order of their ids:
+    one grouped count of the dwellings."""
+    where, params = _in_neighbourhoods(neighbourhoods)
+    d_nbh = col(Dwelling, "neighbourhood")
+    query = (
+        f"SELECT d.{d_nbh}, COUNT(*) FROM {table(Dwelling)} d WHERE {where} "  # noqa: S608
+        f"GROUP BY d.{d_nbh} ORDER BY d.{d_nbh}"
+    )
+    batches: list[list[int]] = []
+    current: list[int] = []
+    count = 0
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        for nbh, dwellings in cursor.fetchall():
+            current.append(nbh)
+            count += dwellings
+            if count >= size:
+                batches.append(current)
+                current, count = [], 0
+    if current:
+        batches.append(current)
+    return batches
 
 
 def _add_totals_sql(select: str) -> str:

@@ -109,9 +109,7 @@ class SubscriptionRequestForm(forms.Form):
 
 
 class SendForm(forms.Form):
-    sent_on = forms.DateField(
-        label=_("Transmis le"), widget=DateInput(), initial=clock.today
-    )
+    sent_on = forms.DateField(label=_("Transmis le"), widget=DateInput(), initial=clock.today)
 
     def apply(self, subscription, by):
         return services.subscription_send(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import time
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -114,7 +115,23 @@ def _locked_message(month: datetime.date, lm: LandlordMonth) -> str:
     }
 
 
-def charges_generate(*, month, by: User, landlord: Organisation | None = None) -> ChargeRun:
+def _insert_by_batches(neighbourhoods, lines: dict, rest: float) -> int:
+    """`insert_charges` by batches of neighbourhoods, resting `rest` times each one's duration
+    after it (not after the last)."""
+    added = 0
+    batches = billing_sql.neighbourhood_batches(neighbourhoods, settings.CHARGE_RUN_BATCH)
+    for i, ids in enumerate(batches):
+        started = time.monotonic()
+        batch = Neighbourhood.objects.filter(pk__in=ids)
+        added += billing_sql.insert_charges(neighbourhoods=batch, batch=True, **lines)
+        if i < len(batches) - 1:
+            time.sleep((time.monotonic() - started) * rest)
+    return added
+
+
+def charges_generate(
+    *, month, by: User, landlord: Organisation | None = None, rest: float = 0.0
+) -> ChargeRun:
     """Bill month `month`: one line per dwelling of every neighbourhood running on its 1st.
 
     Only the dwellings of landlords whose month is not exported (locked) are billed; with
@@ -124,6 +141,11 @@ def charges_generate(*, month, by: User, landlord: Organisation | None = None) -
     (the month's row is locked). Refused when every landlord concerned has exported the month,
     for a future month, a month before any launch, or a day without a tariff in force. Returns
     the recorded run; `run.locked` lists the landlord months left out because exported.
+
+    `rest` (a worker's run: JOBS_CHARGE_RUN_YIELD): the lines are written by batches of
+    neighbourhoods (CHARGE_RUN_BATCH dwellings), still in the one transaction, with a pause of
+    `rest` times each batch's duration after it, so that the pages keep a share of the database
+    while a month of the whole programme is billed.
     """
     month = parse_month(month)
     check_billable_month(month)
@@ -161,15 +183,18 @@ def charges_generate(*, month, by: User, landlord: Organisation | None = None) -
         if not started_before or billing_sql.any_dwelling_unbilled(
             month=month, neighbourhoods=neighbourhoods
         ):
-            added = billing_sql.insert_charges(
-                month=month,
-                neighbourhoods=neighbourhoods,
-                amount=tariff.amount,
-                tariff_id=tariff.pk,
-                run_id=run.pk,
-                created_at=timezone.now(),
-                skip_existing=started_before,
-            )
+            lines = {
+                "month": month,
+                "amount": tariff.amount,
+                "tariff_id": tariff.pk,
+                "run_id": run.pk,
+                "created_at": timezone.now(),
+                "skip_existing": started_before,
+            }
+            if rest > 0:
+                added = _insert_by_batches(neighbourhoods, lines, rest)
+            else:
+                added = billing_sql.insert_charges(neighbourhoods=neighbourhoods, **lines)
             if added:
                 billing_sql.refresh_statistics()
         ChargeRun.objects.filter(pk=run.pk).update(
