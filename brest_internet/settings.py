@@ -413,11 +413,13 @@ JOBS_CHARGES_CRON = env.str("JOBS_CHARGES_CRON", default="0 6 1 * *")
 JOBS_ANONYMISE_CRON = env.str("JOBS_ANONYMISE_CRON", default="30 2 * * *")
 JOBS_BACKUP_CRON = env.str("JOBS_BACKUP_CRON", default="0 2 * * *")
 # A charge run on a worker bills CHARGE_RUN_BATCH dwellings at a time (in its one transaction)
-# and rests JOBS_CHARGE_RUN_YIELD times as long as each batch took before the next: at 1.0 the
-# run takes about twice as long but leaves half of its core to the pages while it runs (0: no
-# rest). A run in the request (SQLite, `make run`) never rests.
+# and rests JOBS_CHARGE_RUN_YIELD times as long as each batch took before the next: at 3 it
+# works a quarter of the time, so the pages keep most of the database's cores while it runs
+# (load test, 2 cores, 1 000 000 dwellings: the run 83 s instead of 25, the pages' p95 1.33×
+# their p95 without it, where a run without rest made them 2.2×); 0: no rest. A run in the
+# request (SQLite, `make run`) never rests.
 CHARGE_RUN_BATCH = env.int("CHARGE_RUN_BATCH", default=20_000)
-JOBS_CHARGE_RUN_YIELD = env.float("JOBS_CHARGE_RUN_YIELD", default=1.0)
+JOBS_CHARGE_RUN_YIELD = env.float("JOBS_CHARGE_RUN_YIELD", default=3.0)
 # The notices due are sent every few minutes; the open data are published again each night.
 JOBS_NOTICES_CRON = env.str("JOBS_NOTICES_CRON", default="*/5 * * * *")
 JOBS_OPEN_DATA_CRON = env.str("JOBS_OPEN_DATA_CRON", default="0 3 * * *")
