@@ -9,7 +9,9 @@ import time
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -170,3 +172,24 @@ def test_a_session_past_its_idle_timeout_is_over_whatever_its_last_restart(coord
     response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_first_page_after_a_login_writes_no_session(coordinator, client_for):
+    """The login starts both limits (its session is written anyway): the next page has
+    nothing to save."""
+    client = Client()
+    response = client.post(
+        reverse("login"), {"username": coordinator.username, "password": "motdepasse-de-test"}
+    )
+    assert response.status_code == 302
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(reverse("sitemap")).content.decode()
+    session_table = Session._meta.db_table
+    writes = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if session_table in q["sql"] and "SELECT" not in q["sql"]
+    ]
+    assert writes == []
+    assert 1795 <= int(data_attribute(html, "data-idle-seconds")) <= 1800
+    assert client.session[STARTED_KEY] == client.session[REFRESHED_KEY]

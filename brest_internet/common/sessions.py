@@ -37,6 +37,15 @@ def restart_idle_timeout(request, now=None) -> None:
     request.session[REFRESHED_KEY] = time.time() if now is None else now
 
 
+def restart_on_login(sender, request, user, **kwargs):
+    """A login starts both limits (its session is saved by the login anyway): the absolute
+    one counts from it, and the first page after it has nothing to write."""
+    if request is not None and hasattr(request, "session"):
+        now = time.time()
+        request.session[STARTED_KEY] = now
+        restart_idle_timeout(request, now)
+
+
 def session_limits(request, now=None):
     """Seconds the logged-in session of `request` has left: `idle` before the idle timeout
     (counted from its last restart), `absolute` before SESSION_MAX_HOURS after the login; plus the
@@ -46,7 +55,7 @@ def session_limits(request, now=None):
     return {
         "idle": max(
             0,
-            int(request.session.get(REFRESHED_KEY, now) + settings.SESSION_COOKIE_AGE - now),
+            round(request.session.get(REFRESHED_KEY, now) + settings.SESSION_COOKIE_AGE - now),
         ),
         "absolute": max(0, int(started + settings.SESSION_MAX_HOURS * 3600 - now)),
         "warning": settings.SESSION_WARNING_SECONDS,

@@ -14,4 +14,10 @@ class ProgrammeConfig(AppConfig):
     verbose_name = _("Pilotage du programme")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from brest_internet.common.sessions import restart_on_login
+
         from . import signals  # noqa: F401
+
+        user_logged_in.connect(restart_on_login, dispatch_uid="session_restart_on_login")
