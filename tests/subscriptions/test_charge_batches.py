@@ -9,6 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from brest_internet.jobs import runner
+from brest_internet.jobs.models import Job
 from neighborhoods.models import Dwelling, Neighbourhood, User
 from subscriptions import billing_sql, services, tasks
 from subscriptions.models import Charge, MonthTotal
@@ -137,14 +139,13 @@ def test_the_job_rests_on_a_worker_only(programme, settings, monkeypatch, inline
         return real(**{**kwargs, "rest": 0.0})
 
     monkeypatch.setattr(services, "charges_generate", spy)
-
-    class Progress:
-        def todo(self, lines):
-            pass
-
-        def advance(self, lines=1):
-            pass
-
-    tasks._run(Progress(), month="2012-05", by=User.objects.system(), landlord=None)
+    job = Job.objects.create(
+        kind="subscriptions.charges_generate",
+        started_by=User.objects.system(),
+        state=Job.State.RUNNING,
+    )
+    tasks._run(runner.Progress(job.pk), month="2012-05", by=User.objects.system(), landlord=None)
     assert asked == [rest]
     assert Charge.objects.filter(month=D(2012, 5, 1)).count() == 14
+    job.refresh_from_db()
+    assert (job.lines_done, job.lines_todo) == (14, 14)
