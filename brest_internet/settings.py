@@ -212,7 +212,16 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 # one address (as axes sees it), every code is refused for the rest of that minute. Counted in
 # the default cache: memory is right for one process (a laptop); several gunicorn workers need
 # a cache they share, e.g. CACHE_URL=dbcache://brest_cache after `manage.py createcachetable`.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://"),
+    # The dashboard's figures, each process its own: kept for the data's version, which every
+    # process reads from the database (brest_internet.programme.figures_cache).
+    "figures": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "figures",
+        "OPTIONS": {"MAX_ENTRIES": 200},
+    },
+}
 BALLOT_CODE_TRIES_PER_MINUTE = env.int("BALLOT_CODE_TRIES_PER_MINUTE", default=5)
 
 # Internationalisation: French first, English second.

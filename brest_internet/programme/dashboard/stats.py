@@ -263,8 +263,13 @@ def _page(neighbourhoods, page_number):
         return None, neighbourhoods
     launched = neighbourhoods.filter(launched_on__isnull=False)
     ids = launched.order_by("name", "pk").values_list("pk", flat=True)
-    page = Paginator(ids, PAGE_SIZE).get_page(page_number)
-    return page, Neighbourhood.objects.filter(pk__in=list(page.object_list))
+    paginator = Paginator(ids, PAGE_SIZE)
+    page = paginator.get_page(page_number)
+    page.object_list = list(page.object_list)
+    # The page is kept with the figures (figures_cache): its count is known, and the ids of
+    # the whole scope are not fetched again to be stored with it.
+    paginator.object_list = ()
+    return page, Neighbourhood.objects.filter(pk__in=page.object_list)
 
 
 def dashboard(neighbourhoods, period: Period, page_number=None) -> Dashboard:

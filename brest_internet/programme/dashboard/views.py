@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -26,6 +27,7 @@ from neighborhoods import stats as neighbourhood_stats
 from neighborhoods.access import ALL_ROLES, COORDINATOR, role_required
 from neighborhoods.models import Neighbourhood
 
+from .. import figures_cache
 from . import stats
 from .forms import DashboardFilter, PeriodForm, ReviewForm, default_period
 
@@ -45,8 +47,33 @@ def dashboard_context(request, *, paginated: bool = True) -> dict:
     if form.is_bound and form.is_valid():
         year, chosen = form.cleaned_data["annee"], form.cleaned_data["quartier"]
     neighbourhoods = visible.filter(pk=chosen.pk) if chosen else visible
-    page_number = (request.GET.get("page") or 1) if paginated else None
-    data = stats.dashboard(neighbourhoods, Period.of(year, today), page_number)
+    page = request.GET.get("page", "")
+    # A number, or the first page (as the paginator reads anything else): part of the key.
+    page_number = (int(page) if page.isdigit() else 1) if paginated else None
+    period = Period.of(year, today)
+
+    def compute():
+        return stats.dashboard(neighbourhoods, period, page_number)
+
+    if paginated:
+        # Kept until the data next changes (figures_cache), for what the figures depend on.
+        key = ":".join(
+            str(part)
+            for part in (
+                "dashboard",
+                "all" if request.user.is_coordinator else request.user.role,
+                request.user.organisation_id,
+                chosen.pk if chosen else "",
+                period.start,
+                period.end,
+                today,
+                page_number,
+                translation.get_language(),
+            )
+        )
+        data = figures_cache.cached(key, compute)
+    else:
+        data = compute()
     return {
         "filter_form": form,
         "chosen_year": year,

@@ -1,0 +1,172 @@
+# ruff: noqa: S608 — SQL text is built from the models' _meta identifiers only.
+"""Figures kept until the programme's data next changes.
+
+The dashboard sums the whole programme from the summaries the services keep, in a fixed number
+of queries; what it still pays on every request is their Python (about forty milliseconds,
+whatever the size). Between two changes of the data its figures are the same, so they are
+kept, in the process's own cache (`CACHES["figures"]`), for the version of the data they were
+computed from, and computed again for the next version:
+
+- every statement that writes a table of the programme's apps (neighbourhoods, registers,
+  votes, subscriptions, charges, support, reviews), whoever runs it (the ORM, a service's
+  INSERT … SELECT, a job, the admin, a migration), is seen by a wrapper every database
+  connection carries (`watch`);
+- after the transaction that wrote commits (or at once, in autocommit), the one row of
+  `FiguresVersion` gets the next number: every process, on every machine, reads it (one
+  primary-key read) before looking in its own cache, so none serves figures older than the last
+  commit; bumped after the commit rather than inside the transaction, the row is never locked
+  for the length of someone else's transaction (a month's charge run);
+- a connection whose open transaction has written neither reads nor fills the cache: it sees
+  its own uncommitted rows, which no other connection does.
+
+Figures read before a commit but stored after it are stored under the version they were read
+at, which the commit's bump has already left behind. The key says everything else the figures
+depend on (the scope, the filters, the page, today's date, the language). A write made outside
+Django (psql) is not seen: the next write of the application, or a restart, brings the figures
+back in line.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from django.core.cache import caches
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+
+log = logging.getLogger(__name__)
+
+CACHE = "figures"
+TIMEOUT = 3600  # a bound on memory, not on freshness (the version sees to that)
+WATCHED_APPS = ("neighborhoods", "votes", "subscriptions", "support", "brest_internet")
+# Written on every login or by this module itself: nothing the figures count.
+IGNORED_MODELS = (
+    "neighborhoods.user",
+    "neighborhoods.accountevent",
+    "brest_internet.figuresversion",
+)
+
+_writes: re.Pattern | None = None
+
+
+def _watched_writes() -> re.Pattern:
+    """INSERT INTO / UPDATE / DELETE FROM / TRUNCATE of a watched table, quoted or not,
+    anywhere in a statement (a WITH … INSERT too)."""
+    global _writes
+    if _writes is None:
+        from django.apps import apps
+
+        tables = sorted(
+            {
+                model._meta.db_table
+                for label in WATCHED_APPS
+                for model in apps.get_app_config(label).get_models(include_auto_created=True)
+                if model._meta.label_lower not in IGNORED_MODELS
+            },
+            key=len,
+            reverse=True,
+        )
+        names = "|".join(re.escape(t) for t in tables)
+        _writes = re.compile(
+            rf'\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+"?(?:{names})"?(?![\w])',
+            re.IGNORECASE,
+        )
+    return _writes
+
+
+def writes_figures(sql: str) -> bool:
+    """Does the statement `sql` write a table whose rows the figures count?"""
+    if sql[:6].upper() == "SELECT":  # nearly every statement: no search
+        return False
+    return _watched_writes().search(sql) is not None
+
+
+def _table() -> str:
+    from .models import FiguresVersion
+
+    return FiguresVersion._meta.db_table
+
+
+def current(alias: str = DEFAULT_DB_ALIAS) -> int:
+    """The data's version as last committed (0 before the first write)."""
+    connection = connections[alias]
+    table = connection.ops.quote_name(_table())
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT number FROM {table} WHERE id = 1")
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+def bump(alias: str = DEFAULT_DB_ALIAS) -> None:
+    """The next version, in a statement of its own (autocommit): after the writer's commit.
+
+    Quiet when the table is not there yet (a data migration that runs before the one creating
+    it): there is no kept figure to make stale then."""
+    connection = connections[alias]
+    table = connection.ops.quote_name(_table())
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (id, number) VALUES (1, 1) "
+                f"ON CONFLICT (id) DO UPDATE SET number = {table}.number + 1"
+            )
+    except DatabaseError:
+        if connection.in_atomic_block:
+            raise
+        log.debug("figures version not bumped (no table yet)", exc_info=True)
+
+
+def _after_commit_of(connection):
+    """The one callable this connection registers on commit (found again by identity)."""
+    callback = getattr(connection, "_figures_bump", None)
+    if callback is None:
+        alias = connection.alias
+
+        def callback():
+            bump(alias)
+
+        connection._figures_bump = callback
+    return callback
+
+
+def pending(connection) -> bool:
+    """Has the connection's open transaction written figures it has not committed yet?"""
+    if not connection.in_atomic_block:
+        return False
+    callback = _after_commit_of(connection)
+    return any(entry[1] is callback for entry in connection.run_on_commit)
+
+
+def watch(execute, sql, params, many, context):
+    """The execute wrapper every connection carries (`install`)."""
+    result = execute(sql, params, many, context)
+    if isinstance(sql, str) and writes_figures(sql):
+        connection = context["connection"]
+        if not connection.in_atomic_block:
+            bump(connection.alias)  # autocommit: already committed
+        elif not pending(connection):
+            connection.on_commit(_after_commit_of(connection))
+    return result
+
+
+def install(connection, **kwargs) -> None:
+    """Give `connection` the wrapper (on `connection_created`; once per connection object).
+
+    First in the list: `connection.execute_wrapper()` pops the last one when its block ends."""
+    if watch not in connection.execute_wrappers:
+        connection.execute_wrappers.insert(0, watch)
+
+
+def cached(key: str, compute, *, alias: str = DEFAULT_DB_ALIAS):
+    """`compute()` as kept for the data's current version under `key`, or computed now (and
+    kept) when it is not; computed and not kept while this connection has uncommitted writes."""
+    connection = connections[alias]
+    if pending(connection):
+        return compute()
+    store = caches[CACHE]
+    versioned = f"{key}:v{current(alias)}"
+    found = store.get(versioned)
+    if found is None:
+        found = compute()
+        store.set(versioned, found, TIMEOUT)
+    return found

@@ -1,0 +1,161 @@
+"""The dashboard's figures, kept until the data next changes (brest_internet.programme.figures_cache).
+
+These tests commit (transactional database): the figures are kept for the version the last
+commit left, which a test's own open transaction never moves.
+"""
+
+import re
+
+import pytest
+from django.core.cache import caches
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from brest_internet.programme import figures_cache
+from neighborhoods.models import Neighbourhood
+
+from .builders import grow
+
+committed = pytest.mark.django_db(transaction=True)
+
+DASHBOARD = reverse("dashboard:index")
+YEAR = {"annee": 2013}
+
+
+def page_text(response) -> str:
+    """The page but what changes with every response (CSP nonces, CSRF tokens)."""
+    html = re.sub(r'nonce="[^"]*"', "", response.content.decode())
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
+def load(client, params=YEAR):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(DASHBOARD, params)
+    assert response.status_code == 200
+    return response, len(queries)
+
+
+@committed
+def test_the_next_request_reads_the_kept_figures(small, coordinator, client_for):
+    client = client_for(coordinator)
+    first, computed = load(client)
+    second, kept = load(client)
+    assert second.context["dash"].headline == first.context["dash"].headline
+    assert page_text(second) == page_text(first)
+    # The figures' own queries are gone: the page reads the version and the filter's lists.
+    assert computed >= 25
+    assert kept <= 8
+
+
+@committed
+def test_a_committed_change_is_on_the_next_page(small, orgs, coordinator, client_for):
+    client = client_for(coordinator)
+    before, _n = load(client)
+    assert before.context["dash"].headline["covered_dwellings"] == 30
+    grow(orgs, 1)  # a running neighbourhood of 15 dwellings, through the models and summaries
+    after, computed = load(client)
+    assert after.context["dash"].headline["covered_dwellings"] == 45
+    assert computed >= 25
+
+
+@committed
+def test_a_raw_sql_write_makes_the_figures_stale_too(small, coordinator, client_for):
+    client = client_for(coordinator)
+    load(client)
+    alpha = Neighbourhood.objects.get(name="Alpha")
+    with connection.cursor() as cursor:  # as a service's INSERT … SELECT or UPDATE would
+        cursor.execute(
+            'UPDATE "neighborhoods_neighbourhood" SET name = %s WHERE id = %s',
+            ["Alpha renommé", alpha.pk],
+        )
+    response, _n = load(client)
+    assert "Alpha renommé" in [n.name for n in response.context["dash"].neighbourhoods]
+
+
+@committed
+def test_an_open_transaction_sees_its_own_writes_and_no_one_keeps_them(
+    small, coordinator, client_for
+):
+    client = client_for(coordinator)
+    load(client)
+    version = figures_cache.current()
+    alpha = Neighbourhood.objects.get(name="Alpha")
+    with transaction.atomic():
+        Neighbourhood.objects.filter(pk=alpha.pk).update(name="Alpha provisoire")
+        assert figures_cache.pending(connection)
+        inside, _n = load(client)
+        assert "Alpha provisoire" in [n.name for n in inside.context["dash"].neighbourhoods]
+        transaction.set_rollback(True)
+    assert not figures_cache.pending(connection)
+    assert figures_cache.current() == version  # rolled back: nothing changed, nothing bumped
+    after, kept = load(client)
+    assert "Alpha" in [n.name for n in after.context["dash"].neighbourhoods]
+    assert "Alpha provisoire" not in after.content.decode()
+    assert kept <= 8
+
+
+@committed
+def test_one_bump_per_transaction_after_its_commit(small):
+    version = figures_cache.current()
+    with transaction.atomic():
+        for name in ("Alpha", "Beta"):
+            Neighbourhood.objects.filter(name=name).update(city="Brest")
+        assert figures_cache.current() == version  # not before the commit
+    assert figures_cache.current() == version + 1
+
+
+@committed
+def test_logins_and_sessions_leave_the_figures_kept(small, coordinator, client_for):
+    version = figures_cache.current()
+    client = client_for(coordinator)  # a login: the user's last_login, a session row
+    client.get(reverse("health"))
+    load(client)
+    assert figures_cache.current() == version
+
+
+@committed
+def test_each_language_filter_and_period_has_its_own_figures(small, coordinator, client_for):
+    client = client_for(coordinator)
+    french, _n = load(client)
+    assert "janvier 2013" in french.content.decode()
+    client.cookies["django_language"] = "en"
+    english, _n = load(client)
+    assert "January 2013" in english.content.decode()
+    beta, _n = load(client, {**YEAR, "quartier": "beta"})
+    assert [n.name for n in beta.context["dash"].neighbourhoods] == ["Beta"]
+    all_time, _n = load(client, {})
+    assert all_time.context["dash"].period.start is None
+    assert len(caches[figures_cache.CACHE]._cache) == 4
+
+
+@committed
+def test_the_charge_run_makes_the_figures_stale(small, coordinator):
+    import datetime
+
+    from subscriptions.services import charges_generate
+
+    version = figures_cache.current()
+    charges_generate(month=datetime.date(2014, 1, 1), by=coordinator)
+    assert figures_cache.current() > version
+
+
+@pytest.mark.parametrize(
+    ("sql", "writes"),
+    [
+        ('INSERT INTO "subscriptions_charge" ("dwelling_id") VALUES (%s)', True),
+        ('WITH ins AS (INSERT INTO "subscriptions_charge" ("month") SELECT 1 RETURNING 1)', True),
+        ('UPDATE "neighborhoods_dwelling" SET "status" = %s', True),
+        ('delete from "votes_vote" where id = 1', True),
+        ('TRUNCATE "support_registration"', True),
+        ('INSERT INTO "brest_internet_review" ("findings") VALUES (%s)', True),
+        ('SELECT * FROM "neighborhoods_dwelling" FOR UPDATE', False),
+        ('UPDATE "django_session" SET "session_data" = %s', False),
+        ('UPDATE "neighborhoods_user" SET "last_login" = %s', False),
+        ('INSERT INTO "brest_internet_figuresversion" (id, number) VALUES (1, 1)', False),
+        ('INSERT INTO "jobs_job" ("kind") VALUES (%s)', False),
+        ("SAVEPOINT s1", False),
+    ],
+)
+def test_which_statements_write_figures(sql, writes):
+    assert figures_cache.writes_figures(sql) is writes
