@@ -383,6 +383,7 @@ class DwellingAdmin(NoRevertMixin, SimpleHistoryAdmin):
     ordering = ["reference"]
     show_full_result_count = False
     paginator = EstimatedCountPaginator
+    list_per_page = 50  # as the subscriptions' and charges' lists
     inlines = [OccupancyInline]
 
     # The register's sizes (`RegisterSize`) follow what the admin adds, moves or deletes, in the
@@ -422,6 +423,7 @@ class HouseholdAdmin(NoRevertMixin, SimpleHistoryAdmin):
     ordering = ["-id"]
     show_full_result_count = False
     paginator = EstimatedCountPaginator
+    list_per_page = 50  # as the subscriptions' and charges' lists
     inlines = [OccupancyInline]
 
 

@@ -258,11 +258,3 @@ def refresh_statistics() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {table(Charge)}")
-
-
-def disable_jit() -> None:
-    """PostgreSQL only, for the current transaction: the run is one pass over the dwellings,
-    planned in a millisecond, but the JIT spent ~650 ms compiling it (bench, 100 000 rows)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")

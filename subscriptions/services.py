@@ -157,7 +157,6 @@ def charges_generate(
         )
     started = time.monotonic()
     with transaction.atomic():
-        billing_sql.disable_jit()
         charge_month, _created = ChargeMonth.objects.get_or_create(month=month)
         # Two runs of the same month queue here; the second one then finds every line written.
         # An export locks its landlord's row (below) and so waits for a run in progress.

@@ -1,7 +1,7 @@
 """Admin pieces every app shares (the kit imports none of the apps)."""
 
 from html import escape
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -71,9 +71,14 @@ class QuickRelatedFieldListFilter(admin.RelatedFieldListFilter):
         yield every["selected"], every["query_string"], str(every["display"])
         base = {k: v for k, v in changelist.filter_params.items() if not k.startswith(isnull)}
         chosen = {str(v) for v in self.lookup_val or ()}
+        # The other parameters sorted around this one (as urlencode(sorted(…)) would put them),
+        # encoded once rather than for each of the choices.
+        before = urlencode(sorted((k, v) for k, v in base.items() if k < key), doseq=True)
+        after = urlencode(sorted((k, v) for k, v in base.items() if k > key), doseq=True)
+        head = "?" + (before + "&" if before else "") + quote_plus(key) + "="
+        tail = "&" + after if after else ""
         for pk, name in self.lookup_choices:
-            params = sorted({**base, key: pk}.items())
-            yield str(pk) in chosen, "?" + urlencode(params, doseq=True), str(name)
+            yield str(pk) in chosen, head + quote_plus(str(pk)) + tail, str(name)
         if self.include_empty_choice:
             yield (
                 bool(self.lookup_val_isnull),

@@ -7,3 +7,10 @@ class CommonConfig(AppConfig):
 
     name = "brest_internet.common"
     label = "common"
+
+    def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from .sql import session_settings
+
+        connection_created.connect(session_settings, dispatch_uid="common_session_settings")
