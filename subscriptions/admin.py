@@ -277,7 +277,7 @@ class ChargeRunAdmin(ReadOnlyAdmin):
         "amount_added",
         "duration_ms",
     ]
-    list_filter = ["landlord"]
+    list_filter = ["charge_month", "landlord"]
     list_select_related = ["charge_month", "run_by", "landlord", "tariff"]
     search_fields = ["run_by__username"]
 
@@ -309,7 +309,7 @@ class AdjustmentAdmin(ReadOnlyAdmin):
         "created_by",
         "created_at",
     ]
-    list_filter = ["kind", "payer", "neighbourhood"]
+    list_filter = ["charge_month", "kind", "payer", "neighbourhood"]
     list_select_related = ["charge_month", "dwelling", "neighbourhood", "created_by"]
     search_fields = ["=dwelling__reference", "reason"]
 

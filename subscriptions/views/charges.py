@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from brest_internet.common import clock
+from brest_internet.common.widgets import QuickSelect
 from brest_internet.jobs.runner import JobAlreadyQueued
 
 from .. import rules, services, stats, tasks
@@ -96,6 +97,10 @@ def charges_generate(request):
 
 # Rows of a month's summary per page (its neighbourhoods, in alphabetical order).
 NEIGHBOURHOODS_PER_PAGE = 10
+# The landlords' states per page (86 landlords at national size), and the latest adjustments
+# and runs shown: what the month's page draws does not grow with the programme.
+LANDLORDS_PER_PAGE = 10
+LATEST_SHOWN = 20
 
 
 def _charge_month_for(month):
@@ -136,18 +141,20 @@ def charges_month(request, month):
     adjustments = (
         Adjustment.objects.filter(charge_month=charge_month, neighbourhood__in=scope)
         .select_related("dwelling", "neighbourhood", "created_by")
-        .order_by("-created_at")
+        .order_by("-created_at", "-pk")
     )
-    landlord_months = list(
-        charge_month.landlords.filter(landlord__in=landlords).select_related(
-            "landlord", "exported_by"
-        )
-    )
+    billed_landlords = charge_month.landlords.filter(landlord__in=landlords)
+    landlord_page = Paginator(
+        billed_landlords.select_related("landlord", "exported_by").order_by("landlord__name", "pk"),
+        LANDLORDS_PER_PAGE,
+    ).get_page(request.GET.get("bailleurs"))
+    landlord_months = list(landlord_page)
     _attach_exports(charge_month, landlord_months)
     runs = (
         rules.charge_runs_for(request.user)
         .filter(charge_month=charge_month)
         .select_related("run_by", "tariff", "landlord")
+        .order_by("-run_at", "-pk")
     )
     return render(
         request,
@@ -156,14 +163,35 @@ def charges_month(request, month):
             "cm": charge_month,
             "landlord": landlord,
             "landlord_months": landlord_months,
+            "landlord_page": landlord_page,
+            "landlord_select": _landlord_select(billed_landlords, landlord),
             "summary": summary,
             "page": page,
             "totals": totals,
             "figures": figures,
-            "adjustments": adjustments,
-            "runs": runs,
+            **_latest("adjustments", adjustments),
+            **_latest("runs", runs),
         },
     )
+
+
+def _landlord_select(landlord_months, landlord):
+    """The choice of a landlord among those billed this month (86 at national size), as one
+    string (`QuickSelect`): through the template, its options were a sixth of the page."""
+    choices = landlord_months.order_by("landlord__name").values_list(
+        "landlord_id", "landlord__name"
+    )
+    widget = QuickSelect(
+        attrs={"id": "bailleur", "class": "form-select"}, choices=[("", _("Tous")), *choices]
+    )
+    return widget.render("bailleur", landlord.pk if landlord else "")
+
+
+def _latest(name: str, queryset) -> dict:
+    """The first LATEST_SHOWN rows of `queryset` as `name`, and `name_more`: whether there are
+    others (one row read beyond them, no count)."""
+    rows = list(queryset[: LATEST_SHOWN + 1])
+    return {name: rows[:LATEST_SHOWN], f"{name}_more": len(rows) > LATEST_SHOWN}
 
 
 def _totals(summary) -> dict:

@@ -179,3 +179,70 @@ def test_month_page_shows_a_page_of_neighbourhoods_and_the_bottom_line_of_all(
         response = client.get(url)
     assert len(response.context["summary"]) == 2
     assert response.context["totals"]["dwellings"] == billed + 7
+
+
+def test_month_page_shows_a_page_of_landlords_and_the_latest_adjustments_and_runs(
+    running, tariff, coordinator, client_for, monkeypatch, django_assert_max_num_queries
+):
+    from subscriptions.views import charges as views
+
+    monkeypatch.setattr(views, "LANDLORDS_PER_PAGE", 2)
+    monkeypatch.setattr(views, "LATEST_SHOWN", 2)
+
+    def landlords(first, last):
+        for i in range(first, last):
+            landlord = f.LandlordFactory(name=f"Bailleur {i:02d}")
+            f.DwellingFactory(
+                neighbourhood=f.NeighbourhoodFactory(
+                    name=f"Quartier du bailleur {i:02d}",
+                    landlord=landlord,
+                    stage=Neighbourhood.Stage.RUNNING,
+                    launched_on=LAUNCH,
+                )
+            )
+        charges_generate(month="2013-02", by=User.objects.system())
+
+    landlords(0, 3)
+    charge_month = ChargeMonth.objects.get(month=D(2013, 2, 1))
+    for amount in ("1.00", "2.00", "3.00"):
+        Adjustment.objects.create(
+            charge_month=charge_month,
+            dwelling=Dwelling.objects.filter(neighbourhood=running.nbh).first(),
+            neighbourhood=running.nbh,
+            kind=Adjustment.Kind.DEBIT,
+            amount=Decimal(amount),
+            payer="landlord",
+            reason=f"Correction de {amount} €",
+            created_by=coordinator,
+        )
+    client = client_for(coordinator)
+    url = reverse("subscriptions:charges_month", args=["2013-02"])
+    with django_assert_max_num_queries(30) as first:
+        response = client.get(url)
+    queries = len(first.captured_queries)
+    html = response.content.decode()
+    everyone = 4  # world's landlord and the three new ones
+    assert len(response.context["landlord_months"]) == 2
+    assert f"Bailleurs 1 à 2 sur {everyone}" in html
+    assert "bailleurs=2" in html
+    # The landlords' list chooses among all of them, each page shows two.
+    assert response.context["landlord_select"].count("<option") == everyone + 1  # and "Tous"
+    second = client.get(url, {"bailleurs": 2})
+    names = sorted(["Bailleur 00", "Bailleur 01", "Bailleur 02", running.nbh.landlord.name])
+    assert [lm.landlord.name for lm in response.context["landlord_months"]] == names[:2]
+    assert [lm.landlord.name for lm in second.context["landlord_months"]] == names[2:]
+    # The latest two adjustments, newest first, and a way to all of them.
+    assert [a.reason for a in response.context["adjustments"]] == [
+        "Correction de 3.00 €",
+        "Correction de 2.00 €",
+    ]
+    assert "Les 2 plus récents seulement." in html
+    assert f"?charge_month__id__exact={charge_month.pk}" in html
+
+    landlords(3, 6)  # six more landlords, in two more runs: the page draws as much as before
+    landlords(6, 9)
+    with django_assert_max_num_queries(queries):
+        response = client.get(url)
+    assert len(response.context["landlord_months"]) == 2
+    assert len(response.context["runs"]) == 2 and response.context["runs_more"]
+    assert "Bailleurs 1 à 2 sur 10" in response.content.decode()
