@@ -196,6 +196,7 @@ def charges_generate(
                 added = billing_sql.insert_charges(neighbourhoods=neighbourhoods, **lines)
             if added:
                 billing_sql.refresh_statistics()
+                transaction.on_commit(billing_sql.vacuum_charges)
         ChargeRun.objects.filter(pk=run.pk).update(
             lines_added=added,
             amount_added=tariff.amount * added,
