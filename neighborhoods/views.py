@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -83,8 +84,19 @@ class NeighbourhoodListView(RoleRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
+        # Each row's stage, next step and link, computed once per stage and once per page
+        # rather than through the template for each row (the stage's translated label and the
+        # URL's reverse were half of a page of 50 rows).
+        stages = {
+            stage: (str(label), str(next_step_label(stage)) or "—")
+            for stage, label in Stage.choices
+        }
+        before, after = reverse("neighborhoods:detail", kwargs={"slug": "x-slug-x"}).split(
+            "x-slug-x"
+        )
         for nbh in context["neighbourhoods"]:
-            nbh.next_step_label = next_step_label(nbh.stage)
+            nbh.stage_label, nbh.next_step_label = stages[nbh.stage]
+            nbh.link = f"{before}{nbh.slug}{after}"  # its get_absolute_url
         return context
 
 
