@@ -215,13 +215,17 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://"),
     # The dashboard's figures, each process its own: kept for the data's version, which every
-    # process reads from the database (brest_internet.programme.figures_cache).
+    # process reads from the database (brest_internet.common.figures_cache).
     "figures": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "figures",
         "OPTIONS": {"MAX_ENTRIES": 200},
     },
 }
+# The apps whose writes make the kept figures stale (brest_internet.common.figures_cache), but
+# the rows a login writes.
+FIGURES_WATCHED_APPS = ["neighborhoods", "votes", "subscriptions", "support", "brest_internet"]
+FIGURES_IGNORED_MODELS = ["neighborhoods.user", "neighborhoods.accountevent"]
 BALLOT_CODE_TRIES_PER_MINUTE = env.int("BALLOT_CODE_TRIES_PER_MINUTE", default=5)
 
 # Internationalisation: French first, English second.

@@ -59,7 +59,9 @@ def session_settings(connection, **kwargs) -> None:
     never runs the costly branch: the admin's estimated count of the charge lines (a CASE whose
     COUNT(*) never runs) paid 5 ms of compilation for 0.1 ms of work, a month's charge run
     650 ms (bench). The application's statements are short, or long and simple (the run, the
-    exports): none gains from it. A SET per connection, so that it holds behind pgbouncer too.
+    exports): none gains from it. Behind pgbouncer in transaction mode a session's SET does
+    not follow the client to the next server connection: there, set it on the database
+    (`ALTER DATABASE … SET jit = off`, README, Scale-out).
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

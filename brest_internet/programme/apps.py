@@ -15,15 +15,9 @@ class ProgrammeConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
-        from django.db import connections
-        from django.db.backends.signals import connection_created
 
         from brest_internet.common.sessions import restart_on_login
 
-        from . import figures_cache, signals  # noqa: F401
+        from . import signals  # noqa: F401
 
         user_logged_in.connect(restart_on_login, dispatch_uid="session_restart_on_login")
-        # Every write of the programme's data makes the kept figures stale (figures_cache).
-        connection_created.connect(figures_cache.install, dispatch_uid="figures_cache_watch")
-        for connection in connections.all(initialized_only=True):
-            figures_cache.install(connection)

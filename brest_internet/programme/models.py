@@ -97,22 +97,3 @@ class Review(models.Model):
 
     def get_absolute_url(self):
         return reverse("dashboard:review_detail", kwargs={"pk": self.pk})
-
-
-class FiguresVersion(models.Model):
-    """One row: a number that grows after every transaction that wrote the programme's data.
-
-    The dashboard keeps its figures for a version and computes them again for the next one
-    (`brest_internet.programme.figures_cache`); written only by that module, after the commit.
-    """
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    number = models.BigIntegerField(_("version"), default=0)
-
-    class Meta:
-        verbose_name = _("version des chiffres")
-        verbose_name_plural = _("versions des chiffres")
-        constraints = [models.CheckConstraint(condition=Q(id=1), name="figuresversion_one_row")]
-
-    def __str__(self):
-        return str(self.number)

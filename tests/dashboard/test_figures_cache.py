@@ -1,4 +1,4 @@
-"""The dashboard's figures, kept until the data next changes (brest_internet.programme.figures_cache).
+"""The dashboard's figures, kept until the data next changes (brest_internet.common.figures_cache).
 
 These tests commit (transactional database): the figures are kept for the version the last
 commit left, which a test's own open transaction never moves.
@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from brest_internet.programme import figures_cache
+from brest_internet.common import figures_cache
 from neighborhoods.models import Neighbourhood
 
 from .builders import grow
@@ -152,7 +152,7 @@ def test_the_charge_run_makes_the_figures_stale(small, coordinator):
         ('SELECT * FROM "neighborhoods_dwelling" FOR UPDATE', False),
         ('UPDATE "django_session" SET "session_data" = %s', False),
         ('UPDATE "neighborhoods_user" SET "last_login" = %s', False),
-        ('INSERT INTO "brest_internet_figuresversion" (id, number) VALUES (1, 1)', False),
+        ('INSERT INTO "common_figuresversion" (id, number) VALUES (1, 1)', False),
         ('INSERT INTO "jobs_job" ("kind") VALUES (%s)', False),
         ("SAVEPOINT s1", False),
     ],

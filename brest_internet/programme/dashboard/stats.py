@@ -45,6 +45,7 @@ from django.db.models import Min, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.formats import date_format
 
+from brest_internet.common import figures_cache
 from brest_internet.common.figures import percent
 from brest_internet.common.periods import Period
 from neighborhoods import stats as neighbourhood_stats
@@ -263,12 +264,8 @@ def _page(neighbourhoods, page_number):
         return None, neighbourhoods
     launched = neighbourhoods.filter(launched_on__isnull=False)
     ids = launched.order_by("name", "pk").values_list("pk", flat=True)
-    paginator = Paginator(ids, PAGE_SIZE)
-    page = paginator.get_page(page_number)
-    page.object_list = list(page.object_list)
-    # The page is kept with the figures (figures_cache): its count is known, and the ids of
-    # the whole scope are not fetched again to be stored with it.
-    paginator.object_list = ()
+    # Kept with the figures (figures_cache): without the scope's ids behind it.
+    page = figures_cache.detached(Paginator(ids, PAGE_SIZE).get_page(page_number))
     return page, Neighbourhood.objects.filter(pk__in=page.object_list)
 
 

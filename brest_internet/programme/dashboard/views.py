@@ -19,7 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from brest_internet.common import clock
+from brest_internet.common import clock, figures_cache
 from brest_internet.common.files import csv_writer
 from brest_internet.common.periods import Period
 from brest_internet.programme.models import Review, with_last_review_end
@@ -27,7 +27,6 @@ from neighborhoods import stats as neighbourhood_stats
 from neighborhoods.access import ALL_ROLES, COORDINATOR, role_required
 from neighborhoods.models import Neighbourhood
 
-from .. import figures_cache
 from . import stats
 from .forms import DashboardFilter, PeriodForm, ReviewForm, default_period
 

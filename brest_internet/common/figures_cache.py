@@ -38,13 +38,6 @@ log = logging.getLogger(__name__)
 
 CACHE = "figures"
 TIMEOUT = 3600  # a bound on memory, not on freshness (the version sees to that)
-WATCHED_APPS = ("neighborhoods", "votes", "subscriptions", "support", "brest_internet")
-# Written on every login or by this module itself: nothing the figures count.
-IGNORED_MODELS = (
-    "neighborhoods.user",
-    "neighborhoods.accountevent",
-    "brest_internet.figuresversion",
-)
 
 _writes: re.Pattern | None = None
 
@@ -55,13 +48,17 @@ def _watched_writes() -> re.Pattern:
     global _writes
     if _writes is None:
         from django.apps import apps
+        from django.conf import settings
 
+        # The apps whose rows the figures count (settings: the kit names none of them), but
+        # what a login writes, and this module's own row.
+        ignored = {*settings.FIGURES_IGNORED_MODELS, "common.figuresversion"}
         tables = sorted(
             {
                 model._meta.db_table
-                for label in WATCHED_APPS
+                for label in settings.FIGURES_WATCHED_APPS
                 for model in apps.get_app_config(label).get_models(include_auto_created=True)
-                if model._meta.label_lower not in IGNORED_MODELS
+                if model._meta.label_lower not in ignored
             },
             key=len,
             reverse=True,
@@ -170,3 +167,15 @@ def cached(key: str, compute, *, alias: str = DEFAULT_DB_ALIAS):
         found = compute()
         store.set(versioned, found, TIMEOUT)
     return found
+
+
+def detached(page):
+    """`page` (a Django Page) made to be kept: its rows a list, its paginator's count and
+    number of pages known, and the paginator's own queryset dropped, which pickling would
+    otherwise fetch whole (every row of the list, not the page's)."""
+    page.object_list = list(page.object_list)
+    paginator = page.paginator
+    paginator.count  # noqa: B018 — computed now, kept with the page (cached_property)
+    paginator.num_pages  # noqa: B018
+    paginator.object_list = ()
+    return page
