@@ -7,10 +7,11 @@ from django.db.models import Count, OuterRef, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from brest_internet.common import clock
+from brest_internet.common import clock, figures_cache
 from brest_internet.common.widgets import QuickSelect
 from brest_internet.jobs.runner import JobAlreadyQueued
 
@@ -127,6 +128,40 @@ def charges_month(request, month):
     scope = rules.neighbourhoods_for(request.user)
     if landlord is not None:
         scope = scope.filter(landlord=landlord)
+    numbers = {name: _page_number(request.GET.get(name)) for name in ("page", "bailleurs")}
+
+    def figures():
+        return _month_figures(request.user, charge_month, landlords, landlord, scope, numbers)
+
+    # Kept until the data next changes (figures_cache), for what they depend on.
+    key = ":".join(
+        str(part)
+        for part in (
+            "charges-month",
+            "all" if rules.acts_for_every_landlord(request.user) else request.user.role,
+            request.user.organisation_id,
+            charge_month.pk,
+            landlord.pk if landlord else "",
+            numbers["page"],
+            numbers["bailleurs"],
+            translation.get_language(),
+        )
+    )
+    return render(
+        request,
+        "subscriptions/charges_month.html",
+        {"cm": charge_month, "landlord": landlord, **figures_cache.cached(key, figures)},
+    )
+
+
+def _page_number(value) -> int:
+    """A page's number as the paginator reads it: digits, or the first page."""
+    return int(value) if value and value.isdigit() else 1
+
+
+def _month_figures(user, charge_month, landlords, landlord, scope, numbers) -> dict:
+    """What the month's page shows, for `user` and the landlord chosen (`landlord`, or all of
+    `landlords`), pages `numbers`: a fixed number of queries whatever the programme's size."""
     # A page of neighbourhoods at a time (865 at national size), the bottom line over them all:
     # the page reads the run's totals (`MonthTotal`) and counts the subscribers of its own
     # neighbourhoods only, so that it costs the same whatever the size of the programme.
@@ -134,7 +169,7 @@ def charges_month(request, month):
         Q(pk__in=MonthTotal.objects.filter(month=charge_month.month).values("neighbourhood"))
         | Q(pk__in=Adjustment.objects.filter(charge_month=charge_month).values("neighbourhood"))
     ).order_by("name", "pk")
-    page = Paginator(billed, NEIGHBOURHOODS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(billed, NEIGHBOURHOODS_PER_PAGE).get_page(numbers["page"])
     summary = stats.month_summary(charge_month.month, list(page))
     totals = stats.month_totals(charge_month.month, scope)
     figures = stats.month_figures(charge_month.month, summary)
@@ -147,32 +182,26 @@ def charges_month(request, month):
     landlord_page = Paginator(
         billed_landlords.select_related("landlord", "exported_by").order_by("landlord__name", "pk"),
         LANDLORDS_PER_PAGE,
-    ).get_page(request.GET.get("bailleurs"))
+    ).get_page(numbers["bailleurs"])
     landlord_months = list(landlord_page)
     _attach_exports(charge_month, landlord_months)
     runs = (
-        rules.charge_runs_for(request.user)
+        rules.charge_runs_for(user)
         .filter(charge_month=charge_month)
         .select_related("run_by", "tariff", "landlord")
         .order_by("-run_at", "-pk")
     )
-    return render(
-        request,
-        "subscriptions/charges_month.html",
-        {
-            "cm": charge_month,
-            "landlord": landlord,
-            "landlord_months": landlord_months,
-            "landlord_page": landlord_page,
-            "landlord_select": _landlord_select(billed_landlords, landlord),
-            "summary": summary,
-            "page": page,
-            "totals": totals,
-            "figures": figures,
-            **_latest("adjustments", adjustments),
-            **_latest("runs", runs),
-        },
-    )
+    return {
+        "landlord_months": landlord_months,
+        "landlord_page": figures_cache.detached(landlord_page),
+        "landlord_select": _landlord_select(billed_landlords, landlord),
+        "summary": summary,
+        "page": figures_cache.detached(page),
+        "totals": totals,
+        "figures": figures,
+        **_latest("adjustments", adjustments),
+        **_latest("runs", runs),
+    }
 
 
 def _landlord_select(landlord_months, landlord):
