@@ -214,8 +214,8 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 # a cache they share, e.g. CACHE_URL=dbcache://brest_cache after `manage.py createcachetable`.
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://"),
-    # The dashboard's figures, each process its own: kept for the data's version, which every
-    # process reads from the database (brest_internet.common.figures_cache).
+    # What the dashboard and a month of charges computed, each process its own: kept for the
+    # data's version, which every process reads from the database (common.figures_cache).
     "figures": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "figures",
@@ -223,9 +223,17 @@ CACHES = {
     },
 }
 # The apps whose writes make the kept figures stale (brest_internet.common.figures_cache), but
-# the rows a login writes.
+# the rows a login writes, and those a ballot writes: casting writes its sign-in, its code and
+# the counter, nothing else (the ballot's secrecy, tests/votes/test_ballot_secrecy_attack.py),
+# and the kept pages show a vote once certified, from its Vote row.
 FIGURES_WATCHED_APPS = ["neighborhoods", "votes", "subscriptions", "support", "brest_internet"]
-FIGURES_IGNORED_MODELS = ["neighborhoods.user", "neighborhoods.accountevent"]
+FIGURES_IGNORED_MODELS = [
+    "neighborhoods.user",
+    "neighborhoods.accountevent",
+    "votes.participation",
+    "votes.votecode",
+    "votes.onlinetally",
+]
 BALLOT_CODE_TRIES_PER_MINUTE = env.int("BALLOT_CODE_TRIES_PER_MINUTE", default=5)
 
 # Internationalisation: French first, English second.

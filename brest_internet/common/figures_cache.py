@@ -2,10 +2,11 @@
 """Figures kept until the programme's data next changes.
 
 The dashboard sums the whole programme from the summaries the services keep, in a fixed number
-of queries; what it still pays on every request is their Python (about forty milliseconds,
-whatever the size). Between two changes of the data its figures are the same, so they are
-kept, in the process's own cache (`CACHES["figures"]`), for the version of the data they were
-computed from, and computed again for the next version:
+of queries; what it still paid on every request was their Python (about forty-five
+milliseconds, whatever the size), and a month of charges twenty. Between two changes of the
+data their figures are the same, so they are kept, in the process's own cache
+(`CACHES["figures"]`), for the version of the data they were computed from, and computed again
+for the next version:
 
 - every statement that writes a table of the programme's apps (neighbourhoods, registers,
   votes, subscriptions, charges, support, reviews), whoever runs it (the ORM, a service's
