@@ -91,9 +91,8 @@ class NeighbourhoodListView(RoleRequiredMixin, ListView):
             stage: (str(label), str(next_step_label(stage)) or "—")
             for stage, label in Stage.choices
         }
-        before, after = reverse("neighborhoods:detail", kwargs={"slug": "x-slug-x"}).split(
-            "x-slug-x"
-        )
+        mark = "x-slug-x"  # a slug no neighbourhood has, replaced by each one's
+        before, after = reverse("neighborhoods:detail", kwargs={"slug": mark}).split(mark)
         for nbh in context["neighbourhoods"]:
             nbh.stage_label, nbh.next_step_label = stages[nbh.stage]
             nbh.link = f"{before}{nbh.slug}{after}"  # its get_absolute_url

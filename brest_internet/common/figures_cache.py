@@ -155,6 +155,14 @@ def install(connection, **kwargs) -> None:
         connection.execute_wrappers.insert(0, watch)
 
 
+def key(*parts) -> str:
+    """The key of what a page keeps: its parts (the page, the user's scope, its filters) and
+    the language it is drawn in, which every label depends on."""
+    from django.utils import translation
+
+    return ":".join(str(part) for part in (*parts, translation.get_language()))
+
+
 def cached(key: str, compute, *, alias: str = DEFAULT_DB_ALIAS):
     """`compute()` as kept for the data's current version under `key`, or computed now (and
     kept) when it is not; computed and not kept while this connection has uncommitted writes."""

@@ -126,3 +126,9 @@ def count_up_to(queryset, bound: int) -> tuple[int, bool]:
     stops after `bound + 1` rows, whatever the size of the table."""
     n = queryset.order_by()[: bound + 1].count()
     return min(n, bound), n > bound
+
+
+def page_number(value) -> int:
+    """A page's number from a query string as a paginator reads it: digits, or the first page
+    (a kept page's key holds this number, not whatever the visitor typed)."""
+    return int(value) if value and value.isdigit() else 1

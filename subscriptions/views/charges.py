@@ -7,11 +7,11 @@ from django.db.models import Count, OuterRef, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from brest_internet.common import clock, figures_cache
+from brest_internet.common.paginators import page_number
 from brest_internet.common.widgets import QuickSelect
 from brest_internet.jobs.runner import JobAlreadyQueued
 
@@ -128,35 +128,26 @@ def charges_month(request, month):
     scope = rules.neighbourhoods_for(request.user)
     if landlord is not None:
         scope = scope.filter(landlord=landlord)
-    numbers = {name: _page_number(request.GET.get(name)) for name in ("page", "bailleurs")}
+    numbers = {name: page_number(request.GET.get(name)) for name in ("page", "bailleurs")}
 
     def figures():
         return _month_figures(request.user, charge_month, landlords, landlord, scope, numbers)
 
     # Kept until the data next changes (figures_cache), for what they depend on.
-    key = ":".join(
-        str(part)
-        for part in (
-            "charges-month",
-            "all" if rules.acts_for_every_landlord(request.user) else request.user.role,
-            request.user.organisation_id,
-            charge_month.pk,
-            landlord.pk if landlord else "",
-            numbers["page"],
-            numbers["bailleurs"],
-            translation.get_language(),
-        )
+    key = figures_cache.key(
+        "charges-month",
+        "all" if rules.acts_for_every_landlord(request.user) else request.user.role,
+        request.user.organisation_id,
+        charge_month.pk,
+        landlord.pk if landlord else "",
+        numbers["page"],
+        numbers["bailleurs"],
     )
     return render(
         request,
         "subscriptions/charges_month.html",
         {"cm": charge_month, "landlord": landlord, **figures_cache.cached(key, figures)},
     )
-
-
-def _page_number(value) -> int:
-    """A page's number as the paginator reads it: digits, or the first page."""
-    return int(value) if value and value.isdigit() else 1
 
 
 def _month_figures(user, charge_month, landlords, landlord, scope, numbers) -> dict:

@@ -231,6 +231,12 @@ def test_month_page_shows_a_page_of_landlords_and_the_latest_adjustments_and_run
     names = sorted(["Bailleur 00", "Bailleur 01", "Bailleur 02", running.nbh.landlord.name])
     assert [lm.landlord.name for lm in response.context["landlord_months"]] == names[:2]
     assert [lm.landlord.name for lm in second.context["landlord_months"]] == names[2:]
+    # A page number typed wrong is the first page, one past the end the last: never an error.
+    typed = client.get(url, {"bailleurs": "deux", "page": "-1"})
+    assert typed.status_code == 200
+    assert typed.context["landlord_page"].number == 1 and typed.context["page"].number == 1
+    beyond = client.get(url, {"bailleurs": 99})
+    assert [lm.landlord.name for lm in beyond.context["landlord_months"]] == names[2:]
     # The latest two adjustments, newest first, and a way to all of them.
     assert [a.reason for a in response.context["adjustments"]] == [
         "Correction de 3.00 €",

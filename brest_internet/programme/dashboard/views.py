@@ -14,12 +14,11 @@ from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from brest_internet.common import clock, figures_cache
+from brest_internet.common import clock, figures_cache, paginators
 from brest_internet.common.files import csv_writer
 from brest_internet.common.periods import Period
 from brest_internet.programme.models import Review, with_last_review_end
@@ -46,9 +45,7 @@ def dashboard_context(request, *, paginated: bool = True) -> dict:
     if form.is_bound and form.is_valid():
         year, chosen = form.cleaned_data["annee"], form.cleaned_data["quartier"]
     neighbourhoods = visible.filter(pk=chosen.pk) if chosen else visible
-    page = request.GET.get("page", "")
-    # A number, or the first page (as the paginator reads anything else): part of the key.
-    page_number = (int(page) if page.isdigit() else 1) if paginated else None
+    page_number = paginators.page_number(request.GET.get("page")) if paginated else None
     period = Period.of(year, today)
 
     def compute():
@@ -56,19 +53,15 @@ def dashboard_context(request, *, paginated: bool = True) -> dict:
 
     if paginated:
         # Kept until the data next changes (figures_cache), for what the figures depend on.
-        key = ":".join(
-            str(part)
-            for part in (
-                "dashboard",
-                "all" if request.user.is_coordinator else request.user.role,
-                request.user.organisation_id,
-                chosen.pk if chosen else "",
-                period.start,
-                period.end,
-                today,
-                page_number,
-                translation.get_language(),
-            )
+        key = figures_cache.key(
+            "dashboard",
+            "all" if request.user.is_coordinator else request.user.role,
+            request.user.organisation_id,
+            chosen.pk if chosen else "",
+            period.start,
+            period.end,
+            today,
+            page_number,
         )
         data = figures_cache.cached(key, compute)
     else:
