@@ -3,7 +3,8 @@
 The preview of a large file is checked whole in one transaction
 (`register.register_import_check`): killed, the file stays as received and the retry checks it
 again. The confirmation of a large file writes every dwelling in one transaction
-(`register.register_import_apply`): a worker killed in the middle leaves the register as it
+(`register.register_import_apply`, its slices shown on the job's page as they are
+written): a worker killed in the middle leaves the register as it
 was and the import still pending, so the retried job applies it whole; a job run again after
 it succeeded finds the import applied and writes nothing.
 """
@@ -35,12 +36,13 @@ def register_import_apply(progress, *, pending_id: int, user_id: int):
         # A retry after the import committed: it is done, nothing to write again.
         return _summary(pending)
     progress.todo(pending.rows if pending else 0)
-    plan, pending = register.register_import_apply(user=user, pending_id=pending_id)
+    plan, pending = register.register_import_apply(
+        user=user, pending_id=pending_id, progress=progress.advance
+    )
     if not plan.ok:
         raise RegisterChanged(
             _("Le registre a changé depuis l'aperçu. %(refusal)s") % {"refusal": _refusal(plan)}
         )
-    progress.advance(pending.created_count + pending.updated_count)
     return _summary(pending)
 
 

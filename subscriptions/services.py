@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
@@ -115,22 +116,29 @@ def _locked_message(month: datetime.date, lm: LandlordMonth) -> str:
     }
 
 
-def _insert_by_batches(neighbourhoods, lines: dict, rest: float) -> int:
-    """`insert_charges` by batches of neighbourhoods, resting `rest` times each one's duration
-    after it (not after the last)."""
+def _insert_by_batches(neighbourhoods, lines: dict, rest: float, progress) -> int:
+    """`insert_charges` by batches of neighbourhoods, telling `progress` each one's lines and
+    resting `rest` times its duration after it (not after the last)."""
     added = 0
     batches = billing_sql.neighbourhood_batches(neighbourhoods, settings.CHARGE_RUN_BATCH)
     for i, ids in enumerate(batches):
         started = time.monotonic()
         batch = Neighbourhood.objects.filter(pk__in=ids)
-        added += billing_sql.insert_charges(neighbourhoods=batch, batch=True, **lines)
+        count = billing_sql.insert_charges(neighbourhoods=batch, batch=True, **lines)
+        added += count
+        progress(count)
         if i < len(batches) - 1:
             time.sleep((time.monotonic() - started) * rest)
     return added
 
 
 def charges_generate(
-    *, month, by: User, landlord: Organisation | None = None, rest: float = 0.0
+    *,
+    month,
+    by: User,
+    landlord: Organisation | None = None,
+    rest: float = 0.0,
+    progress: Callable[[int], object] | None = None,
 ) -> ChargeRun:
     """Bill month `month`: one line per dwelling of every neighbourhood running on its 1st.
 
@@ -146,6 +154,9 @@ def charges_generate(
     neighbourhoods (CHARGE_RUN_BATCH dwellings), still in the one transaction, with a pause of
     `rest` times each batch's duration after it, so that the pages keep a share of the database
     while a month of the whole programme is billed.
+
+    `progress(lines)` is told the lines each statement added (each batch's, or the one
+    statement's), while the transaction is still open: a job's page shows them as they come.
     """
     month = parse_month(month)
     check_billable_month(month)
@@ -190,10 +201,12 @@ def charges_generate(
                 "created_at": timezone.now(),
                 "skip_existing": started_before,
             }
+            tell = progress or (lambda lines: None)
             if rest > 0:
-                added = _insert_by_batches(neighbourhoods, lines, rest)
+                added = _insert_by_batches(neighbourhoods, lines, rest, tell)
             else:
                 added = billing_sql.insert_charges(neighbourhoods=neighbourhoods, **lines)
+                tell(added)
             if added:
                 billing_sql.refresh_statistics()
                 transaction.on_commit(billing_sql.vacuum_charges)

@@ -1,8 +1,10 @@
 """Background jobs of the charges: thin wrappers around `services.charges_generate`.
 
-The run writes a month's lines in one transaction (one INSERT … SELECT): a worker killed
-in the middle leaves none of them, and the retried job bills the month from scratch; a run
-that finished bills nothing more when run again (the service skips billed dwellings).
+The run writes a month's lines in one transaction (one INSERT … SELECT, or on a worker one
+per batch of neighbourhoods, each batch's lines shown on the job's page as it is written): a
+worker killed in the middle leaves none of them, and the retried job bills the month from
+scratch; a run that finished bills nothing more when run again (the service skips billed
+dwellings).
 """
 
 from django.conf import settings
@@ -39,8 +41,9 @@ def _run(progress, *, month, by, landlord) -> str:
     # On a worker the run rests between its batches (the pages keep their share); in the
     # request (no worker) it does not make the user wait longer.
     rest = 0.0 if runner.runs_inline() else settings.JOBS_CHARGE_RUN_YIELD
-    run = services.charges_generate(month=month, by=by, landlord=landlord, rest=rest)
-    progress.advance(run.lines_added)
+    run = services.charges_generate(
+        month=month, by=by, landlord=landlord, rest=rest, progress=progress.advance
+    )
     summary = ngettext(
         "%(m)s : %(n)d ligne ajoutée, %(a)s €.",
         "%(m)s : %(n)d lignes ajoutées, %(a)s €.",

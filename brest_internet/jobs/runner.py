@@ -14,8 +14,9 @@ and then:
   laptop's data are small; the page the request redirects to shows the job already over.
 
 The body reports progress with `progress.todo(n)` and `progress.advance(n)`: each is one
-UPDATE in autocommit, seen at once by the job's page when called between the body's steps
-(inside a transaction.atomic() block it becomes visible with the block's commit).
+UPDATE, seen at once by the job's page, even when called inside the body's own transaction
+(a charge run's batches, an import's slices): on PostgreSQL that UPDATE then goes through a
+connection of its own, in autocommit (`Progress`).
 
 A body must be idempotent (a retried job runs it again) and leave the data all or nothing
 (one transaction, or steps each complete in one). An error the body raises on purpose (one of
@@ -31,9 +32,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, close_old_connections, connection, connections, transaction
 from django.db.models import F
-from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from procrastinate import exceptions as procrastinate_exceptions
@@ -72,21 +72,58 @@ def runs_inline() -> bool:
     return bool(inline)
 
 
-@dataclass
 class Progress:
-    """What a task body uses to say how far it is; each call is one short UPDATE."""
+    """What a task body uses to say how far it is; each call is one short UPDATE of its Job.
 
-    job_id: int
+    Inside the body's transaction (PostgreSQL), the UPDATE goes through a connection of its
+    own, in autocommit, so that the job's page sees the lines done while the body's
+    transaction is still open; that connection skips the row rather than wait for it
+    (`SKIP LOCKED`: never a worker waiting on itself). A row it does not see or skips (the Job
+    created in a transaction not yet committed: a test, a job run inline by a caller's
+    transaction) is updated by the body's own connection instead, seen with its commit.
+    """
+
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+        self._todo = 0
+        self._done = 0  # `_start` set the row's to 0
+        self._aside = None
 
     def todo(self, lines: int) -> None:
-        Job.objects.filter(pk=self.job_id).update(lines_todo=max(0, lines))
+        self._todo = max(0, lines)
+        self._write()
 
     def advance(self, lines: int = 1) -> None:
-        done = F("lines_done") + lines
-        Job.objects.filter(pk=self.job_id, lines_todo=0).update(lines_done=done)
-        Job.objects.filter(pk=self.job_id, lines_todo__gt=0).update(
-            lines_done=Least(done, F("lines_todo"))
+        self._done += lines
+        self._write()
+
+    def close(self) -> None:
+        if self._aside is not None:
+            self._aside.close()
+            self._aside = None
+
+    def _write(self) -> None:
+        # Never past what is to do (the table's constraint), when that is known.
+        done = min(self._done, self._todo) if self._todo else self._done
+        if not self._write_aside(self._todo, done):
+            Job.objects.filter(pk=self.job_id).update(lines_todo=self._todo, lines_done=done)
+
+    def _write_aside(self, todo: int, done: int) -> bool:
+        if connection.vendor != "postgresql" or not connection.in_atomic_block:
+            return False  # in autocommit the body's own connection is seen at once
+        if self._aside is None:
+            self._aside = connections.create_connection(DEFAULT_DB_ALIAS)
+        table, pk = Job._meta.db_table, Job._meta.pk.column
+        todo_column, done_column = (
+            Job._meta.get_field(f).column for f in ("lines_todo", "lines_done")
         )
+        with self._aside.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET {todo_column} = %s, {done_column} = %s "  # noqa: S608
+                f"WHERE {pk} IN (SELECT {pk} FROM {table} WHERE {pk} = %s FOR UPDATE SKIP LOCKED)",
+                [todo, done, self.job_id],
+            )
+            return cursor.rowcount == 1
 
 
 @dataclass
@@ -145,8 +182,9 @@ def execute(job_id: int, body: Callable[..., str], expected: tuple, kwargs: dict
         if not _start(job_id):
             logger.info("job %s is already over: not run again", job_id)
             return ""
+        progress = Progress(job_id)
         try:
-            result = body(Progress(job_id), **kwargs) or ""
+            result = body(progress, **kwargs) or ""
         except expected as exc:
             _finish(job_id, state=Job.State.FAILED, error=str(exc))
             return ""
@@ -156,6 +194,8 @@ def execute(job_id: int, body: Callable[..., str], expected: tuple, kwargs: dict
             if runs_inline():
                 return ""
             raise
+        finally:
+            progress.close()
         _finish(job_id, state=Job.State.SUCCEEDED, result=result)
         return str(result)
     finally:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import io
 import zipfile
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
@@ -126,13 +127,18 @@ def register_import_check(*, user: User, pending_id: int) -> tuple[Plan, Registe
         return plan, pending
 
 
-def register_import_apply(*, user: User, pending_id: int) -> tuple[Plan, RegisterImport]:
+def register_import_apply(
+    *, user: User, pending_id: int, progress: Callable[[int], object] | None = None
+) -> tuple[Plan, RegisterImport]:
     """Apply a previewed file: add and update dwellings, all or nothing, and mark it applied.
 
     The file is checked again under the transaction, since the register may have changed
     since the preview; any error rejects it whole and writes nothing. Once applied, the kept
     content is emptied: the row only says who imported which file, with what result.
+    `progress(rows)` is told the dwellings written by each slice of APPLY_SLICE, while the
+    transaction is still open (a job's page shows them as they come).
     """
+    tell = progress or (lambda rows: None)
     with transaction.atomic():
         pending = _locked_import(user=user, pending_id=pending_id)
         if pending.status == RegisterImport.Status.APPLIED:
@@ -149,24 +155,23 @@ def register_import_apply(*, user: User, pending_id: int) -> tuple[Plan, Registe
         if not plan.ok:
             return plan, pending
         reason = _("Import du registre : %(file)s") % {"file": pending.filename}
-        if plan.to_create:
+        for rows in _slices(plan.to_create):
             bulk_create_with_history(
-                plan.to_create,
-                Dwelling,
-                batch_size=1000,
-                default_user=user,
-                default_change_reason=reason,
+                rows, Dwelling, batch_size=1000, default_user=user, default_change_reason=reason
             )
+            tell(len(rows))
+        if plan.to_create:
             register_sizes_refresh({dwelling.neighbourhood_id for dwelling in plan.to_create})
-        if plan.to_update:
+        for rows in _slices(plan.to_update):
             bulk_update_with_history(
-                plan.to_update,
+                rows,
                 Dwelling,
                 ["updated_at", *UPDATED_FIELDS],
                 batch_size=1000,
                 default_user=user,
                 default_change_reason=reason,
             )
+            tell(len(rows))
         pending.status = RegisterImport.Status.APPLIED
         pending.applied_at = timezone.now()
         pending.created_count = len(plan.to_create)
@@ -176,6 +181,13 @@ def register_import_apply(*, user: User, pending_id: int) -> tuple[Plan, Registe
             update_fields=["status", "applied_at", "created_count", "updated_count", "content"]
         )
         return plan, pending
+
+
+APPLY_SLICE = 5000
+
+
+def _slices(rows: list) -> list[list]:
+    return [rows[i : i + APPLY_SLICE] for i in range(0, len(rows), APPLY_SLICE)]
 
 
 def _abandon(imports) -> int:

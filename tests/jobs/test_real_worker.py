@@ -133,6 +133,9 @@ def test_a_worker_killed_mid_run_leaves_nothing_and_the_job_is_retried():
         victim = _wait(lambda: _waiting_analyze(watch), 40, "the run to reach its ANALYZE")
         job.refresh_from_db()
         assert job.state == Job.State.RUNNING and job.lines_todo == DWELLINGS
+        # Its lines written but not committed: the job's page already counts them.
+        assert job.lines_done == DWELLINGS
+        assert Charge.objects.count() == 0
 
         first.send_signal(signal.SIGKILL)
         first.wait()

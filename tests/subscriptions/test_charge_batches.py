@@ -149,3 +149,15 @@ def test_the_job_rests_on_a_worker_only(programme, settings, monkeypatch, inline
     assert Charge.objects.filter(month=D(2012, 5, 1)).count() == 14
     job.refresh_from_db()
     assert (job.lines_done, job.lines_todo) == (14, 14)
+
+
+def test_a_run_tells_its_progress_each_batch_s_lines(programme, settings, monkeypatch):
+    settings.CHARGE_RUN_BATCH = 3
+    monkeypatch.setattr(services.time, "sleep", lambda seconds: None)
+    system = User.objects.system()
+    told = []
+    services.charges_generate(month="2012-05", by=system, rest=1.0, progress=told.append)
+    assert told == [3, 4, 2 + 5]  # as they are written, before the run commits
+    told.clear()
+    services.charges_generate(month="2012-06", by=system, progress=told.append)
+    assert told == [14]  # one statement: once
