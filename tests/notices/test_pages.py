@@ -57,6 +57,23 @@ def test_household_page_shows_its_deliveries_in_constant_queries(
     assert large <= small
 
 
+def test_household_page_reads_its_notices_once_and_titles_only_its_name(
+    world, client_for, centre_user, consent
+):
+    consent(world.household)
+    grow(world.household, 2)
+    url = reverse("support:household_detail", kwargs={"pk": world.household.pk})
+    with CaptureQueriesContext(connection) as ctx:
+        html = client_for(centre_user).get(url).content.decode()
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert world.household.name in title
+    assert "Avis envoyés" not in title and "<" not in title  # no section in the tab's name
+    assert html.count('<h2 id="envois"') == 1
+    for table in ("notices_contact", "notices_consentevent", "notices_delivery"):
+        # the consent line and the deliveries share one read of each
+        assert sum(f'FROM "{table}"' in q["sql"] for q in ctx.captured_queries) == 1, table
+
+
 def test_failures_list_in_constant_queries_and_scoped(
     world, client_for, centre_user, other_centre_user
 ):

@@ -1,5 +1,6 @@
 """`{% household_notices household as n %}`: a household's contact, its consent history and
-its latest deliveries, for the include templates of the support pages (three queries)."""
+its latest deliveries, for the include templates of the support pages (three queries, once per
+household object however many includes show them: the household's page has two)."""
 
 from django import template
 
@@ -11,9 +12,26 @@ register = template.Library()
 SHOWN = 20
 
 
+def _rows(household) -> dict:
+    rows = getattr(household, "_notices_rows", None)
+    if rows is None:
+        rows = {
+            "contact": Contact.objects.filter(household=household).first(),
+            "events": list(
+                ConsentEvent.objects.filter(household=household).select_related("by")[:10]
+            ),
+            "deliveries": list(
+                Delivery.objects.filter(household=household).select_related("notice")[:SHOWN]
+            ),
+        }
+        household._notices_rows = rows
+    return rows
+
+
 @register.simple_tag
 def household_notices(household, source="desk"):
-    contact = Contact.objects.filter(household=household).first()
+    rows = _rows(household)
+    contact = rows["contact"]
     initial = {"language": "fr", "source": source}
     if contact is not None:
         initial.update(
@@ -26,11 +44,4 @@ def household_notices(household, source="desk"):
     else:
         initial.update(email=household.email, phone=household.phone)
     form = ConsentLineForm(initial=initial, auto_id=f"consent-{household.pk}-%s")
-    return {
-        "contact": contact,
-        "form": form,
-        "events": list(ConsentEvent.objects.filter(household=household).select_related("by")[:10]),
-        "deliveries": list(
-            Delivery.objects.filter(household=household).select_related("notice")[:SHOWN]
-        ),
-    }
+    return {**rows, "form": form}
