@@ -53,36 +53,39 @@ class QuickRelatedFieldListFilter(admin.RelatedFieldListFilter):
         from the other filters' parameters read once."""
         if changelist.add_facets:  # the counts beside each choice: Django's own links
             items = (
-                (c["selected"], c["query_string"], str(c["display"]))
+                (c["selected"], _href(c["query_string"]), str(c["display"]))
                 for c in super().choices(changelist)
             )
         else:
             items = self._items(changelist)
         html = "".join(
-            f'<li{SELECTED if selected else ""}><a href="{escape(iri_to_uri(query))}">'
-            f"{escape(display)}</a></li>"
-            for selected, query, display in items
+            f'<li{SELECTED if selected else ""}><a href="{href}">{escape(display)}</a></li>'
+            for selected, href, display in items
         )
-        yield {"html": mark_safe(html)}  # noqa: S308 — every value escaped above
+        yield {"html": mark_safe(html)}  # noqa: S308 — every value escaped (`_href`, above)
 
     def _items(self, changelist):
+        """(selected, the link's href attribute already escaped, the name) of each choice."""
         key, isnull = self.lookup_kwarg, self.lookup_kwarg_isnull
         every = next(iter(super().choices(changelist)))  # "All", in Django's words
-        yield every["selected"], every["query_string"], str(every["display"])
+        yield every["selected"], _href(every["query_string"]), str(every["display"])
         base = {k: v for k, v in changelist.filter_params.items() if not k.startswith(isnull)}
         chosen = {str(v) for v in self.lookup_val or ()}
         # The other parameters sorted around this one (as urlencode(sorted(…)) would put them),
-        # encoded once rather than for each of the choices.
+        # encoded and escaped once rather than for each of the choices; a numeric key, the
+        # usual one, needs neither (quoting and escaping go character by character).
         before = urlencode(sorted((k, v) for k, v in base.items() if k < key), doseq=True)
         after = urlencode(sorted((k, v) for k, v in base.items() if k > key), doseq=True)
-        head = "?" + (before + "&" if before else "") + quote_plus(key) + "="
-        tail = "&" + after if after else ""
+        head = _href("?" + (before + "&" if before else "") + quote_plus(key) + "=")
+        tail = _href("&" + after) if after else ""
         for pk, name in self.lookup_choices:
-            yield str(pk) in chosen, head + quote_plus(str(pk)) + tail, str(name)
+            value = str(pk)
+            link = value if value.isdigit() else _href(quote_plus(value))
+            yield value in chosen, head + link + tail, str(name)
         if self.include_empty_choice:
             yield (
                 bool(self.lookup_val_isnull),
-                changelist.get_query_string({isnull: "True"}, [key]),
+                _href(changelist.get_query_string({isnull: "True"}, [key])),
                 str(self.empty_value_display),
             )
 
@@ -90,6 +93,11 @@ class QuickRelatedFieldListFilter(admin.RelatedFieldListFilter):
         ordering = self.field_admin_ordering(field, request, model_admin) or (self.label_field,)
         related = field.remote_field.model._default_manager
         return list(related.order_by(*ordering).values_list("pk", self.label_field))
+
+
+def _href(query: str) -> str:
+    """A query string as an href attribute's escaped value."""
+    return escape(iri_to_uri(query))
 
 
 class ReadOnlyTabularInline(admin.TabularInline):

@@ -154,3 +154,24 @@ def test_charge_list_queries_do_not_grow_with_rows(
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = admin_client.get(url)
     assert len(response.context["cl"].result_list) == 3 + 33
+
+
+def test_subscription_list_shows_pages_of_25_in_the_same_queries(
+    admin_client, running, django_assert_max_num_queries
+):
+    """A quarter of Django's 100 rows: the rows are what this list costs (see the admin)."""
+    for i in range(30):
+        Subscription.objects.create(
+            dwelling=f.DwellingFactory(neighbourhood=running.nbh),
+            household=f.HouseholdFactory(),
+            channel="centre",
+            requested_on=D(2013, 1, 1) + datetime.timedelta(days=i),
+        )
+    url = reverse("admin:subscriptions_subscription_changelist")
+    first = admin_client.get(url)
+    assert len(first.context["cl"].result_list) == 25
+    with django_assert_max_num_queries(40) as counted:
+        admin_client.get(url)
+    with django_assert_max_num_queries(len(counted.captured_queries)):
+        second = admin_client.get(url, {"p": "2"})
+    assert len(second.context["cl"].result_list) == 5
