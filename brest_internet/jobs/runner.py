@@ -32,7 +32,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, close_old_connections, connection, connections, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    close_old_connections,
+    connection,
+    connections,
+    transaction,
+)
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -111,19 +118,27 @@ class Progress:
     def _write_aside(self, todo: int, done: int) -> bool:
         if connection.vendor != "postgresql" or not connection.in_atomic_block:
             return False  # in autocommit the body's own connection is seen at once
-        if self._aside is None:
-            self._aside = connections.create_connection(DEFAULT_DB_ALIAS)
-        table, pk = Job._meta.db_table, Job._meta.pk.column
+        qn = connection.ops.quote_name
+        table, pk = qn(Job._meta.db_table), qn(Job._meta.pk.column)
         todo_column, done_column = (
-            Job._meta.get_field(f).column for f in ("lines_todo", "lines_done")
+            qn(Job._meta.get_field(f).column) for f in ("lines_todo", "lines_done")
         )
-        with self._aside.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET {todo_column} = %s, {done_column} = %s "  # noqa: S608
-                f"WHERE {pk} IN (SELECT {pk} FROM {table} WHERE {pk} = %s FOR UPDATE SKIP LOCKED)",
-                [todo, done, self.job_id],
-            )
-            return cursor.rowcount == 1
+        try:
+            if self._aside is None:
+                self._aside = connections.create_connection(DEFAULT_DB_ALIAS)
+            with self._aside.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {table} SET {todo_column} = %s, {done_column} = %s "  # noqa: S608
+                    f"WHERE {pk} IN (SELECT {pk} FROM {table} WHERE {pk} = %s "
+                    "FOR UPDATE SKIP LOCKED)",
+                    [todo, done, self.job_id],
+                )
+                return cursor.rowcount == 1
+        except DatabaseError:
+            # The job's progress is not worth its work: written with the body's commit instead.
+            logger.warning("job %s: progress not written aside", self.job_id, exc_info=True)
+            self.close()
+            return False
 
 
 @dataclass

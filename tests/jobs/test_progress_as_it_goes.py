@@ -116,3 +116,25 @@ def test_an_import_tells_each_slice_of_dwellings(world, landlord_user, monkeypat
     assert told == [2, 2, 1]
     assert pending.status == RegisterImport.Status.APPLIED
     assert Dwelling.objects.filter(reference__startswith="TRANCHE-").count() == 5
+
+
+@pytest.mark.django_db
+@postgres_only
+def test_progress_that_cannot_be_written_aside_never_stops_the_job(monkeypatch, caplog):
+    """No second connection to be had (the server's limit reached): the body's own connection
+    writes the progress, seen with its commit, and the job goes on."""
+    from django.db import OperationalError
+
+    def refused(alias):
+        raise OperationalError("too many clients already")
+
+    monkeypatch.setattr(runner.connections, "create_connection", refused)
+    job = _job()
+    with transaction.atomic():
+        progress = runner.Progress(job.pk)
+        progress.todo(4)
+        progress.advance(3)
+        progress.close()
+    job.refresh_from_db()
+    assert (job.lines_done, job.lines_todo) == (3, 4)
+    assert "progress not written aside" in caplog.text
