@@ -204,6 +204,33 @@ def test_check_exits_1_when_a_page_is_beyond_ten_times_the_health_check(
         assert "Cibles manquées" not in output
 
 
+def test_each_page_is_divided_by_the_health_check_requested_in_turn_with_it(monkeypatch):
+    """The machine slows down after /sante/'s own row was measured (1 ms, then 5 ms): each
+    page (40 ms) is divided by the 5 ms of the /sante/ requests made in turn with its own, not
+    by the 1 ms of a quieter moment."""
+    state = {"pages": 0}
+
+    def clock(client, url):
+        if url != "/sante/":
+            state["pages"] += 1
+            return 40.0
+        return 5.0 if state["pages"] else 1.0
+
+    monkeypatch.setattr(pages, "time_request", clock)
+    options = {"dwellings": 600, "months": 1, "repeat": 3, "pages_only": True}
+    output = run_bench(check=True, baseline_dwellings=0, **options)
+    assert "40 ms / 5.0 ms (en alternance)" in output
+    assert "Cibles manquées" not in output, output
+
+
+def test_a_page_s_health_ratio_takes_its_own_floor_when_measured():
+    measured = [timing(HEALTH, 2.0), timing("abonnements", 30.0)]
+    measured[1].health_p95_ms = 4.0
+    rows = pages.rows(measured, baseline=None, baseline_dwellings=0)
+    by_health = row(rows, "abonnements", "÷ p95 de /sante/")
+    assert (by_health.value, by_health.ok) == ("7.5", True)  # 30 / 4, not 30 / 2
+
+
 def test_reference_database_is_the_measured_ones_sibling():
     postgres = {
         "ENGINE": "django.db.backends.postgresql",
