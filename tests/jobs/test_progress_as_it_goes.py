@@ -13,22 +13,12 @@ from neighborhoods import register
 from neighborhoods.models import Dwelling, RegisterImport, User
 from neighborhoods.register import apply as register_apply
 from tests import factories as f
+from tests.jobs.postgres import dsn
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="a second connection that sees the first one's commits needs PostgreSQL",
 )
-
-
-def _dsn():
-    s = connection.settings_dict
-    return psycopg.conninfo.make_conninfo(
-        dbname=s["NAME"],
-        user=s["USER"],
-        password=s["PASSWORD"] or None,
-        host=s["HOST"] or None,
-        port=s["PORT"] or None,
-    )
 
 
 def _job(**fields):
@@ -44,7 +34,7 @@ def _job(**fields):
 @postgres_only
 def test_the_page_sees_the_lines_done_while_the_body_s_transaction_is_open():
     job = _job()
-    outside = psycopg.connect(_dsn(), autocommit=True)  # what the job's page reads
+    outside = psycopg.connect(dsn(), autocommit=True)  # what the job's page reads
     seen = []
 
     def read():

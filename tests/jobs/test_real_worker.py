@@ -25,6 +25,7 @@ from neighborhoods.models import Dwelling, Neighbourhood, Organisation
 from subscriptions import tasks
 from subscriptions.models import Charge, ChargeRun, Offer, Tariff
 from tests import factories as f
+from tests.jobs.postgres import dsn
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -33,17 +34,6 @@ pytestmark = pytest.mark.skipif(
 
 DWELLINGS = 3000
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _dsn():
-    s = connection.settings_dict
-    return psycopg.conninfo.make_conninfo(
-        dbname=s["NAME"],
-        user=s["USER"],
-        password=s["PASSWORD"] or None,
-        host=s["HOST"] or None,
-        port=s["PORT"] or None,
-    )
 
 
 def _url():
@@ -120,9 +110,9 @@ def test_a_worker_killed_mid_run_leaves_nothing_and_the_job_is_retried():
     )
     coordinator = f.UserFactory(role="coordinator", organisation=nbh.landlord)
 
-    lock = psycopg.connect(_dsn())  # a transaction of its own, held open
+    lock = psycopg.connect(dsn())  # a transaction of its own, held open
     # pg_stat_activity is read once per transaction: watched from an autocommit connection.
-    watch = psycopg.connect(_dsn(), autocommit=True)
+    watch = psycopg.connect(dsn(), autocommit=True)
     lock.execute(f"LOCK TABLE {Charge._meta.db_table} IN SHARE UPDATE EXCLUSIVE MODE")
     workers = []
     try:
