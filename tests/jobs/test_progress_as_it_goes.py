@@ -21,6 +21,16 @@ postgres_only = pytest.mark.skipif(
 )
 
 
+def _report(job, *, todo, done):
+    """Report `todo` then `done` lines through a job's Progress; the row's (done, todo) after."""
+    progress = runner.Progress(job.pk)
+    progress.todo(todo)
+    progress.advance(done)
+    progress.close()
+    job.refresh_from_db()
+    return job.lines_done, job.lines_todo
+
+
 def _job(**fields):
     return Job.objects.create(
         kind="subscriptions.charges_generate",
@@ -70,25 +80,15 @@ def test_a_job_row_the_body_itself_locked_is_written_by_the_body_without_waiting
     job = _job()
     with transaction.atomic():
         Job.objects.select_for_update().get(pk=job.pk)  # the body's transaction holds the row
-        progress = runner.Progress(job.pk)
-        progress.todo(3)
-        progress.advance(2)  # the connection aside skips the row: no wait on itself
-        progress.close()
-    job.refresh_from_db()
-    assert (job.lines_done, job.lines_todo) == (2, 3)
+        # The connection aside skips the row: no wait on itself.
+        assert _report(job, todo=3, done=2) == (2, 3)
 
 
 @pytest.mark.django_db
 def test_a_job_row_not_yet_committed_gets_its_progress_all_the_same():
     """A job run inline in a transaction (a test, the demo's loader): nobody else sees its
     row, which the body's own connection updates."""
-    job = _job()
-    progress = runner.Progress(job.pk)
-    progress.todo(5)
-    progress.advance(2)
-    progress.close()
-    job.refresh_from_db()
-    assert (job.lines_done, job.lines_todo) == (2, 5)
+    assert _report(_job(), todo=5, done=2) == (2, 5)
 
 
 def test_an_import_tells_each_slice_of_dwellings(world, landlord_user, monkeypatch):
@@ -119,12 +119,6 @@ def test_progress_that_cannot_be_written_aside_never_stops_the_job(monkeypatch, 
         raise OperationalError("too many clients already")
 
     monkeypatch.setattr(runner.connections, "create_connection", refused)
-    job = _job()
     with transaction.atomic():
-        progress = runner.Progress(job.pk)
-        progress.todo(4)
-        progress.advance(3)
-        progress.close()
-    job.refresh_from_db()
-    assert (job.lines_done, job.lines_todo) == (3, 4)
+        assert _report(_job(), todo=4, done=3) == (3, 4)
     assert "progress not written aside" in caplog.text
