@@ -122,3 +122,47 @@ def test_quick_related_filter_writes_the_links_of_django_filter(query, coordinat
     assert chosen == (["L'Île & co"] if "neighbourhood" in query else [got[0][2]])
     assert "Kérourien &lt;b&gt;" in choice["html"]
     assert spec.summary.strip() == f"Par {spec.title}"  # Django's French, as its own filter
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_queryset_s_options_are_kept_until_the_data_changes_and_each_page_marks_its_choice():
+    """Kept drawn (figures_cache): the next form reads the data's version, not the options;
+    the option chosen is marked on the kept options; a committed change (a neighbourhood
+    renamed, one added) is in the next form; another scope has options of its own."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    nbhs = [f.NeighbourhoodFactory(name=f"Quartier {i}") for i in range(3)]
+
+    class Quick(forms.Form):
+        quartier = QuickModelChoiceField(
+            Neighbourhood.objects.order_by("name"), required=False, empty_label="Tous"
+        )
+
+    def draw(data=None, queryset=None):
+        form = Quick(data)
+        if queryset is not None:
+            form.fields["quartier"].queryset = queryset
+        with CaptureQueriesContext(connection) as queries:
+            html = str(form["quartier"])
+        return html, [q["sql"] for q in queries]
+
+    first, read = draw()
+    (options_sql,) = [sql for sql in read if "ORDER BY" in sql]
+    second, read = draw({"quartier": nbhs[2].pk})
+    assert options_sql not in read  # the version is read (and the choice validated), not the list
+    assert any("figuresversion" in sql for sql in read)
+    assert f'<option value="{nbhs[2].pk}" selected>Quartier 2</option>' in second
+    assert second.count(" selected") == 1
+    assert second.replace(" selected", "") == first.replace(' value="" selected', ' value=""')
+
+    Neighbourhood.objects.filter(pk=nbhs[0].pk).update(name="Kérourien")
+    f.NeighbourhoodFactory(name="Pontanézen")
+    renamed, _read = draw()
+    assert ">Kérourien</option>" in renamed
+    assert ">Pontanézen</option>" in renamed
+    assert ">Quartier 0</option>" not in renamed
+
+    narrow, _read = draw(queryset=Neighbourhood.objects.filter(pk=nbhs[1].pk))
+    assert narrow.count("<option") == 2
+    assert ">Pontanézen</option>" not in narrow

@@ -126,7 +126,11 @@ def test_each_language_filter_and_period_has_its_own_figures(small, coordinator,
     assert [n.name for n in beta.context["dash"].neighbourhoods] == ["Beta"]
     all_time, _n = load(client, {})
     assert all_time.context["dash"].period.start is None
-    assert len(caches[figures_cache.CACHE]._cache) == 4
+    kept = list(caches[figures_cache.CACHE]._cache)
+    assert len([k for k in kept if ":dashboard:" in k]) == 4
+    # The neighbourhood filter's options, drawn once per language (the same scope each time).
+    assert len([k for k in kept if ":options:" in k]) == 2
+    assert len(kept) == 6
 
 
 @committed
