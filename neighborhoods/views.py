@@ -10,13 +10,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import DetailView, ListView
 
 from brest_internet.common import formats
+from brest_internet.common.links import link_to
 from brest_internet.jobs.runner import JobAlreadyQueued
 
 from . import pipeline, register, rules, services, stats, tasks
@@ -91,11 +91,10 @@ class NeighbourhoodListView(RoleRequiredMixin, ListView):
             stage: (str(label), str(next_step_label(stage)) or "—")
             for stage, label in Stage.choices
         }
-        mark = "x-slug-x"  # a slug no neighbourhood has, replaced by each one's
-        before, after = reverse("neighborhoods:detail", kwargs={"slug": mark}).split(mark)
+        link = link_to("neighborhoods:detail", "slug")
         for nbh in context["neighbourhoods"]:
             nbh.stage_label, nbh.next_step_label = stages[nbh.stage]
-            nbh.link = f"{before}{nbh.slug}{after}"  # its get_absolute_url
+            nbh.link = link(nbh.slug)  # its get_absolute_url
         return context
 
 

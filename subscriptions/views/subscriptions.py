@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from brest_internet.common import clock
+from brest_internet.common.links import link_to
 from brest_internet.common.paginators import LookaheadPaginator, count_up_to
 from brest_internet.common.views import form_errors_as_messages, report_and_redirect
 
@@ -44,6 +45,15 @@ def _filters(request):
 
 # The caption counts the rows listed up to this many, then says "more than".
 LISTED_UP_TO = 1000
+# What a row of the list shows: its own columns, its dwelling's, neighbourhood's, household's.
+LISTED_COLUMNS = [
+    "requested_on",
+    "status",
+    "activated_on",
+    "dwelling__reference",
+    "dwelling__neighbourhood__name",
+    "household__name",
+]
 
 
 @allowed(rules.can_view_subscriptions)
@@ -57,9 +67,19 @@ def subscription_list(request):
     """
     form, condition = _filters(request)
     scoped = rules.subscriptions_for(request.user)
-    qs = scoped.filter(condition).select_related("dwelling__neighbourhood", "household")
+    qs = (
+        scoped.filter(condition)
+        .select_related("dwelling__neighbourhood", "household")
+        .only(*LISTED_COLUMNS)
+    )
     paginator = LookaheadPaginator(qs.order_by("-requested_on", "-id"), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    # Each row's link and status, once per page rather than a reverse and a choices lookup
+    # per row through the template (with the columns read, half the rows' cost).
+    link = link_to("subscriptions:detail", "pk")
+    statuses = {value: str(label) for value, label in Subscription.Status.choices}
+    for sub in page:
+        sub.link, sub.status_label = link(sub.pk), statuses[sub.status]
     listed, more = count_up_to(scoped.filter(condition), LISTED_UP_TO)
     pending, batches = None, []
     can_manage = rules.can_manage_subscriptions(request.user)

@@ -110,6 +110,28 @@ def test_list_pages_without_counting_and_caps_its_caption(
     assert len(listed.context["page"]) == 2
 
 
+def test_each_row_links_to_its_subscription_and_says_its_status_in_the_user_s_language(
+    running, coordinator, client_for
+):
+    import re
+
+    subscribe(running.nbh, 2)
+    subs = list(Subscription.objects.order_by("pk"))
+    Subscription.objects.filter(pk=subs[0].pk).update(status=Subscription.Status.SENT)
+    client = client_for(coordinator)
+    for language, sent, active in (
+        ("fr", "Transmis à l&#x27;opérateur", "Actif"),
+        ("en", "Forwarded to the operator", "Active"),
+    ):
+        client.cookies["django_language"] = language
+        html = client.get(reverse("subscriptions:list")).content.decode()
+        rows = re.findall(r'<th scope="row"><a href="([^"]+)">[^<]*</a></th>(.*?)</tr>', html, re.S)
+        by_link = dict(rows)
+        assert set(by_link) == {reverse("subscriptions:detail", kwargs={"pk": s.pk}) for s in subs}
+        assert f"<td>{sent}</td>" in by_link[subs[0].get_absolute_url()]
+        assert f"<td>{active}</td>" in by_link[subs[1].get_absolute_url()]
+
+
 @pytest.fixture
 def many(running, tariff):
     """Five running neighbourhoods of world's landlord, a dwelling each, besides world.nbh."""
