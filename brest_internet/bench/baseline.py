@@ -12,8 +12,9 @@ The second database is the first one's name with "_small" (h_bench → h_bench_s
 file bench.sqlite3 → bench_small.sqlite3), or --baseline-database. It is created and migrated
 when needed (a new SQLite file gets the measured database's schema and migration records
 copied, in a second rather than a minute of migrations), then measured by
-`manage.py bench --pages-only --json FILE` in a child process: Django has one default
-database per process, and the pages read that one.
+`manage.py bench --pages-only --serve` in a child process (Django has one default database per
+process, and the pages read that one), page by page, each just before the same page is measured
+on the first database (`Reference`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ import re
 import sqlite3
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
@@ -139,16 +139,83 @@ def _run(args: list[str], env: dict, echo) -> None:
         )
 
 
-def measure(url: str, *, dwellings: int, months: int, repeat: int, echo) -> dict[str, PageTiming]:
-    """Migrate the baseline database, build (or reuse) its programme, time its pages."""
-    ensure_postgres_database(url)
-    clone_sqlite_schema(url)
-    env = _child_env(url)
-    _run(["migrate", "--noinput", "-v0"], env, echo)
-    with tempfile.TemporaryDirectory(prefix="bench-baseline-") as work:
-        out = Path(work) / "pages.json"
-        args = ["bench", "--pages-only", "--baseline-dwellings", "0", "--json", str(out)]
-        args += ["--dwellings", str(dwellings), "--months", str(months), "--repeat", str(repeat)]
-        _run(args, env, echo)
-        data = json.loads(out.read_text(encoding="utf-8"))
-    return {p["label"]: PageTiming.from_json(p) for p in data["pages"]}
+# What the serving child writes on its standard output, besides its own lines (echoed).
+READY = "@@bench-ready@@"
+PAGE = "@@bench-page@@ "
+
+
+class Reference:
+    """The reference programme's pages, measured page by page by a child process on its own
+    database (`manage.py bench --pages-only --serve`), each one when asked: just before the
+    same page is measured here. Measured in one block before (as it was until 8 December),
+    the two sizes of a page were minutes apart, and this machine's speed moves by half from
+    one minute to the next: a workshop session's page, whose cost has nothing to do with the
+    programme's size, read 2.0× its reference in one run.
+
+    `with Reference(url, …) as reference:` migrates the database and builds (or reuses) its
+    programme, then `reference.measure(label)` times a page there; `reference.timings` has
+    what was measured, by label."""
+
+    def __init__(self, url: str, *, dwellings: int, months: int, repeat: int, echo):
+        self.url, self.echo = url, echo
+        self.args = ["bench", "--pages-only", "--serve", "--baseline-dwellings", "0"]
+        self.args += ["--dwellings", str(dwellings), "--months", str(months)]
+        self.args += ["--repeat", str(repeat)]
+        self.timings: dict[str, PageTiming] = {}
+        self.child = None
+
+    def __enter__(self):
+        ensure_postgres_database(self.url)
+        clone_sqlite_schema(self.url)
+        env = _child_env(self.url)
+        _run(["migrate", "--noinput", "-v0"], env, self.echo)
+        self.child = subprocess.Popen(  # noqa: S603 — our own manage.py, arguments built here
+            [sys.executable, str(MANAGE), *self.args],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            cwd=settings.BASE_DIR,
+        )
+        try:
+            self._read_until(READY)
+        except BaselineError:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def measure(self, label: str) -> PageTiming:
+        self.child.stdin.write(json.dumps(label) + "\n")
+        self.child.stdin.flush()
+        data = json.loads(self._read_until(PAGE))
+        timing = self.timings[label] = PageTiming.from_json(data)
+        return timing
+
+    def _read_until(self, marker: str) -> str:
+        for line in self.child.stdout:
+            if line.startswith(marker):
+                return line[len(marker) :]
+            self.echo(line.rstrip("\n"))
+        code = self.child.wait()
+        raise BaselineError(f"bench on the baseline database ended {code}")
+
+    def __exit__(self, *exc):
+        if self.child is None:
+            return
+        self.child.stdin.close()
+        for line in self.child.stdout:  # its last lines
+            self.echo(line.rstrip("\n"))
+        if self.child.wait(timeout=120) != 0 and exc[0] is None:
+            raise BaselineError(f"bench on the baseline database ended {self.child.returncode}")
+
+
+def serve(measurer, *, read=sys.stdin, write=sys.stdout) -> None:
+    """The child's side of `Reference`: ready, then one page measured per label read."""
+    write.write(READY + "\n")
+    write.flush()
+    with measurer.active():
+        for line in read:
+            timing = measurer.measure(json.loads(line))
+            write.write(PAGE + json.dumps(timing.as_json(), ensure_ascii=False) + "\n")
+            write.flush()

@@ -171,40 +171,64 @@ def logged_in_client(user) -> Client:
     return client
 
 
-def measure(user, *, repeat: int, pages=PAGES) -> list[PageTiming]:
-    """Every page `repeat` times, after one warm-up request and one whose SQL is captured; the
-    process settled first as a web server's is (`brest_internet.startup.settle`)."""
-    from brest_internet.startup import settle
+class Measurer:
+    """The pages of this process's database, one at a time, by label: after one warm-up
+    request and one whose SQL is captured, `repeat` requests of `/sante/` (the page's floor)
+    then `repeat` of the page. Set up once (the subjects, a verified client, the process
+    settled as a web server's is: `brest_internet.startup.settle`); used inside `active()`."""
 
-    found = subjects()
+    def __init__(self, user, *, repeat: int, pages=PAGES):
+        from brest_internet.startup import settle
+
+        self.repeat = repeat
+        self.pages = dict(pages)
+        self.found = subjects()
+        self.health_url = url_of(self.pages[HEALTH], self.found)
+        self.settings = override_settings(**SETTINGS)
+        with self.settings:
+            self.client = logged_in_client(user)
+            settle()
+
+    def active(self):
+        return self.settings
+
+    def measure(self, label: str) -> PageTiming:
+        client, repeat = self.client, self.repeat
+        url = url_of(self.pages.get(label, []), self.found)
+        timing = PageTiming(label, url)
+        if url is None:
+            return timing
+        timing.status = client.get(url).status_code
+        if timing.status != 200:
+            return timing
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        queries = list(captured.captured_queries)  # now: the next request empties the log
+        timing.queries = len(queries)
+        timing.slowest = sorted(
+            ((float(q["time"]) * 1000, q["sql"]) for q in queries), reverse=True
+        )[:3]
+        floor = []
+        if self.health_url and url != self.health_url:
+            floor = [time_request(client, self.health_url) for _ in range(repeat)]
+        times = [time_request(client, url) for _ in range(repeat)]
+        timing.p95_ms = p95(times)
+        timing.median_ms = statistics.median(times)
+        timing.health_p95_ms = p95(floor) if floor else None
+        return timing
+
+
+def measure(user, *, repeat: int, pages=PAGES, before=None) -> list[PageTiming]:
+    """Every page of `pages`, in order (`Measurer`). `before(label)`, when given, is called
+    just before each page is measured here: the reference measures the same page on its own
+    database then, so that both sizes of a page are timed within seconds of each other."""
+    measurer = Measurer(user, repeat=repeat, pages=pages)
     timings = []
-    health_url = url_of(dict(PAGES)[HEALTH], found)
-    with override_settings(**SETTINGS):
-        client = logged_in_client(user)
-        settle()
-        for label, candidates in pages:
-            url = url_of(candidates, found)
-            timing = PageTiming(label, url)
-            timings.append(timing)
-            if url is None:
-                continue
-            timing.status = client.get(url).status_code
-            if timing.status != 200:
-                continue
-            with CaptureQueriesContext(connection) as captured:
-                client.get(url)
-            queries = list(captured.captured_queries)  # now: the next request empties the log
-            timing.queries = len(queries)
-            timing.slowest = sorted(
-                ((float(q["time"]) * 1000, q["sql"]) for q in queries), reverse=True
-            )[:3]
-            floor = []
-            if health_url and url != health_url:
-                floor = [time_request(client, health_url) for _ in range(repeat)]
-            times = [time_request(client, url) for _ in range(repeat)]
-            timing.p95_ms = p95(times)
-            timing.median_ms = statistics.median(times)
-            timing.health_p95_ms = p95(floor) if floor else None
+    with measurer.active():
+        for label, _candidates in pages:
+            if before is not None:
+                before(label)
+            timings.append(measurer.measure(label))
     return timings
 
 

@@ -248,3 +248,48 @@ def test_reference_database_is_the_measured_ones_sibling():
     assert baseline.derive_url(sqlite) == "sqlite:////tmp/bench_small.sqlite3"
     memory = {"ENGINE": "django.db.backends.sqlite3", "NAME": "file:memorydb_default?mode=memory"}
     assert baseline.derive_url(memory) is None
+
+
+def test_each_page_is_measured_just_after_the_reference_measured_the_same_page(monkeypatch):
+    """Both sizes of a page within seconds: the reference is asked for a page right before
+    this database's requests of that page, never all its pages in one block before."""
+    from brest_internet.bench.measure import coordinator
+
+    run_bench(dwellings=600, months=1, generate_only=True)
+    events = []
+    monkeypatch.setattr(pages, "time_request", lambda client, url: events.append(url) or 1.0)
+    timings = pages.measure(
+        coordinator(), repeat=2, before=lambda label: events.append(("reference", label))
+    )
+    asked = [e[1] for e in events if isinstance(e, tuple)]
+    assert asked == [label for label, _c in pages.PAGES]
+    for timing in timings:
+        at = events.index(("reference", timing.label))
+        own = events[at + 1 : at + 5]  # its floor's two requests, then its own two
+        expected = (
+            [timing.url] * 2 if timing.label == HEALTH else ["/sante/"] * 2 + [timing.url] * 2
+        )
+        assert own[: len(expected)] == expected, timing.label
+
+
+def test_the_reference_child_answers_each_page_it_is_asked_for():
+    """`serve`: ready, then one timing per label read, as JSON lines `Reference` reads."""
+    import contextlib
+    import json
+
+    class Measurer:
+        def active(self):
+            return contextlib.nullcontext()
+
+        def measure(self, label):
+            return PageTiming(label, f"/{len(label)}/", 200, 12.5, 10.0, 3, [], 1.5)
+
+    out = StringIO()
+    baseline.serve(Measurer(), read=StringIO('"abonnements"\n"admin : charges"\n'), write=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == baseline.READY
+    answers = [PageTiming.from_json(json.loads(line[len(baseline.PAGE) :])) for line in lines[1:]]
+    assert [(t.label, t.url, t.p95_ms, t.health_p95_ms) for t in answers] == [
+        ("abonnements", "/11/", 12.5, 1.5),
+        ("admin : charges", "/15/", 12.5, 1.5),
+    ]

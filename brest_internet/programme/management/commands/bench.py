@@ -10,6 +10,7 @@ The pages are also measured, in the same run, on a second bench database of 10 0
 page's p95 is divided by that one and by the p95 of /sante/.
 """
 
+import contextlib
 import datetime
 import json
 import sys
@@ -56,6 +57,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--json", metavar="FILE", help="write the pages' timings as JSON")
         parser.add_argument(
+            "--serve",
+            action="store_true",
+            help="(the reference's child process) measure the page named on each line of stdin",
+        )
+        parser.add_argument(
             "--queries", metavar="FILE", help="write each page's slowest SQL (for EXPLAIN)"
         )
 
@@ -94,13 +100,22 @@ class Command(BaseCommand):
             self.progress("Données du banc déjà présentes à cette taille : réutilisées.")
         if options["generate_only"]:
             return
+        if options["serve"]:
+            measurer = pages.Measurer(measure.coordinator(), repeat=options["repeat"])
+            baseline.serve(measurer, write=self.stdout)
+            return
         rows: list[Row] = []
         if not options["pages_only"]:
             rows += measure.charge_run(plan, self.progress)
             rows += measure.export(plan, self.progress)
-        reference = self.baseline(plan, options)
-        self.progress(f"Mesure : pages ({options['repeat']} requêtes chacune)…")
-        timings = pages.measure(measure.coordinator(), repeat=options["repeat"])
+        with self.reference(plan, options) as reference:
+            self.progress(f"Mesure : pages ({options['repeat']} requêtes chacune)…")
+            timings = pages.measure(
+                measure.coordinator(),
+                repeat=options["repeat"],
+                before=reference.measure if reference else None,
+            )
+        reference = reference.timings if reference else None
         counts_file = options["counts"]
         known = {}
         if counts_file and Path(counts_file).exists():
@@ -137,17 +152,21 @@ class Command(BaseCommand):
         if options["check"] and failures:
             sys.exit(1)
 
-    def baseline(self, plan, options):
-        """The pages at the reference size, measured now on the second bench database."""
+    @contextlib.contextmanager
+    def reference(self, plan, options):
+        """The reference size's pages (`baseline.Reference`, on the second bench database),
+        each measured just before the same page here; None without a reference."""
         size = options["baseline_dwellings"]
         if size <= 0:
-            return None
+            yield None
+            return
         if size >= plan.dwellings:
             self.progress(
                 f"Pas de mesure de référence : {plan.dwellings:n} logements ne dépassent pas "
                 f"la taille de référence ({size:n})."
             )
-            return None
+            yield None
+            return
         url = options["baseline_database"] or baseline.derive_url(connection.settings_dict)
         if not url:
             raise CommandError(
@@ -158,12 +177,13 @@ class Command(BaseCommand):
             raise CommandError("--baseline-database must differ from the measured database.")
         self.progress(f"Mesure de référence : {size:n} logements, base {url.rsplit('/', 1)[1]}")
         try:
-            return baseline.measure(
+            with baseline.Reference(
                 url,
                 dwellings=size,
                 months=plan.months,
                 repeat=options["repeat"],
                 echo=lambda line: self.stdout.write(f"    [{size:n}] {line}"),
-            )
+            ) as reference:
+                yield reference
         except baseline.BaselineError as exc:
             raise CommandError(str(exc)) from exc
