@@ -127,10 +127,12 @@ def test_each_language_filter_and_period_has_its_own_figures(small, coordinator,
     all_time, _n = load(client, {})
     assert all_time.context["dash"].period.start is None
     kept = list(caches[figures_cache.CACHE]._cache)
-    assert len([k for k in kept if ":dashboard:" in k]) == 4
+    assert len([k for k in kept if ":dashboard:" in k and ":html:" not in k]) == 4
+    # and the figures' part of each page, drawn once (kept_include)
+    assert len([k for k in kept if ":dashboard:" in k and ":html:" in k]) == 4
     # The neighbourhood filter's options, drawn once per language (the same scope each time).
     assert len([k for k in kept if ":options:" in k]) == 2
-    assert len(kept) == 6
+    assert len(kept) == 10
 
 
 @committed
@@ -165,3 +167,35 @@ def test_the_charge_run_makes_the_figures_stale(small, coordinator):
 )
 def test_which_statements_write_figures(sql, writes):
     assert figures_cache.writes_figures(sql) is writes
+
+
+@committed
+def test_the_figures_part_is_kept_drawn_and_its_pager_keeps_each_query_string(
+    small, orgs, coordinator, client_for, monkeypatch
+):
+    """The second request draws the figures' part from what was kept (the same page, without
+    rendering it again); another query string (a page of the list) has its own; a committed
+    change is drawn anew."""
+    from django.template import loader
+
+    drawn = []
+    real = loader.get_template
+
+    def spy(name, *args, **kwargs):
+        if name.endswith("_dashboard_figures.html"):
+            drawn.append(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(loader, "get_template", spy)
+    client = client_for(coordinator)
+    first, _n = load(client)
+    second, _n = load(client)
+    assert page_text(second) == page_text(first)
+    assert len(drawn) == 1
+    load(client, {**YEAR, "tri": "x"})  # another query string: its own part
+    assert len(drawn) == 2
+    grow(orgs, 1)
+    after, _n = load(client)
+    assert len(drawn) == 3
+    assert after.context["dash"].headline["covered_dwellings"] == 45
+    assert "45" in page_text(after)

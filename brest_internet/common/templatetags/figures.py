@@ -91,3 +91,21 @@ def trend_cells(cells):
             cell = _TREND_CELLS[key] = _trend_cell(rate, count)
         parts.append(cell)
     return mark_safe("".join(parts))  # noqa: S308 — every figure above is escaped
+
+
+@register.simple_tag(takes_context=True)
+def kept_include(context, template_name: str, key: str | None):
+    """`{% include template_name %}`, kept drawn until the data next changes under `key`
+    (`figures_cache`; drawn each time without a key). For a part of a page drawn from kept
+    figures only: the key must say everything the part shows that the figures do not (the
+    query string its links keep, the user's scope); figures_cache adds the language."""
+    from django.template.loader import get_template
+
+    from brest_internet.common import figures_cache
+
+    def draw():
+        return get_template(template_name).render(context.flatten(), context.get("request"))
+
+    if not key:
+        return mark_safe(draw())  # noqa: S308 — a template's own output, escaped by it
+    return mark_safe(figures_cache.cached(f"{key}:html", draw))  # noqa: S308 — idem

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -64,15 +65,20 @@ def dashboard_context(request, *, paginated: bool = True) -> dict:
             page_number,
         )
         data = figures_cache.cached(key, compute)
+        # The figures' part of the page, kept drawn as well: it shows the figures and the
+        # links of its pager, which keep the query string.
+        figures_key = f"{key}:{request.GET.urlencode()}"
     else:
         data = compute()
+        figures_key = None
     return {
         "filter_form": form,
         "chosen_year": year,
         "chosen_neighbourhood": chosen,
         "query_string": request.GET.urlencode(),
         "dash": data,
-        "charts": charts(data),
+        "charts": SimpleLazyObject(lambda: charts(data)),  # drawn only when not kept
+        "figures_key": figures_key,
     }
 
 
