@@ -166,3 +166,61 @@ def test_a_queryset_s_options_are_kept_until_the_data_changes_and_each_page_mark
     narrow, _read = draw(queryset=Neighbourhood.objects.filter(pk=nbhs[1].pk))
     assert narrow.count("<option") == 2
     assert ">Pontanézen</option>" not in narrow
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_related_filter_s_kept_links_are_django_s_for_each_query_and_follow_changes(
+    coordinator,
+):
+    """Kept (figures_cache) once drawn: the next change lists read neither the neighbourhoods
+    nor draw them, yet each gets the links Django's filter would give for its own query string
+    (other filters kept, the chosen one marked); a renamed neighbourhood is in the next one."""
+    import html
+
+    from django.contrib.admin import RelatedFieldListFilter
+    from django.db import connection
+    from django.test import RequestFactory
+    from django.test.utils import CaptureQueriesContext
+
+    from brest_internet.common.admin import QuickRelatedFieldListFilter
+    from neighborhoods.models import Dwelling
+
+    nbhs = [f.NeighbourhoodFactory(name=name) for name in ("Kérourien <b>", "L'Île & co")]
+
+    def links(query):
+        request = RequestFactory().get("/admin/neighborhoods/dwelling/?" + query)
+        request.user = coordinator
+        with CaptureQueriesContext(connection) as queries:
+            changelist = site._registry[Dwelling].get_changelist_instance(request)
+            (spec,) = [
+                s for s in changelist.filter_specs if isinstance(s, QuickRelatedFieldListFilter)
+            ]
+            (choice,) = spec.choices(changelist)
+        got = [
+            (bool(selected), html.unescape(href), html.unescape(text))
+            for selected, href, text in re.findall(
+                r'<li( class="selected")?><a href="([^"]*)">([^<]*)</a></li>', choice["html"]
+            )
+        ]
+        expected = [
+            (c["selected"], c["query_string"], str(c["display"]))
+            for c in RelatedFieldListFilter.choices(spec, changelist)
+        ]
+        listed = [q["sql"] for q in queries if 'FROM "neighborhoods_neighbourhood"' in q["sql"]]
+        return got, expected, listed
+
+    got, expected, listed = links("")
+    assert got == expected and listed  # drawn, then kept
+    for query in (
+        "status__exact=vacant",
+        f"neighbourhood__id__exact={nbhs[1].pk}&status__exact=occupied",
+    ):
+        got, expected, listed = links(query)
+        assert got == expected
+        assert not any("ORDER BY" in sql for sql in listed)  # the kept list, not read again
+    assert [text for selected, _h, text in got if selected] == ["L'Île & co"]
+    nbhs[0].name = "Pontanézen"
+    nbhs[0].save()
+    got, expected, _listed = links("")
+    assert got == expected
+    assert "Pontanézen" in [text for _s, _h, text in got]
