@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from brest_internet.common import clock
+from brest_internet.common.widgets import QuickSelect
 
 from .models import (
     Dwelling,
@@ -316,13 +317,13 @@ class DwellingFilter(django_filters.FilterSet):
         label=_("Statut"),
         choices=Dwelling.Status.choices,
         empty_label=_("Tous"),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=QuickSelect(attrs={"class": "form-select"}),
     )
     building = django_filters.ChoiceFilter(
         label=_("Bâtiment"),
         choices=(),
         empty_label=_("Tous"),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=QuickSelect(attrs={"class": "form-select"}),
     )
     reference = django_filters.CharFilter(
         label=_("Référence"),

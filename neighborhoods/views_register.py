@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import ListView
 
 from brest_internet.common import formats, history
+from brest_internet.common.links import link_to
 
 from . import moves
 from .access import COORDINATOR, LANDLORD, RoleRequiredMixin, role_required
@@ -89,8 +90,12 @@ class RegisterView(RoleRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(nbh=self.nbh, filter=self.filterset)
+        # Each row's link and status once per page, not a reverse and a choices lookup per row.
+        link = link_to("neighborhoods:dwelling", "pk", slug=self.nbh.slug)
+        statuses = {value: str(label) for value, label in Dwelling.Status.choices}
         for dwelling in context["dwellings"]:
             dwelling.household_in_place = dwelling.in_place[0] if dwelling.in_place else None
+            dwelling.link, dwelling.status_label = link(dwelling.pk), statuses[dwelling.status]
         return context
 
 

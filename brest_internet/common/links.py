@@ -17,10 +17,12 @@ from django.utils.http import RFC3986_SUBDELIMS
 _STAND_IN = "918273645546372819"
 
 
-def link_to(viewname: str, kwarg: str) -> Callable[[object], str]:
-    """A function of a row's key giving `reverse(viewname, kwargs={kwarg: key})`, quoted as
-    `reverse` quotes it; for keys the view's converter accepts (a row's pk or slug), which it
-    does not check again."""
-    before, after = reverse(viewname, kwargs={kwarg: _STAND_IN}).split(_STAND_IN)
+def link_to(viewname: str, kwarg: str, **fixed) -> Callable[[object], str]:
+    """A function of a row's key giving `reverse(viewname, kwargs={kwarg: key, **fixed})`,
+    quoted as `reverse` quotes it; for keys the view's converter accepts (a row's pk or slug),
+    which it does not check again. `fixed`: the URL's other arguments, the same for every row
+    (the neighbourhood of a register's dwellings)."""
+    url = reverse(viewname, kwargs={**fixed, kwarg: _STAND_IN})
+    before, after = url.split(_STAND_IN)
     safe = RFC3986_SUBDELIMS + "/~:@"
     return lambda key: f"{before}{quote(str(key), safe=safe)}{after}"

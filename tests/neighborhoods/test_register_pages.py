@@ -47,6 +47,8 @@ def test_the_register_lists_dwellings_with_their_status_and_household_in_place(
     page = response.content.decode()
     assert "Famille Le Goff" in page and "depuis le 01/01/2008" in page
     assert dwelling_url(world.dwelling) in page
+    statuses = {d.get_status_display() for d in world.dwellings}
+    assert statuses and all(f"<td>{label}</td>" in page for label in statuses)
 
 
 def test_the_register_filters_by_status_building_reference_and_household(
