@@ -10,6 +10,7 @@ class CommonConfig(AppConfig):
     label = "common"
 
     def ready(self):
+        from django.core.signals import request_finished, request_started
         from django.db import connections
         from django.db.backends.signals import connection_created
 
@@ -21,3 +22,6 @@ class CommonConfig(AppConfig):
         connection_created.connect(figures_cache.install, dispatch_uid="figures_cache_watch")
         for connection in connections.all(initialized_only=True):
             figures_cache.install(connection)
+        # The version is read once per request (figures_cache.current).
+        request_started.connect(figures_cache.request_started, dispatch_uid="figures_request")
+        request_finished.connect(figures_cache.request_finished, dispatch_uid="figures_done")

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
@@ -86,13 +87,47 @@ def _table() -> str:
 
 
 def current(alias: str = DEFAULT_DB_ALIAS) -> int:
-    """The data's version as last committed (0 before the first write)."""
+    """The data's version as last committed (0 before the first write).
+
+    Read once per request (a page may keep its figures, a filter's options and a drawn part,
+    each looking up the version): the first read of a request is kept on the connection until
+    the request ends or the connection writes figures (`bump`, `watch`). Outside a request
+    (a job, a command, a test without the client) every call reads it."""
     connection = connections[alias]
+    kept = getattr(connection, _VERSION, None)
+    if kept is not None and kept[0] is _request_token():
+        return kept[1]
     table = connection.ops.quote_name(_table())
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT number FROM {table} WHERE id = 1")
         row = cursor.fetchone()
-    return int(row[0]) if row else 0
+    number = int(row[0]) if row else 0
+    token = _request_token()
+    if token is not None:
+        setattr(connection, _VERSION, (token, number))
+    return number
+
+
+_VERSION = "_figures_version_read"
+_requests = threading.local()
+
+
+def _request_token():
+    """The request this thread is serving (an object of its own), None outside one."""
+    return getattr(_requests, "token", None)
+
+
+def request_started(**kwargs) -> None:
+    _requests.token = object()
+
+
+def request_finished(**kwargs) -> None:
+    _requests.token = None
+
+
+def _forget_version(connection) -> None:
+    if hasattr(connection, _VERSION):
+        delattr(connection, _VERSION)
 
 
 def bump(alias: str = DEFAULT_DB_ALIAS) -> None:
@@ -101,6 +136,7 @@ def bump(alias: str = DEFAULT_DB_ALIAS) -> None:
     Quiet when the table is not there yet (a data migration that runs before the one creating
     it): there is no kept figure to make stale then."""
     connection = connections[alias]
+    _forget_version(connection)
     table = connection.ops.quote_name(_table())
     try:
         with connection.cursor() as cursor:
@@ -140,6 +176,7 @@ def watch(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     if isinstance(sql, str) and writes_figures(sql):
         connection = context["connection"]
+        _forget_version(connection)
         if not connection.in_atomic_block:
             bump(connection.alias)  # autocommit: already committed
         elif not pending(connection):

@@ -199,3 +199,33 @@ def test_the_figures_part_is_kept_drawn_and_its_pager_keeps_each_query_string(
     assert len(drawn) == 3
     assert after.context["dash"].headline["covered_dwellings"] == 45
     assert "45" in page_text(after)
+
+
+@committed
+def test_the_version_is_read_once_a_request_and_again_after_a_write(small, coordinator, client_for):
+    """A kept dashboard looks the version up for its figures, its filter's options and its
+    drawn part: one read. Within a request a write of figures makes the next look-up read
+    it again; outside a request every look-up reads it."""
+    client = client_for(coordinator)
+    load(client)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(DASHBOARD, YEAR)
+    reads = [q for q in queries if "common_figuresversion" in q["sql"]]
+    assert len(reads) == 1
+
+    def reads_of(step):
+        with CaptureQueriesContext(connection) as queries:
+            step()
+        return len([q for q in queries if "common_figuresversion" in q["sql"]])
+
+    figures_cache.request_started()
+    try:
+        first = figures_cache.current()
+        assert reads_of(figures_cache.current) == 0
+        Neighbourhood.objects.filter(pk=Neighbourhood.objects.first().pk).update(notes="x")
+        assert reads_of(lambda: figures_cache.current()) == 1
+        assert figures_cache.current() > first
+    finally:
+        figures_cache.request_finished()
+    assert reads_of(figures_cache.current) == 1
+    assert reads_of(figures_cache.current) == 1
