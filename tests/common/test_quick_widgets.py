@@ -91,31 +91,9 @@ def test_quick_related_filter_writes_the_links_of_django_filter(query, coordinat
     """The neighbourhood filter of a change list (built in Python) offers the links Django's
     own filter would: "All" first, each neighbourhood by name with the other filters kept, the
     one chosen marked selected, names escaped."""
-    import html
-
-    from django.contrib.admin import RelatedFieldListFilter
-    from django.test import RequestFactory
-
-    from brest_internet.common.admin import QuickRelatedFieldListFilter
-    from neighborhoods.models import Dwelling
-
     nbhs = [f.NeighbourhoodFactory(name=name) for name in ("Kérourien <b>", "L'Île & co")]
     f.DwellingFactory(neighbourhood=nbhs[0])
-    request = RequestFactory().get("/admin/neighborhoods/dwelling/?" + query.format(pk=nbhs[1].pk))
-    request.user = coordinator
-    changelist = site._registry[Dwelling].get_changelist_instance(request)
-    (spec,) = [s for s in changelist.filter_specs if isinstance(s, QuickRelatedFieldListFilter)]
-    (choice,) = spec.choices(changelist)
-    got = [
-        (bool(selected), html.unescape(href), html.unescape(text))
-        for selected, href, text in re.findall(
-            r'<li( class="selected")?><a href="([^"]*)">([^<]*)</a></li>', choice["html"]
-        )
-    ]
-    expected = [
-        (c["selected"], c["query_string"], str(c["display"]))
-        for c in RelatedFieldListFilter.choices(spec, changelist)
-    ]
+    got, expected, spec, choice = neighbourhood_filter(query.format(pk=nbhs[1].pk), coordinator)
     assert got == expected
     assert len(got) == 1 + Neighbourhood.objects.count()
     chosen = [text for selected, _href, text in got if selected]
@@ -175,37 +153,14 @@ def test_the_related_filter_s_kept_links_are_django_s_for_each_query_and_follow_
     """Kept (figures_cache) once drawn: the next change lists read neither the neighbourhoods
     nor draw them, yet each gets the links Django's filter would give for its own query string
     (other filters kept, the chosen one marked); a renamed neighbourhood is in the next one."""
-    import html
-
-    from django.contrib.admin import RelatedFieldListFilter
     from django.db import connection
-    from django.test import RequestFactory
     from django.test.utils import CaptureQueriesContext
-
-    from brest_internet.common.admin import QuickRelatedFieldListFilter
-    from neighborhoods.models import Dwelling
 
     nbhs = [f.NeighbourhoodFactory(name=name) for name in ("Kérourien <b>", "L'Île & co")]
 
     def links(query):
-        request = RequestFactory().get("/admin/neighborhoods/dwelling/?" + query)
-        request.user = coordinator
         with CaptureQueriesContext(connection) as queries:
-            changelist = site._registry[Dwelling].get_changelist_instance(request)
-            (spec,) = [
-                s for s in changelist.filter_specs if isinstance(s, QuickRelatedFieldListFilter)
-            ]
-            (choice,) = spec.choices(changelist)
-        got = [
-            (bool(selected), html.unescape(href), html.unescape(text))
-            for selected, href, text in re.findall(
-                r'<li( class="selected")?><a href="([^"]*)">([^<]*)</a></li>', choice["html"]
-            )
-        ]
-        expected = [
-            (c["selected"], c["query_string"], str(c["display"]))
-            for c in RelatedFieldListFilter.choices(spec, changelist)
-        ]
+            got, expected, _spec, _choice = neighbourhood_filter(query, coordinator)
         listed = [q["sql"] for q in queries if 'FROM "neighborhoods_neighbourhood"' in q["sql"]]
         return got, expected, listed
 
@@ -224,3 +179,33 @@ def test_the_related_filter_s_kept_links_are_django_s_for_each_query_and_follow_
     got, expected, _listed = links("")
     assert got == expected
     assert "Pontanézen" in [text for _s, _h, text in got]
+
+
+def neighbourhood_filter(query, user):
+    """The dwellings' change list for `query`: the links of its quick neighbourhood filter and
+    those Django's own filter gives, as (selected, href, text), with the filter's spec and
+    its drawn choice."""
+    import html
+
+    from django.contrib.admin import RelatedFieldListFilter
+    from django.test import RequestFactory
+
+    from brest_internet.common.admin import QuickRelatedFieldListFilter
+    from neighborhoods.models import Dwelling
+
+    request = RequestFactory().get("/admin/neighborhoods/dwelling/?" + query)
+    request.user = user
+    changelist = site._registry[Dwelling].get_changelist_instance(request)
+    (spec,) = [s for s in changelist.filter_specs if isinstance(s, QuickRelatedFieldListFilter)]
+    (choice,) = spec.choices(changelist)
+    got = [
+        (bool(selected), html.unescape(href), html.unescape(text))
+        for selected, href, text in re.findall(
+            r'<li( class="selected")?><a href="([^"]*)">([^<]*)</a></li>', choice["html"]
+        )
+    ]
+    expected = [
+        (c["selected"], c["query_string"], str(c["display"]))
+        for c in RelatedFieldListFilter.choices(spec, changelist)
+    ]
+    return got, expected, spec, choice
