@@ -285,6 +285,9 @@ def rows(
             out.append(Row("4", what, "n/a", reason))
         else:
             ratio_detail = f"{ms(t.p95_ms)} / {ms(base.p95_ms)}"
+            if t.median_ms is not None and base.median_ms is not None:
+                # The reference's medians are printed nowhere else (its child prints no table).
+                ratio_detail += f" (médianes {ms(t.median_ms)} / {ms(base.median_ms)})"
             if t.label == HEALTH:
                 out.append(Row("4", what, f"{by_size:.2f}", ratio_detail + " (pour information)"))
             else:

@@ -140,6 +140,7 @@ def test_page_ratios_to_the_reference_size_and_to_the_health_check():
     dashboard = row(rows, "tableau de bord", "÷ p95 à")
     assert (dashboard.value, dashboard.ok) == ("3.00", False)  # 90 / 30 > 1.5
     assert "90 ms / 30 ms" in dashboard.detail
+    assert "(médianes 90 ms / 30 ms)" in dashboard.detail
     assert "10 000 logements" in dashboard.what
     assert row(rows, "tableau de bord", "÷ p95 de /sante/").value == "22.5"  # 90 / 4
     assert row(rows, "tableau de bord", "÷ p95 de /sante/").ok is False
