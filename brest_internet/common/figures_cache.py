@@ -29,9 +29,11 @@ back in line.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import threading
+from urllib.parse import quote
 
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
@@ -200,6 +202,16 @@ def key(*parts) -> str:
     return ":".join(str(part) for part in (*parts, translation.get_language()))
 
 
+def _portable(key: str) -> str:
+    """`key` as every cache backend takes it (memcached's rule, which Django warns about on
+    every access otherwise): no spaces or control characters, ASCII, at most 250 characters
+    with the backend's own prefix; a longer one ends with a digest of the whole."""
+    safe = quote(key, safe=":/-_.,=&")
+    if len(safe) > 200:
+        safe = f"{safe[:160]}:{hashlib.sha256(key.encode()).hexdigest()[:32]}"
+    return safe
+
+
 def cached(key: str, compute, *, alias: str = DEFAULT_DB_ALIAS):
     """`compute()` as kept for the data's current version under `key`, or computed now (and
     kept) when it is not; computed and not kept while this connection has uncommitted writes."""
@@ -207,7 +219,7 @@ def cached(key: str, compute, *, alias: str = DEFAULT_DB_ALIAS):
     if pending(connection):
         return compute()
     store = caches[CACHE]
-    versioned = f"{key}:v{current(alias)}"
+    versioned = _portable(f"{key}:v{current(alias)}")
     found = store.get(versioned)
     if found is None:
         found = compute()

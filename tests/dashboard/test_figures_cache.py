@@ -229,3 +229,21 @@ def test_the_version_is_read_once_a_request_and_again_after_a_write(small, coord
         figures_cache.request_finished()
     assert reads_of(figures_cache.current) == 1
     assert reads_of(figures_cache.current) == 1
+
+
+@committed
+def test_every_kept_key_is_one_any_cache_backend_takes(small, coordinator, client_for, recwarn):
+    """No space, no accent, no key too long for memcached: Django warns (CacheKeyWarning) on
+    every access to such a key, whatever the backend."""
+    from django.core.cache import CacheKeyWarning
+    from django.core.cache.backends.base import memcache_key_warnings
+
+    client = client_for(coordinator)
+    client.cookies["django_language"] = "en"  # "All neighbourhoods", the filter's empty label
+    load(client, {**YEAR, "quartier": "beta", "tri": "é" * 300})
+    load(client)
+    kept = list(caches[figures_cache.CACHE]._cache)
+    assert kept
+    for key in kept:
+        assert not list(memcache_key_warnings(key)), key
+    assert not [w for w in recwarn if issubclass(w.category, CacheKeyWarning)]

@@ -7,6 +7,7 @@ tenants' associations): a review outside the reader's scope answers 404.
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal
 
 from django.conf import settings
@@ -67,7 +68,8 @@ def dashboard_context(request, *, paginated: bool = True) -> dict:
         data = figures_cache.cached(key, compute)
         # The figures' part of the page, kept drawn as well: it shows the figures and the
         # links of its pager, which keep the query string.
-        figures_key = f"{key}:{request.GET.urlencode()}"
+        query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:16]
+        figures_key = f"{key}:{query}"
     else:
         data = compute()
         figures_key = None
