@@ -181,3 +181,28 @@ def test_the_notices_durations_are_those_the_code_applies(world, settings):
     assert register.register_imports_purge(now=timezone.now() + datetime.timedelta(hours=7)) == 1
     pending.refresh_from_db()
     assert bytes(pending.content) == b""
+
+
+@pytest.mark.django_db
+def test_households_still_living_somewhere_are_left_out_by_an_anti_join(world):
+    """The daily anonymisation's candidates: a household with a current occupancy is never
+    one, found by NOT EXISTS (an anti-join), not NOT IN: at 1 000 000 dwellings PostgreSQL
+    rescanned the NOT IN's million ids for every household (the count ran for more than
+    twelve minutes; 0.3 s as an anti-join)."""
+    from django.db import connection
+
+    moved = f.HouseholdFactory(name="Famille partie")
+    f.OccupancyFactory(
+        household=moved,
+        moved_in=datetime.date(2010, 1, 1),
+        moved_out=datetime.date(2012, 1, 1),
+    )
+    departed = gdpr.departed_households()
+    assert moved in departed
+    assert world.household not in departed  # lives in its dwelling
+    sql = str(departed.query)
+    assert "NOT (EXISTS(" in sql
+    assert " IN (SELECT" not in sql
+    if connection.vendor == "postgresql":
+        plan = departed.explain()
+        assert "Anti Join" in plan and "SubPlan" not in plan
