@@ -122,9 +122,9 @@ class QuickRelatedFieldListFilter(admin.RelatedFieldListFilter):
         return figures_cache.key(*self._kept)
 
 
-# The marks of the links' common head and tail in the kept choices (never in a name or a key:
-# control characters), and the item that holds them already drawn.
-_HEAD, _TAIL = "\x00", "\x01"
+# The marks of the links' common head and tail in the kept choices: a raw "<" is in no name
+# and no link (both escaped), whatever they hold; and the item that holds them already drawn.
+_HEAD, _TAIL = "<@head>", "<@tail>"
 _RAW = object()
 
 
