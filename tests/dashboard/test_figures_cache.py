@@ -247,3 +247,19 @@ def test_every_kept_key_is_one_any_cache_backend_takes(small, coordinator, clien
     for key in kept:
         assert not list(memcache_key_warnings(key)), key
     assert not [w for w in recwarn if issubclass(w.category, CacheKeyWarning)]
+
+
+@committed
+def test_the_kept_part_holds_nothing_of_the_user_who_drew_it(small, coordinator, client_for):
+    """What one coordinator's request drew is served to the next coordinator: no CSRF token, no
+    CSP nonce, no name of the person who drew it may be in it."""
+    coordinator.first_name, coordinator.last_name = "Annaïg", "Le Dreff"
+    coordinator.save()
+    load(client_for(coordinator))
+    store = caches[figures_cache.CACHE]
+    # The backend's keys are ":1:<key>" (its prefix and version).
+    drawn = [store.get(k.split(":", 2)[2]) for k in list(store._cache) if ":html:" in k]
+    assert drawn
+    for html in drawn:
+        assert "csrfmiddlewaretoken" not in html and "nonce=" not in html
+        assert "Annaïg" not in html and coordinator.username not in html
